@@ -1,0 +1,29 @@
+import Crypto
+
+/// One numbered SQL file of `sql/migrations`, compiled into the binary so that an installed
+/// `disburse` needs nothing beside it.
+public struct Migration: Sendable {
+    public let version: Int
+    public let name: String
+    public let sql: String
+
+    init(_ version: Int, _ name: String, _ bytes: [UInt8]) {
+        self.version = version
+        self.name = name
+        self.sql = String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// SHA-256 of the SQL text: an applied migration whose file changed is refused.
+    public var checksum: String {
+        SHA256.hash(data: Array(sql.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Every migration this build knows, in order. A test checks it against the files on disk.
+    public static let all: [Migration] = [
+        Migration(1, "run_log", PackageResources._001_run_log_sql),
+    ]
+
+    public var fileName: String { String(format: "%04d_%@.sql", version, name) }
+}
+
+import Foundation
