@@ -15,12 +15,13 @@ public struct Migration: Sendable {
 
     /// SHA-256 of the SQL text: an applied migration whose file changed is refused.
     public var checksum: String {
-        SHA256.hash(data: Array(sql.utf8)).map { String(format: "%02x", $0) }.joined()
+        Digest.sha256Hex(Array(sql.utf8))
     }
 
     /// Every migration this build knows, in order. A test checks it against the files on disk.
     public static let all: [Migration] = [
         Migration(1, "run_log", PackageResources._001_run_log_sql),
+        Migration(2, "batches", PackageResources._002_batches_sql),
     ]
 
     public var fileName: String { String(format: "%04d_%@.sql", version, name) }

@@ -1,0 +1,158 @@
+import Foundation
+import Logging
+
+/// The nightly job for one business date: issue VAs, work out what is due, hold what cannot be
+/// paid, record the batch, then write its files. The database part is one transaction, so a
+/// killed run leaves either all of its batch or nothing; the files are rendered from what was
+/// recorded, so they can always be written again.
+public struct NightlyRun {
+    public struct Options: Sendable {
+        public var businessDate: BusinessDate
+        public var dryRun: Bool
+        public var arguments: [String]
+
+        public init(businessDate: BusinessDate, dryRun: Bool, arguments: [String]) {
+            self.businessDate = businessDate
+            self.dryRun = dryRun
+            self.arguments = arguments
+        }
+    }
+
+    public struct Report: Sendable {
+        public var summary: RunSummary
+        /// The batch existed already: nothing new was created.
+        public var alreadyRecorded: Bool
+        public var dryRun: Bool
+        /// Files written (or rewritten) by this run, relative to the output folder.
+        public var filesWritten: [String]
+        public var runID: Int64
+    }
+
+    let settings: Settings
+    let key: VAKey
+    let logger: Logger
+
+    public init(settings: Settings, key: VAKey, logger: Logger) {
+        self.settings = settings
+        self.key = key
+        self.logger = logger
+    }
+
+    public func execute(_ connection: Connection, options: Options) throws -> Report {
+        try Migrator().verify(connection)
+        let log = try RunLog.start(
+            connection, command: "run", arguments: options.arguments, businessDate: options.businessDate,
+            dryRun: options.dryRun)
+        do {
+            try RunLock.acquire(connection)
+        } catch {
+            try? log.finish(connection, outcome: "refused", exitCode: 75, message: "\(error)")
+            throw error
+        }
+        defer { RunLock.release(connection) }
+        do {
+            let report = try executeLocked(connection, options: options, runID: log.runID)
+            try log.finish(
+                connection, outcome: "succeeded", exitCode: 0,
+                message: report.alreadyRecorded ? "batch already recorded" : nil, counts: try report.summary.json())
+            return report
+        } catch {
+            try? log.finish(connection, outcome: "failed", exitCode: 1, message: "\(error)")
+            throw error
+        }
+    }
+
+    private func executeLocked(_ connection: Connection, options: Options, runID: Int64) throws -> Report {
+        let date = options.businessDate
+        let files = BatchFiles(settings: settings, logger: logger)
+        if let stored = try connection.query(
+            "SELECT summary::text FROM disbursement.batches WHERE business_date = $1", [date]
+        ).first {
+            logger.info("The batch for \(date) is already recorded; checking its files.")
+            let summary = try RunSummary.fromJSON(try stored.decode(0, as: String.self))
+            let written = options.dryRun ? [] : try files.ensureAll(connection, through: date)
+            return Report(summary: summary, alreadyRecorded: true, dryRun: options.dryRun, filesWritten: written, runID: runID)
+        }
+        if let latest = try connection.queryOne("SELECT max(business_date) FROM disbursement.batches")
+            .decodeIfPresent(0, as: BusinessDate.self), latest > date
+        {
+            throw UsageError(
+                "A batch for \(latest) exists already, so \(date) cannot be run now: batches move forward in time. Run \(latest) again or a later date.")
+        }
+        // Files of an earlier night that was cut short are finished first, so the chain holds.
+        var written = options.dryRun ? [] : try files.ensureAll(connection, through: date)
+
+        let summary: RunSummary
+        if options.dryRun {
+            summary = try recordBatch(connection, date: date, runID: runID, commit: false)
+        } else {
+            summary = try recordBatch(connection, date: date, runID: runID, commit: true)
+            written += try files.ensureAll(connection, through: date)
+        }
+        return Report(summary: summary, alreadyRecorded: false, dryRun: options.dryRun, filesWritten: written, runID: runID)
+    }
+
+    /// The whole database side of a night in one transaction. A dry run executes exactly the
+    /// same statements and rolls back.
+    private func recordBatch(_ connection: Connection, date: BusinessDate, runID: Int64, commit: Bool) throws -> RunSummary {
+        struct DryRunRollback: Error {}
+        var summary: RunSummary?
+        do {
+            try connection.withTransaction {
+                summary = try recordBatchStatements(connection, date: date, runID: runID)
+                if !commit { throw DryRunRollback() }
+            }
+        } catch is DryRunRollback {}
+        guard let summary else { throw InputError("The run produced no summary.") }
+        return summary
+    }
+
+    private func recordBatchStatements(_ connection: Connection, date: BusinessDate, runID: Int64) throws -> RunSummary {
+        try EligibilitySQL.bind(
+            connection, date: date, channels: settings.enabledChannelCodes, attemptLimit: settings.attemptLimit)
+        let invalid = try connection.query(EligibilitySQL.invalidDecrees).map { try $0.decode(0, as: String.self) }
+        if !invalid.isEmpty {
+            throw InputError(
+                "Decree \(invalid.joined(separator: ", ")) has a zero, negative or missing amount or count; nothing was written. Ask the registry team to correct the decree, then run again.")
+        }
+        try connection.execute(
+            """
+            INSERT INTO disbursement.batches (business_date, run_id, created_at, tool_version, settings_fingerprint, summary)
+            VALUES ($1, $2, date_trunc('second', now()), $3, $4, '{}')
+            """, [date, runID, ToolVersion.current, settings.fingerprint])
+        let issuer = VirtualAccountIssuer(prefixes: settings.vaPrefixes, key: key)
+        try issuer.bindRanges(connection)
+        try timed("members") {
+            try connection.execute(EligibilitySQL.members)
+            try connection.execute(EligibilitySQL.membersIndex)
+            try connection.execute("ANALYZE run_member")
+        }
+        let issued = try timed("virtual accounts") {
+            try connection.execute(EligibilitySQL.newVirtualAccounts)
+            try connection.execute(EligibilitySQL.newVirtualAccountsIndex)
+            return try issuer.issue(connection, date: date, runID: runID)
+        }
+        try timed("entitlements") {
+            try connection.execute(EligibilitySQL.entitlements)
+            try connection.execute("ANALYZE run_entitlement")
+            try connection.execute(EligibilitySQL.expire)
+        }
+        try timed("holds and payouts") {
+            try connection.execute(EligibilitySQL.decisions)
+            try connection.execute(EligibilitySQL.payouts)
+            try connection.execute(EligibilitySQL.releaseHolds)
+            try connection.execute(EligibilitySQL.newHolds)
+        }
+        let summary = try RunSummary.collect(connection, date: date, virtualAccountsIssued: issued)
+        try connection.execute(
+            "UPDATE disbursement.batches SET summary = $2::jsonb WHERE business_date = $1", [date, try summary.json()])
+        return summary
+    }
+
+    private func timed<T>(_ phase: String, _ body: () throws -> T) throws -> T {
+        let start = ContinuousClock.now
+        let value = try body()
+        logger.info("\(phase) done in \(ContinuousClock.now - start)")
+        return value
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+
+/// The audit trail: every command that touches the database, dry or real, is recorded with
+/// who ran it, where, with what arguments, and how it ended.
+public struct RunLog {
+    public let runID: Int64
+
+    /// Records the start on its own statement (autocommit), so the entry survives the
+    /// rollback of a dry run or a failed one.
+    public static func start(
+        _ connection: Connection, command: String, arguments: [String], businessDate: BusinessDate?, dryRun: Bool
+    ) throws -> RunLog {
+        let info = ProcessInfo.processInfo
+        let user = info.environment["USER"] ?? info.environment["LOGNAME"] ?? String(getuid())
+        let row = try connection.queryOne(
+            """
+            INSERT INTO disbursement.run_log
+                (command, arguments, business_date, dry_run, os_user, host, pid, tool_version)
+            VALUES ($1, $2::text[], $3::date, $4, $5, $6, $7, $8)
+            RETURNING run_id
+            """,
+            [command, PostgresArray(arguments), businessDate, dryRun, user, info.hostName, Int(info.processIdentifier),
+             ToolVersion.current])
+        let log = RunLog(runID: try row.decode(0, as: Int64.self))
+        // Lets a second run that finds the lock taken say whose it is.
+        try connection.execute("SELECT set_config('application_name', $1, false)", ["disburse run_id=\(log.runID)"])
+        return log
+    }
+
+    public func finish(
+        _ connection: Connection, outcome: String, exitCode: Int, message: String?, counts: String = "{}"
+    ) throws {
+        try connection.execute(
+            """
+            UPDATE disbursement.run_log
+               SET finished_at = clock_timestamp(), outcome = $2, exit_code = $3, message = $4, counts = $5::jsonb
+             WHERE run_id = $1
+            """, [runID, outcome, exitCode, message, counts])
+    }
+}
+
+/// A text[] parameter, in PostgreSQL's array literal syntax with every element quoted.
+public struct PostgresArray: PostgresEncodable {
+    public let elements: [String]
+    public init(_ elements: [String]) { self.elements = elements }
+    public var postgresText: String {
+        let quoted = elements.map { element in
+            "\"" + element.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }
+        return "{" + quoted.joined(separator: ",") + "}"
+    }
+}
+
+public enum ToolVersion {
+    public static let current = "0.1.0"
+}

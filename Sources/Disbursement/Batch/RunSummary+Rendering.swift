@@ -1,0 +1,55 @@
+import Foundation
+
+extension RunSummary {
+    /// Canonical JSON: the form stored with the batch and printed with `--format json`.
+    public func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
+    public static func fromJSON(_ text: String) throws -> RunSummary {
+        try JSONDecoder().decode(RunSummary.self, from: Data(text.utf8))
+    }
+
+    /// A table for people reading the terminal or the cron mail.
+    public func table() -> String {
+        var lines: [String] = []
+        lines.append("Business date \(businessDate)")
+        lines.append("Virtual accounts issued: \(virtualAccountsIssued.grouped)")
+        lines.append("")
+        lines.append(Self.row("CHANNEL", "KIND", "PAYOUTS", "RUPIAH"))
+        for total in payouts {
+            lines.append(Self.row(total.channel, total.kind, total.count.grouped, total.amount.grouped))
+        }
+        lines.append(Self.row("TOTAL", "", payoutCount.grouped, payoutAmount.grouped))
+        lines.append("")
+        lines.append(Self.row("HOLD REASON", "", "HELD", "RUPIAH"))
+        for hold in holds {
+            lines.append(Self.row(hold.reason, "", hold.count.grouped, hold.amount.grouped))
+        }
+        lines.append(Self.row("TOTAL HELD", "", holdCount.grouped, holdAmount.grouped))
+        lines.append("")
+        lines.append("Expired today (back to the treasury): \(expiredCount.grouped) entitlements, Rp\(expiredAmount.grouped)")
+        return lines.joined(separator: "\n")
+    }
+
+    private static func row(_ a: String, _ b: String, _ c: String, _ d: String) -> String {
+        a.padding(toLength: 24, withPad: " ", startingAt: 0) + b.padding(toLength: 11, withPad: " ", startingAt: 0)
+            + String(repeating: " ", count: max(0, 12 - c.count)) + c
+            + String(repeating: " ", count: max(0, 20 - d.count)) + d
+    }
+}
+
+extension BinaryInteger {
+    /// 1234567 → "1,234,567": finance reads thousands separators faster than digits.
+    var grouped: String {
+        let digits = String(self.magnitude)
+        var result = ""
+        for (index, character) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { result.append(",") }
+            result.append(character)
+        }
+        return self < 0 ? "-" + result : result
+    }
+}

@@ -1,0 +1,200 @@
+/// The set-based statements of one night, run in order inside the batch's transaction.
+/// Temporary tables vanish at commit or rollback, so a dry run leaves nothing behind.
+enum EligibilitySQL {
+    /// CREATE TABLE AS takes no bound parameters, so the run's inputs are bound once into
+    /// transaction-local settings (`bind`) and every statement reads them from there.
+    static let date = "current_setting('disburse.business_date')::date"
+    static let channels = "current_setting('disburse.channels')::text[]"
+    static let attemptLimit = "current_setting('disburse.attempt_limit')::int"
+
+    static func bind(_ connection: Connection, date: BusinessDate, channels: [String], attemptLimit: Int) throws {
+        try connection.execute(
+            """
+            SELECT set_config('disburse.business_date', $1, true), set_config('disburse.channels', $2, true),
+                   set_config('disburse.attempt_limit', $3, true)
+            """, [date, PostgresArray(channels), attemptLimit])
+    }
+
+    /// Decrees in force whose scheme cannot be paid as written.
+    static let invalidDecrees = """
+        SELECT decree_no FROM registry.decrees
+         WHERE issued_on <= \(date)
+           AND (training_amount IS NULL OR training_amount <= 0
+             OR incentive_amount IS NULL OR incentive_amount <= 0
+             OR survey_amount IS NULL OR survey_amount <= 0
+             OR incentive_tranches IS NULL OR incentive_tranches < 0
+             OR incentive_interval_days IS NULL OR incentive_interval_days < 0
+             OR survey_count IS NULL OR survey_count < 0)
+         ORDER BY decree_no
+        """
+
+    /// One row per registrant in a decree in force. The decree whose scheme applies is the
+    /// approved one (earliest issued when several); being in two decrees is itself a hold.
+    static let members = """
+        CREATE TEMP TABLE run_member ON COMMIT DROP AS
+        SELECT m.registrant_id,
+               (array_agg(m.decree_no ORDER BY (m.status = 'approved') DESC, d.issued_on, m.decree_no))[1] AS decree_no,
+               bool_or(m.status = 'approved') AS approved,
+               count(*) AS decree_count
+          FROM registry.decree_members m
+          JOIN registry.decrees d USING (decree_no)
+         WHERE d.issued_on <= \(date) AND m.registrant_id IS NOT NULL
+         GROUP BY m.registrant_id
+        """
+
+    static let membersIndex = "ALTER TABLE run_member ADD PRIMARY KEY (registrant_id)"
+
+    /// Approved participants without a number yet, numbered 0… in registrant order so the
+    /// issuance is the same in a dry run and the real one.
+    static let newVirtualAccounts = """
+        CREATE TEMP TABLE run_new_va ON COMMIT DROP AS
+        SELECT registrant_id, (row_number() OVER (ORDER BY registrant_id) - 1)::bigint AS ordinal
+          FROM run_member rm
+         WHERE rm.approved
+           AND NOT EXISTS (SELECT 1 FROM disbursement.virtual_accounts v WHERE v.registrant_id = rm.registrant_id)
+        """
+
+    static let newVirtualAccountsIndex = "CREATE INDEX ON run_new_va (ordinal)"
+
+    /// Every entitlement that exists for the date and is neither settled nor expired: due ones,
+    /// and for decrees past payable_until all of them (they are about to expire).
+    static let entitlements = """
+        CREATE TEMP TABLE run_entitlement ON COMMIT DROP AS
+        WITH m AS (
+            SELECT rm.registrant_id, rm.decree_no, d.training_amount, d.incentive_amount, d.incentive_tranches,
+                   d.incentive_interval_days, d.survey_amount, d.survey_count, d.payable_until
+              FROM run_member rm JOIN registry.decrees d USING (decree_no)
+        ), first_completion AS (
+            SELECT c.registrant_id, min((c.completed_at AT TIME ZONE 'Asia/Jakarta')::date) AS first_on
+              FROM registry.training_completions c
+             WHERE c.registrant_id IN (SELECT registrant_id FROM run_member)
+               AND nullif(btrim(c.certificate_no), '') IS NOT NULL
+               AND c.rating BETWEEN 1 AND 5
+               AND nullif(btrim(c.review), '') IS NOT NULL
+               AND c.completed_at IS NOT NULL
+             GROUP BY c.registrant_id
+        ), candidate AS (
+            SELECT m.registrant_id, 'TRAINING'::text AS kind, 1 AS number, m.training_amount AS amount,
+                   m.decree_no, v.issued_on AS due_on, m.payable_until
+              FROM m JOIN disbursement.virtual_accounts v USING (registrant_id)
+            UNION ALL
+            SELECT m.registrant_id, 'INCENTIVE', n, m.incentive_amount, m.decree_no,
+                   f.first_on + (n - 1) * m.incentive_interval_days, m.payable_until
+              FROM m JOIN first_completion f USING (registrant_id)
+             CROSS JOIN LATERAL generate_series(1, m.incentive_tranches) AS n
+            UNION ALL
+            SELECT m.registrant_id, 'SURVEY', s.survey_no, m.survey_amount, m.decree_no,
+                   greatest((s.submitted_at AT TIME ZONE 'Asia/Jakarta')::date, f.first_on), m.payable_until
+              FROM m JOIN first_completion f USING (registrant_id)
+              JOIN registry.survey_responses s USING (registrant_id)
+             WHERE s.survey_no BETWEEN 1 AND m.survey_count AND s.submitted_at IS NOT NULL
+        )
+        SELECT c.*, (c.payable_until IS NOT NULL AND c.payable_until < \(date)) AS expiring
+          FROM candidate c
+         WHERE (c.due_on <= \(date) OR (c.payable_until IS NOT NULL AND c.payable_until < \(date)))
+           AND NOT EXISTS (SELECT 1 FROM disbursement.payouts p
+                            WHERE p.registrant_id = c.registrant_id AND p.kind = c.kind AND p.number = c.number
+                              AND p.status IN ('ISSUED', 'PENDING', 'PAID'))
+           AND NOT EXISTS (SELECT 1 FROM disbursement.expired x
+                            WHERE x.registrant_id = c.registrant_id AND x.kind = c.kind AND x.number = c.number)
+        """
+
+    static let expire = """
+        INSERT INTO disbursement.expired (registrant_id, kind, number, decree_no, amount, expired_on)
+        SELECT registrant_id, kind, number, decree_no, amount, \(date) FROM run_entitlement WHERE expiring
+        """
+
+    /// What the holds need to know about each person with something due: identity, the account
+    /// in force (most recently linked, not closed) and the history of earlier attempts.
+    static let decisions = """
+        CREATE TEMP TABLE run_decision ON COMMIT DROP AS
+        WITH person AS (
+            SELECT p.registrant_id, r.nik, r.full_name, r.phone,
+                   coalesce(r.nik ~ '^[0-9]{16}$', false) AS nik_valid,
+                   EXISTS (SELECT 1 FROM registry.registrants r2
+                            WHERE r2.nik = r.nik AND r2.registrant_id <> r.registrant_id) AS nik_duplicate,
+                   a.account_id, a.provider, a.kind AS account_kind, a.account_no, a.account_name,
+                   a.owner_nik, a.upgraded, a.status AS account_status
+              FROM (SELECT DISTINCT registrant_id FROM run_entitlement WHERE NOT expiring) p
+              LEFT JOIN registry.registrants r USING (registrant_id)
+              LEFT JOIN LATERAL (
+                    SELECT * FROM registry.payout_accounts pa
+                     WHERE pa.registrant_id = p.registrant_id AND pa.status IS DISTINCT FROM 'closed'
+                     ORDER BY pa.linked_at DESC NULLS LAST, pa.account_id DESC
+                     LIMIT 1) a ON true
+        ), history AS (
+            SELECT h.registrant_id, h.kind, h.number, count(*) AS attempts, max(h.attempt) AS last_attempt,
+                   (array_agg(h.permanent ORDER BY h.attempt DESC))[1] AS last_permanent,
+                   (array_agg(h.account_id ORDER BY h.attempt DESC))[1] AS last_account_id
+              FROM disbursement.payouts h
+             WHERE h.registrant_id IN (SELECT registrant_id FROM run_entitlement WHERE NOT expiring)
+             GROUP BY h.registrant_id, h.kind, h.number
+        )
+        SELECT e.registrant_id, e.kind, e.number, e.amount, e.decree_no,
+               p.full_name, p.account_id, p.account_no, p.account_name,
+               CASE WHEN e.kind = 'TRAINING' THEN 'VA' ELSE coalesce(p.provider, '') END AS channel,
+               coalesce(h.last_attempt, 0) + 1 AS attempt,
+               CASE
+                 WHEN NOT m.approved THEN 'NOT_APPROVED'
+                 WHEN m.decree_count > 1 THEN 'DUPLICATE_DECREE'
+                 WHEN NOT p.nik_valid THEN 'INVALID_NIK'
+                 WHEN p.nik_duplicate THEN 'DUPLICATE_NIK'
+                 WHEN e.kind <> 'TRAINING' AND p.account_id IS NULL THEN 'NO_LINKED_ACCOUNT'
+                 WHEN e.kind <> 'TRAINING' AND p.account_status IS DISTINCT FROM 'active' THEN 'ACCOUNT_NOT_ACTIVE'
+                 WHEN e.kind <> 'TRAINING' AND p.account_kind = 'ewallet' AND p.upgraded IS NOT TRUE THEN 'ACCOUNT_NOT_UPGRADED'
+                 WHEN e.kind <> 'TRAINING' AND p.owner_nik IS DISTINCT FROM p.nik THEN 'ACCOUNT_OWNER_MISMATCH'
+                 WHEN e.kind <> 'TRAINING' AND p.account_kind = 'ewallet'
+                      AND disbursement.normalize_phone(p.account_no) IS DISTINCT FROM disbursement.normalize_phone(p.phone)
+                      THEN 'PHONE_MISMATCH'
+                 WHEN e.kind <> 'TRAINING' AND NOT (coalesce(p.provider, '') = ANY (\(channels))) THEN 'UNSUPPORTED_CHANNEL'
+                 WHEN e.kind = 'TRAINING' AND NOT ('VA' = ANY (\(channels))) THEN 'UNSUPPORTED_CHANNEL'
+                 WHEN coalesce(h.attempts, 0) >= \(attemptLimit) THEN 'RETRY_LIMIT'
+                 WHEN h.last_permanent
+                      AND (e.kind = 'TRAINING' OR h.last_account_id IS NOT DISTINCT FROM p.account_id)
+                      THEN 'PERMANENT_FAILURE'
+               END AS reason
+          FROM run_entitlement e
+          JOIN run_member m USING (registrant_id)
+          JOIN person p USING (registrant_id)
+          LEFT JOIN history h USING (registrant_id, kind, number)
+         WHERE NOT e.expiring
+        """
+
+    /// Payable entitlements become payout attempts. The reference is derived from the
+    /// entitlement and attempt, so it is unique and the same in a dry run.
+    static let payouts = """
+        INSERT INTO disbursement.payouts
+            (registrant_id, kind, number, attempt, business_date, end_to_end_id, decree_no, channel,
+             account_id, account_no, account_name, amount, va)
+        SELECT d.registrant_id, d.kind, d.number, d.attempt, \(date),
+               'PK-' || d.registrant_id || '-' || left(d.kind, 1) || d.number || '-' || d.attempt,
+               d.decree_no, d.channel,
+               CASE WHEN d.kind = 'TRAINING' THEN NULL ELSE d.account_id END,
+               CASE WHEN d.kind = 'TRAINING' THEN v.va ELSE d.account_no END,
+               coalesce(CASE WHEN d.kind = 'TRAINING' THEN d.full_name ELSE d.account_name END, ''),
+               d.amount, v.va
+          FROM run_decision d
+          LEFT JOIN disbursement.virtual_accounts v USING (registrant_id)
+         WHERE d.reason IS NULL
+        """
+
+    /// A hold ends when its entitlement is no longer held for the same reason (paid, expired,
+    /// or held for another reason, which starts a new hold).
+    static let releaseHolds = """
+        UPDATE disbursement.holds h SET released_on = \(date)
+         WHERE h.released_on IS NULL
+           AND NOT EXISTS (SELECT 1 FROM run_decision d
+                            WHERE d.registrant_id = h.registrant_id AND d.kind = h.kind AND d.number = h.number
+                              AND d.reason = h.reason)
+        """
+
+    static let newHolds = """
+        INSERT INTO disbursement.holds (registrant_id, kind, number, held_since, reason, decree_no, amount)
+        SELECT d.registrant_id, d.kind, d.number, \(date), d.reason, d.decree_no, d.amount
+          FROM run_decision d
+         WHERE d.reason IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM disbursement.holds h
+                            WHERE h.registrant_id = d.registrant_id AND h.kind = d.kind AND h.number = d.number
+                              AND h.released_on IS NULL)
+        """
+}

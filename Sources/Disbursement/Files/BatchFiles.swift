@@ -1,0 +1,9 @@
+import Logging
+
+/// TEMPORARY placeholder until the file writers land.
+public struct BatchFiles {
+    let settings: Settings
+    let logger: Logger
+    func ensureAll(_ connection: Connection, through date: BusinessDate) throws -> [String] { [] }
+    public static func verify(directory: String) throws -> String { "" }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Disbursement
+import Foundation
+import Logging
+
+/// What every command that talks to the database accepts.
+struct CommonOptions: ParsableArguments {
+    @Option(name: .customLong("database-url"), help: "libpq URL or conninfo (default: DATABASE_URL, else the PG* variables).")
+    var databaseURL: String?
+
+    @Option(help: "Settings file (default: DISBURSE_CONFIG).")
+    var config: String?
+
+    @Flag(help: "Log progress even when not on a terminal.")
+    var verbose = false
+
+    func connect() throws -> Connection {
+        let conninfo = databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"] ?? ""
+        return try Connection(conninfo: conninfo)
+    }
+
+    func settings() throws -> Settings {
+        try Settings.load(path: config)
+    }
+
+    func logger(_ label: String) -> Logger {
+        let interactive = isatty(STDERR_FILENO) == 1
+        var logger = Logger(label: "disburse.\(label)") { StreamLogHandler.standardError(label: $0) }
+        // Under cron only warnings and errors reach the mail; on a terminal, progress too.
+        logger.logLevel = verbose || interactive ? .info : .warning
+        return logger
+    }
+}
+
+/// Runs a command body and turns what it throws into one sentence and the agreed exit code.
+func runReportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let exit as ExitCode {
+        throw exit
+    } catch {
+        let (code, sentence) = ExitCodes.classify(error)
+        FileHandle.standardError.write(Data("disburse: \(sentence)\n".utf8))
+        throw ExitCode(code)
+    }
+}

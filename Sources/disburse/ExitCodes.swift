@@ -1,0 +1,28 @@
+import Disbursement
+
+/// The only place that knows the process exit codes (SPEC §5).
+enum ExitCodes {
+    static let reconcileExceptions: Int32 = 3
+
+    static func classify(_ error: any Error) -> (Int32, String) {
+        if let error = error as? any OperatorError {
+            switch error.category {
+            case .usage: return (64, error.description)
+            case .inputInvalid: return (65, error.description)
+            case .unavailable: return (69, error.description)
+            case .busy: return (75, error.description)
+            case .configuration: return (78, error.description)
+            }
+        }
+        if let error = error as? PostgresError {
+            if error.isUnavailable {
+                return (69, "The database is unavailable: \(error.message). Check DATABASE_URL / PGHOST and that PostgreSQL is running, then retry.")
+            }
+            if error.sqlState == "42P01" || error.sqlState == "3F000" {
+                return (78, "The database has no disbursement schema or registry table (\(error.message)): run `disburse migrate` and check you are on the right database.")
+            }
+            return (1, "A database statement failed: \(error). Nothing was half-written; the run can be repeated.")
+        }
+        return (1, "Unexpected failure: \(error). Nothing was half-written; the run can be repeated.")
+    }
+}

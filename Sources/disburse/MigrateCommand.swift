@@ -1,0 +1,33 @@
+import ArgumentParser
+import Disbursement
+import Foundation
+
+struct MigrateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate", abstract: "Create or upgrade the disbursement schema (idempotent).")
+
+    @Option(name: .customLong("database-url"), help: "libpq URL or conninfo (default: DATABASE_URL, else the PG* variables).")
+    var databaseURL: String?
+
+    func run() throws {
+        try runReportingErrors {
+            let connection = try Connection(conninfo: databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "")
+            let arguments = Array(CommandLine.arguments.dropFirst())
+            do {
+                let outcome = try Migrator().migrate(connection)
+                let log = try? RunLog.start(connection, command: "migrate", arguments: arguments, businessDate: nil, dryRun: false)
+                try? log?.finish(connection, outcome: "succeeded", exitCode: 0, message: outcome.applied.joined(separator: ", "))
+                if outcome.applied.isEmpty {
+                    print("The database is already at migration \(outcome.currentVersion); nothing to do.")
+                } else {
+                    print("Applied \(outcome.applied.joined(separator: ", ")); the database is at migration \(outcome.currentVersion).")
+                }
+            } catch {
+                // Recorded where the run log exists already (e.g. a refused, newer database).
+                let log = try? RunLog.start(connection, command: "migrate", arguments: arguments, businessDate: nil, dryRun: false)
+                try? log?.finish(connection, outcome: "refused", exitCode: 78, message: "\(error)")
+                throw error
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Disbursement
+import Foundation
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json
+}
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "The nightly job: issue VAs, compute what is due, hold what cannot be paid, write the batch.")
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(help: "Business date YYYY-MM-DD (default: today in Asia/Jakarta).")
+    var date: String?
+
+    @Flag(help: "Compute exactly what the real run would, and change nothing (the run log aside).")
+    var dryRun = false
+
+    @Option(help: "Output folder (default: DISBURSE_OUT, else output_dir in the settings).")
+    var out: String?
+
+    @Option(help: "Summary format: table or json.")
+    var format: OutputFormat = .table
+
+    func validate() throws {
+        if let date, BusinessDate(date) == nil {
+            throw ValidationError("--date must be a real calendar day written YYYY-MM-DD, like 2020-06-01.")
+        }
+    }
+
+    func run() throws {
+        try runReportingErrors {
+            let businessDate = date.flatMap { BusinessDate($0) } ?? .today
+            guard businessDate <= .today else {
+                throw UsageError("--date \(businessDate) is in the future (today in Asia/Jakarta is \(BusinessDate.today)); a batch can only be made for today or an earlier day.")
+            }
+            var settings = try common.settings()
+            if let out { settings.outputDirectory = out }
+            let key = try VAKey.load(path: settings.vaKeyFile)
+            let logger = common.logger("run")
+            if let warning = key.warning { logger.warning("\(warning)") }
+            let connection = try common.connect()
+            let report = try NightlyRun(settings: settings, key: key, logger: logger).execute(
+                connection,
+                options: .init(businessDate: businessDate, dryRun: dryRun, arguments: Array(CommandLine.arguments.dropFirst())))
+            switch format {
+            case .json:
+                print(try report.summary.json())
+            case .table:
+                if report.dryRun { print("DRY RUN: nothing was written.\n") }
+                if report.alreadyRecorded { print("The batch for \(businessDate) was already recorded; nothing new was created.\n") }
+                print(report.summary.table())
+                if !report.filesWritten.isEmpty {
+                    print("\nFiles written to \(settings.outputDirectory): \(report.filesWritten.count)")
+                }
+            }
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// Replaced by the command tree in the next commit.
