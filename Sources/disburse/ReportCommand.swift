@@ -4,41 +4,110 @@ import Disbursement
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report", abstract: "Finance reports from the database (NIK and account numbers masked).",
-        subcommands: [HoldsReportCommand.self])
+        subcommands: [SummaryReportCommand.self, HoldsReportCommand.self, FunnelReportCommand.self,
+                      ReconciliationReportCommand.self])
 }
 
-enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
-    case table, csv, json
+extension ReportFormat: ExpressibleByArgument {}
+extension FunnelReport.Dimension: ExpressibleByArgument {}
+
+/// The options every report shares.
+struct ReportOptions: ParsableArguments {
+    @OptionGroup var common: CommonOptions
+
+    @Option(help: "One business date YYYY-MM-DD.")
+    var date: String?
+
+    @Option(help: "First business date of a range.")
+    var from: String?
+
+    @Option(help: "Last business date of a range.")
+    var to: String?
+
+    @Option(help: "table, csv or json.")
+    var format: ReportFormat = .table
+
+    func validate() throws {
+        for (name, value) in [("--date", date), ("--from", from), ("--to", to)] {
+            if let value, BusinessDate(value) == nil {
+                throw ValidationError("\(name) must be a real calendar day written YYYY-MM-DD.")
+            }
+        }
+        if date != nil && (from != nil || to != nil) {
+            throw ValidationError("Give either --date or --from/--to, not both.")
+        }
+    }
+
+    var range: (BusinessDate?, BusinessDate?) {
+        if let date, let day = BusinessDate(date) { return (day, day) }
+        return (from.flatMap { BusinessDate($0) }, to.flatMap { BusinessDate($0) })
+    }
+
+    func connect() throws -> Connection {
+        let connection = try common.connect()
+        try Migrator().verify(connection)
+        return connection
+    }
+}
+
+struct SummaryReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "summary", abstract: "Per date, channel and kind: issued, paid, failed, returned, pending, with the control total.")
+
+    @OptionGroup var options: ReportOptions
+
+    func run() throws {
+        try runReportingErrors {
+            let (from, to) = options.range
+            print(try SummaryReport(from: from, to: to).build(try options.connect()).render(options.format), terminator: "")
+        }
+    }
 }
 
 struct HoldsReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "holds", abstract: "Held entitlements: count and rupiah per reason; one row each in csv/json.")
 
-    @OptionGroup var common: CommonOptions
-
-    @Option(help: "Holds in force on this business date (default: now).")
-    var date: String?
-
-    @Option(help: "table, csv or json.")
-    var format: ReportFormat = .table
-
-    func validate() throws {
-        if let date, BusinessDate(date) == nil {
-            throw ValidationError("--date must be a real calendar day written YYYY-MM-DD.")
-        }
-    }
+    @OptionGroup var options: ReportOptions
 
     func run() throws {
         try runReportingErrors {
-            let connection = try common.connect()
-            try Migrator().verify(connection)
-            let report = HoldsReport(date: date.flatMap { BusinessDate($0) })
-            switch format {
+            let connection = try options.connect()
+            let report = HoldsReport(date: options.range.1)
+            switch options.format {
             case .table: print(try report.table(connection))
             case .csv: try report.csv(connection) { print($0, terminator: "") }
             case .json: try report.json(connection) { print($0, terminator: "") }
             }
+        }
+    }
+}
+
+struct FunnelReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "funnel", abstract: "Registered → verified → approved → VA → trained → paid, per wave or province.")
+
+    @OptionGroup var options: ReportOptions
+
+    @Option(help: "Group by wave or province.")
+    var by: FunnelReport.Dimension = .wave
+
+    func run() throws {
+        try runReportingErrors {
+            print(try FunnelReport(by: by).build(try options.connect()).render(options.format), terminator: "")
+        }
+    }
+}
+
+struct ReconciliationReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconciliation", abstract: "Per imported status file: lines, matched, exceptions by kind, rupiah in each.")
+
+    @OptionGroup var options: ReportOptions
+
+    func run() throws {
+        try runReportingErrors {
+            print(try ReconciliationReport().build(try options.connect()).render(options.format), terminator: "")
         }
     }
 }

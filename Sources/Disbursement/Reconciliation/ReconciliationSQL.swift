@@ -1,0 +1,87 @@
+/// The set-based statements that apply one staged status file. They run in one transaction;
+/// `recon_line` holds the file's lines (staged by COPY), `disburse.file_id` and
+/// `disburse.as_of` are bound as transaction-local settings.
+enum ReconciliationSQL {
+    static let fileID = "current_setting('disburse.file_id')::bigint"
+
+    static let stage = """
+        CREATE TEMP TABLE recon_line (
+            line_no int, end_to_end_id text, status text, amount bigint, reason_code text, reason_text text,
+            settled_at text, permanent boolean
+        ) ON COMMIT DROP
+        """
+
+    /// Matches lines to payouts through the participant id inside the reference, so the lookup
+    /// stays on the distribution key. The first line for a reference counts; later ones are duplicates.
+    static let classify = """
+        CREATE TEMP TABLE recon_match ON COMMIT DROP AS
+        SELECT l.*, p.registrant_id, p.kind, p.number, p.attempt, p.status AS current_status, p.amount AS payout_amount,
+               row_number() OVER (PARTITION BY l.end_to_end_id ORDER BY l.line_no) AS occurrence
+          FROM recon_line l
+          LEFT JOIN disbursement.payouts p
+            ON l.end_to_end_id ~ '^PK-[0-9]{1,18}-[TIS][0-9]+-[0-9]+$'
+           AND p.registrant_id = split_part(l.end_to_end_id, '-', 2)::bigint
+           AND p.end_to_end_id = l.end_to_end_id
+        """
+
+    /// What each line does: one of APPLY, UNCHANGED, or an exception kind.
+    static let decide = """
+        CREATE TEMP TABLE recon_decision ON COMMIT DROP AS
+        SELECT m.*,
+               CASE
+                 WHEN m.registrant_id IS NULL THEN 'UNKNOWN_REFERENCE'
+                 WHEN m.occurrence > 1 THEN 'DUPLICATE_LINE'
+                 WHEN m.amount IS NOT NULL AND m.amount <> m.payout_amount THEN 'AMOUNT_MISMATCH'
+                 WHEN m.status = m.current_status THEN 'UNCHANGED'
+                 -- Out of order: a pending answer never moves a payout back.
+                 WHEN m.status = 'PENDING' AND m.current_status IN ('PAID', 'FAILED', 'RETURNED') THEN 'UNCHANGED'
+                 WHEN m.current_status IN ('ISSUED', 'PENDING') THEN 'APPLY'
+                 -- A paid payout that comes back is a return, not a conflict.
+                 WHEN m.current_status = 'PAID' AND m.status = 'RETURNED' THEN 'APPLY'
+                 ELSE 'STATUS_CONFLICT'
+               END AS decision
+          FROM recon_match m
+        """
+
+    static let recordLines = """
+        INSERT INTO disbursement.status_lines
+            (file_id, line_no, end_to_end_id, registrant_id, status, amount, reason_code, reason_text, settled_at,
+             permanent, outcome)
+        SELECT \(fileID), line_no, end_to_end_id, registrant_id, status, amount, reason_code, reason_text, settled_at,
+               permanent,
+               CASE WHEN decision = 'APPLY' THEN 'APPLIED' WHEN decision = 'UNCHANGED' THEN 'UNCHANGED' ELSE 'EXCEPTION' END
+          FROM recon_decision
+        """
+
+    static let recordExceptions = """
+        INSERT INTO disbursement.recon_exceptions (file_id, line_no, kind, end_to_end_id, registrant_id, amount, detail)
+        SELECT \(fileID), line_no, decision, end_to_end_id, registrant_id, coalesce(amount, payout_amount),
+               CASE decision
+                 WHEN 'UNKNOWN_REFERENCE' THEN 'no payout has this end_to_end_id'
+                 WHEN 'DUPLICATE_LINE' THEN 'the reference appears earlier in the same file'
+                 WHEN 'AMOUNT_MISMATCH' THEN 'file says ' || amount || ', payout is ' || payout_amount
+                 ELSE 'file says ' || status || ' but the payout is already ' || current_status
+               END
+          FROM recon_decision
+         WHERE decision NOT IN ('APPLY', 'UNCHANGED')
+        """
+
+    static let apply = """
+        UPDATE disbursement.payouts p
+           SET status = d.status, status_at = now(), reason_code = d.reason_code, permanent = d.permanent
+          FROM recon_decision d
+         WHERE d.decision = 'APPLY'
+           AND p.registrant_id = d.registrant_id AND p.kind = d.kind AND p.number = d.number AND p.attempt = d.attempt
+        """
+
+    /// Payouts with no final answer long after their batch; reported once each.
+    static let unanswered = """
+        INSERT INTO disbursement.recon_exceptions (file_id, kind, end_to_end_id, registrant_id, amount, detail)
+        SELECT \(fileID), 'UNANSWERED', p.end_to_end_id, p.registrant_id, p.amount,
+               'no final status since the batch of ' || p.business_date
+          FROM disbursement.payouts p
+         WHERE p.status IN ('ISSUED', 'PENDING')
+           AND p.business_date < current_setting('disburse.as_of')::date - current_setting('disburse.unanswered_days')::int
+        ON CONFLICT (end_to_end_id) WHERE kind = 'UNANSWERED' DO NOTHING
+        """
+}

@@ -1,0 +1,42 @@
+/// `report reconciliation`: per imported status file, its lines, what matched, and every
+/// kind of exception with the rupiah in it.
+public struct ReconciliationReport {
+    public init() {}
+
+    public func build(_ connection: Connection) throws -> ReportTable {
+        var table = ReportTable(
+            title: "Reconciliation per status file",
+            columns: ["imported_at", "file", "lines", "matched", "matched_amount", "exceptions", "exception_amount",
+                      "unknown_reference", "amount_mismatch", "duplicate_line", "status_conflict", "unanswered"])
+        let rows = try connection.query(
+            """
+            SELECT to_char(f.imported_at AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD HH24:MI') AS imported_at, f.file_name,
+                   (SELECT count(*) FROM disbursement.status_lines l WHERE l.file_id = f.file_id) AS lines,
+                   (SELECT count(*) FROM disbursement.status_lines l WHERE l.file_id = f.file_id AND l.outcome <> 'EXCEPTION') AS matched,
+                   (SELECT coalesce(sum(p.amount), 0) FROM disbursement.status_lines l
+                      JOIN disbursement.payouts p ON p.registrant_id = l.registrant_id AND p.end_to_end_id = l.end_to_end_id
+                     WHERE l.file_id = f.file_id AND l.outcome <> 'EXCEPTION') AS matched_amount,
+                   count(e.exception_id) AS exceptions, coalesce(sum(e.amount), 0) AS exception_amount,
+                   count(*) FILTER (WHERE e.kind = 'UNKNOWN_REFERENCE') AS unknown_reference,
+                   count(*) FILTER (WHERE e.kind = 'AMOUNT_MISMATCH') AS amount_mismatch,
+                   count(*) FILTER (WHERE e.kind = 'DUPLICATE_LINE') AS duplicate_line,
+                   count(*) FILTER (WHERE e.kind = 'STATUS_CONFLICT') AS status_conflict,
+                   count(*) FILTER (WHERE e.kind = 'UNANSWERED') AS unanswered
+              FROM disbursement.status_files f
+              LEFT JOIN disbursement.recon_exceptions e USING (file_id)
+             GROUP BY f.file_id
+             ORDER BY f.file_id
+            """)
+        for row in rows {
+            table.rows.append([
+                .text(try row.decode("imported_at")), .text(try row.decode("file_name")),
+                .number(try row.decode("lines")), .number(try row.decode("matched")),
+                .number(try row.decode("matched_amount")), .number(try row.decode("exceptions")),
+                .number(try row.decode("exception_amount")), .number(try row.decode("unknown_reference")),
+                .number(try row.decode("amount_mismatch")), .number(try row.decode("duplicate_line")),
+                .number(try row.decode("status_conflict")), .number(try row.decode("unanswered")),
+            ])
+        }
+        return table
+    }
+}

@@ -1,0 +1,11 @@
+import Crypto
+import Foundation
+
+/// SHA-256 over data that arrives in pieces, so big files are hashed without loading them.
+struct StreamingSHA256 {
+    private var hasher = SHA256()
+
+    mutating func update(_ data: some DataProtocol) { hasher.update(data: data) }
+
+    func finalize() -> String { hasher.finalize().map { String(format: "%02x", $0) }.joined() }
+}
