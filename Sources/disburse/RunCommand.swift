@@ -42,7 +42,7 @@ struct RunCommand: ParsableCommand {
             let logger = common.logger("run")
             if let warning = key.warning { logger.warning("\(warning)") }
             let connection = try common.connect()
-            let report = try NightlyRun(settings: settings, key: key, logger: logger).execute(
+            let report = try NightlyRun(settings: settings, key: key, logger: logger, checkpoint: FaultInjection.checkpoint).execute(
                 connection,
                 options: .init(businessDate: businessDate, dryRun: dryRun, arguments: Array(CommandLine.arguments.dropFirst())))
             switch format {

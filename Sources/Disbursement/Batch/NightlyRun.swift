@@ -31,11 +31,15 @@ public struct NightlyRun {
     let settings: Settings
     let key: VAKey
     let logger: Logger
+    /// Called at each named point of the run (after a phase, before and after commit, after
+    /// each file). The executable uses it for crash testing; it is a no-op otherwise.
+    let checkpoint: @Sendable (String) -> Void
 
-    public init(settings: Settings, key: VAKey, logger: Logger) {
+    public init(settings: Settings, key: VAKey, logger: Logger, checkpoint: @escaping @Sendable (String) -> Void = { _ in }) {
         self.settings = settings
         self.key = key
         self.logger = logger
+        self.checkpoint = checkpoint
     }
 
     public func execute(_ connection: Connection, options: Options) throws -> Report {
@@ -64,7 +68,7 @@ public struct NightlyRun {
 
     private func executeLocked(_ connection: Connection, options: Options, runID: Int64) throws -> Report {
         let date = options.businessDate
-        let files = BatchFiles(settings: settings, logger: logger)
+        let files = BatchFiles(settings: settings, logger: logger, checkpoint: checkpoint)
         if let stored = try connection.query(
             "SELECT summary::text FROM disbursement.batches WHERE business_date = $1", [date]
         ).first {
@@ -101,8 +105,10 @@ public struct NightlyRun {
             try connection.withTransaction {
                 summary = try recordBatchStatements(connection, date: date, runID: runID)
                 if !commit { throw DryRunRollback() }
+                checkpoint("before-commit")
             }
         } catch is DryRunRollback {}
+        if commit { checkpoint("after-commit") }
         guard let summary else { throw InputError("The run produced no summary.") }
         return summary
     }
@@ -153,6 +159,7 @@ public struct NightlyRun {
         let start = ContinuousClock.now
         let value = try body()
         logger.info("\(phase) done in \(ContinuousClock.now - start)")
+        checkpoint(phase)
         return value
     }
 }
