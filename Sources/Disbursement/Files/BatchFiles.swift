@@ -1,10 +1,151 @@
+import Foundation
 import Logging
 
-/// TEMPORARY placeholder until the file writers land.
+/// Renders recorded batches into `OUT/YYYY-MM-DD/`: per channel CSV and pain.001 files of at
+/// most `max_items_per_file` payouts, then `manifest.json`. The files are a pure function of
+/// the batch, so a missing or damaged one is rewritten byte-identically and good ones are left alone.
 public struct BatchFiles {
     let settings: Settings
     let logger: Logger
     let checkpoint: @Sendable (String) -> Void
-    func ensureAll(_ connection: Connection, through date: BusinessDate) throws -> [String] { [] }
-    public static func verify(directory: String) throws -> String { "" }
+
+    /// Writes whatever is missing for every batch up to `date` whose files are not yet vouched
+    /// for, and checks (and repairs) the folder of `date` itself. Returns the files written.
+    func ensureAll(_ connection: Connection, through date: BusinessDate) throws -> [String] {
+        let batches = try connection.query(
+            """
+            SELECT business_date::text AS d, manifest_sha256 FROM disbursement.batches
+             WHERE business_date <= $1 AND (manifest_sha256 IS NULL OR business_date = $1)
+             ORDER BY business_date
+            """, [date])
+        var written: [String] = []
+        for batch in batches {
+            guard let day = BusinessDate(try batch.decode("d", as: String.self)) else { continue }
+            let recorded = try batch.decodeIfPresent("manifest_sha256", as: String.self)
+            if let recorded, isIntact(day, manifestSHA256: recorded) { continue }
+            written += try render(connection, date: day, recordedManifest: recorded)
+        }
+        return written
+    }
+
+    private func folder(_ date: BusinessDate) -> String { settings.outputDirectory + "/" + date.description }
+
+    /// The fast path of a re-run: the manifest on disk is the recorded one and every file it
+    /// lists hashes right.
+    private func isIntact(_ date: BusinessDate, manifestSHA256: String) -> Bool {
+        let path = folder(date) + "/manifest.json"
+        guard AtomicFile.sha256(of: path) == manifestSHA256,
+              let data = FileManager.default.contents(atPath: path), let manifest = try? Manifest.decode(data)
+        else { return false }
+        return manifest.files.allSatisfy { AtomicFile.sha256(of: folder(date) + "/" + $0.name) == $0.sha256 }
+    }
+
+    private func render(_ connection: Connection, date: BusinessDate, recordedManifest: String?) throws -> [String] {
+        let batch = try connection.queryOne(
+            """
+            SELECT to_char(created_at AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"') AS created_at,
+                   tool_version, settings_fingerprint,
+                   (SELECT manifest_sha256 FROM disbursement.batches p WHERE p.business_date < b.business_date
+                     ORDER BY p.business_date DESC LIMIT 1) AS previous
+              FROM disbursement.batches b WHERE business_date = $1
+            """, [date])
+        let createdAt = try batch.decode("created_at", as: String.self)
+        let directory = folder(date)
+        try AtomicFile.makeDirectory(settings.outputDirectory)
+        try AtomicFile.makeDirectory(directory)
+
+        var entries: [FileEntry] = []
+        var written: [String] = []
+        var byChannel: [String: Manifest.Total] = [:]
+        var byKind: [String: Manifest.Total] = [:]
+        var pending: [PayoutLine] = []
+        var fileNumber = 0
+        var currentChannel: String?
+
+        func flush() throws {
+            guard let channelCode = currentChannel, !pending.isEmpty else { return }
+            guard let channel = settings.channel(channelCode) else {
+                throw SettingsError("Batch \(date) has payouts for channel \(channelCode) but the settings have no [channels.\(channelCode)]: restore that section to write its files.")
+            }
+            fileNumber += 1
+            let base = "\(channelCode)-\(String(format: "%03d", fileNumber))"
+            let writer = Pain001Writer(channel: channel, initiatingParty: settings.initiatingPartyName, businessDate: date, createdAt: createdAt)
+            let sum = pending.reduce(Int64(0)) { $0 + $1.amount }
+            for (name, bytes) in [(base + ".csv", PayoutCSVWriter.render(pending)), (base + ".xml", writer.render(pending, fileNumber: fileNumber))] {
+                let sha = Digest.sha256Hex(bytes)
+                let path = directory + "/" + name
+                if AtomicFile.sha256(of: path) != sha {
+                    try AtomicFile.write(bytes, to: path)
+                    written.append(date.description + "/" + name)
+                    checkpoint("file:\(name)")
+                }
+                entries.append(FileEntry(name: name, sha256: sha, rows: pending.count, sum: sum))
+            }
+            pending.removeAll(keepingCapacity: true)
+        }
+
+        try connection.setSessionSetting("disburse.render_date", date)
+        try connection.copyOut(
+            """
+            COPY (SELECT channel, end_to_end_id, account_no, account_name, amount, kind, number, va
+                    FROM disbursement.payouts WHERE business_date = current_setting('disburse.render_date')::date
+                   ORDER BY channel, end_to_end_id) TO STDOUT
+            """
+        ) { raw in
+            let fields = CopyText.fields(raw)
+            guard fields.count == 8, let channel = fields[0], let reference = fields[1], let amountText = fields[4],
+                  let amount = Int64(amountText), let kind = fields[5], let numberText = fields[6], let number = Int(numberText)
+            else { throw PostgresError(kind: .decoding, message: "A payout row of batch \(date) could not be read.") }
+            if channel != currentChannel {
+                try flush()
+                currentChannel = channel
+                fileNumber = 0
+            }
+            pending.append(PayoutLine(
+                endToEndId: reference, channel: channel, accountNo: fields[2] ?? "", accountName: fields[3] ?? "",
+                amount: amount, kind: kind, number: number, va: fields[7] ?? ""))
+            byChannel[channel, default: .init(name: channel, count: 0, sum: 0)].count += 1
+            byChannel[channel, default: .init(name: channel, count: 0, sum: 0)].sum += amount
+            byKind[kind, default: .init(name: kind, count: 0, sum: 0)].count += 1
+            byKind[kind, default: .init(name: kind, count: 0, sum: 0)].sum += amount
+            if pending.count == settings.maxItemsPerFile { try flush() }
+        }
+        try flush()
+
+        let manifest = Manifest(
+            businessDate: date, toolVersion: try batch.decode("tool_version"),
+            settingsFingerprint: try batch.decode("settings_fingerprint"), createdAt: createdAt,
+            previousManifestSHA256: try batch.decodeIfPresent("previous"), files: entries,
+            totalsByChannel: byChannel.values.sorted { $0.name < $1.name },
+            totalsByKind: byKind.values.sorted { $0.name < $1.name })
+        let bytes = try manifest.encoded()
+        let sha = Digest.sha256Hex(bytes)
+        if let recordedManifest, recordedManifest != sha {
+            throw InputError("The files of \(date) rendered now differ from those recorded (manifest \(recordedManifest.prefix(12))… vs \(sha.prefix(12))…): the batch or the settings changed since; do not send these files and call the disburse team.")
+        }
+        let manifestPath = directory + "/manifest.json"
+        if AtomicFile.sha256(of: manifestPath) != sha {
+            try AtomicFile.write(bytes, to: manifestPath)
+            written.append(date.description + "/manifest.json")
+            checkpoint("manifest")
+        }
+        try removeUnvouched(directory, keeping: Set(entries.map(\.name) + ["manifest.json"]))
+        if recordedManifest == nil {
+            try connection.execute("UPDATE disbursement.batches SET manifest_sha256 = $2 WHERE business_date = $1", [date, sha])
+        }
+        logger.info("Files of \(date) are complete: \(entries.count) files, manifest \(sha.prefix(12))…")
+        return written
+    }
+
+    /// Leftovers of a killed writer (temporary names) are removed; anything else unknown is
+    /// reported, never deleted: it may be someone's.
+    private func removeUnvouched(_ directory: String, keeping names: Set<String>) throws {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where !names.contains(name) {
+            if name.hasPrefix(".") && name.contains(".tmp-") {
+                try? FileManager.default.removeItem(atPath: directory + "/" + name)
+            } else {
+                logger.warning("\(directory)/\(name) is not part of the batch; it was left alone.")
+            }
+        }
+    }
 }

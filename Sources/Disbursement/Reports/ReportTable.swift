@@ -50,7 +50,7 @@ public struct ReportTable: Sendable {
     }
 
     func csv() -> String {
-        ([columns] + rows.map { $0.map(\.raw) }).map { $0.map(CSVField.quote).joined(separator: ",") }
+        ([columns] + rows.map { $0.map(\.raw) }).map { $0.map { CSVField.quote($0) }.joined(separator: ",") }
             .joined(separator: "\r\n") + "\r\n"
     }
 
@@ -116,9 +116,10 @@ enum JSONValue: Encodable {
 
 /// RFC 4180 quoting, and a leading quote for text a spreadsheet would run as a formula.
 enum CSVField {
-    static func quote(_ field: String) -> String {
+    /// `neutralize` is for free text (names); identifiers such as account numbers are sent as they are.
+    static func quote(_ field: String, neutralize: Bool = true) -> String {
         var value = field
-        if let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), Int64(value) == nil {
+        if neutralize, let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), Int64(value) == nil {
             value = "'" + value
         }
         guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }

@@ -1,0 +1,40 @@
+/// Text made safe for an XML 1.0 element or attribute: markup characters escaped, characters
+/// XML forbids dropped, line breaks folded, and cut to the schema's maximum length on a
+/// character boundary (the XSD counts Unicode scalars; a letter with its accents stays whole).
+enum XMLText {
+    static func escape(_ text: String, maxLength: Int? = nil) -> String {
+        var cleaned = ""
+        cleaned.reserveCapacity(text.utf8.count)
+        var scalars = 0
+        for character in text {
+            var piece = ""
+            for scalar in character.unicodeScalars where isAllowed(scalar) {
+                piece.unicodeScalars.append(scalar.value == 0x9 || scalar.value == 0xA || scalar.value == 0xD ? " " : scalar)
+            }
+            let count = piece.unicodeScalars.count
+            if let maxLength, scalars + count > maxLength { break }
+            scalars += count
+            cleaned += piece
+        }
+        var escaped = ""
+        escaped.reserveCapacity(cleaned.utf8.count + 16)
+        for scalar in cleaned.unicodeScalars {
+            switch scalar {
+            case "&": escaped += "&amp;"
+            case "<": escaped += "&lt;"
+            case ">": escaped += "&gt;"
+            case "\"": escaped += "&quot;"
+            case "'": escaped += "&apos;"
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped
+    }
+
+    static func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x9, 0xA, 0xD, 0x20...0xD7FF, 0xE000...0xFFFD, 0x10000...0x10FFFF: return true
+        default: return false
+        }
+    }
+}
