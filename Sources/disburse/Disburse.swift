@@ -11,7 +11,8 @@ struct Disburse: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            MigrateCommand.self, RunCommand.self, VerifyCommand.self, ReportCommand.self, VACommand.self,
+            MigrateCommand.self, RunCommand.self, ReconcileCommand.self, ReportCommand.self, VACommand.self,
+            VerifyCommand.self,
         ]
     )
 }

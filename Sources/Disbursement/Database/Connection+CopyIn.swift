@@ -1,7 +1,7 @@
 import CLibPQ
 
 /// Buffers rows in COPY text format and hands them to libpq in large chunks.
-public struct CopyInWriter: ~Copyable {
+public final class CopyInWriter {
     private let connection: Connection
     private var buffer: [UInt8] = []
     private static let flushThreshold = 1 << 16
@@ -13,7 +13,7 @@ public struct CopyInWriter: ~Copyable {
     }
 
     /// Appends one row; nil is SQL NULL.
-    public mutating func append(_ fields: [String?]) throws(PostgresError) {
+    public func append(_ fields: [String?]) throws(PostgresError) {
         for (index, field) in fields.enumerated() {
             if index > 0 { buffer.append(UInt8(ascii: "\t")) }
             guard let field else {
@@ -35,7 +35,7 @@ public struct CopyInWriter: ~Copyable {
         if buffer.count >= Self.flushThreshold { try flush() }
     }
 
-    mutating func flush() throws(PostgresError) {
+    func flush() throws(PostgresError) {
         guard !buffer.isEmpty else { return }
         let status = buffer.withUnsafeBufferPointer { bytes in
             bytes.withMemoryRebound(to: CChar.self) { PQputCopyData(connection.handle, $0.baseAddress, Int32($0.count)) }
@@ -49,7 +49,7 @@ extension Connection {
     /// Streams rows into `COPY … FROM STDIN` (text format). Rows go to the server as they are
     /// produced; if `body` throws, the COPY is aborted and nothing of it is kept.
     @discardableResult
-    public func copyIn(_ sql: String, _ body: (inout CopyInWriter) throws -> Void) throws -> Int {
+    public func copyIn(_ sql: String, _ body: (CopyInWriter) throws -> Void) throws -> Int {
         let started = try executeRaw(sql, [])
         let status = PQresultStatus(started)
         PQclear(started)
@@ -57,10 +57,10 @@ extension Connection {
             drainResults()
             throw PostgresError(kind: .copy, message: "The statement given to copyIn is not a COPY FROM STDIN.")
         }
-        var writer = CopyInWriter(connection: self)
+        let writer = CopyInWriter(connection: self)
         var failure: (any Error)?
         do {
-            try body(&writer)
+            try body(writer)
             try writer.flush()
         } catch {
             failure = error

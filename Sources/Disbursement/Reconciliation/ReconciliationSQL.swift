@@ -7,7 +7,7 @@ enum ReconciliationSQL {
     static let stage = """
         CREATE TEMP TABLE recon_line (
             line_no int, end_to_end_id text, status text, amount bigint, reason_code text, reason_text text,
-            settled_at text, permanent boolean
+            settled_at text, permanent boolean, rejection_means_return boolean
         ) ON COMMIT DROP
         """
 
@@ -36,8 +36,10 @@ enum ReconciliationSQL {
                  -- Out of order: a pending answer never moves a payout back.
                  WHEN m.status = 'PENDING' AND m.current_status IN ('PAID', 'FAILED', 'RETURNED') THEN 'UNCHANGED'
                  WHEN m.current_status IN ('ISSUED', 'PENDING') THEN 'APPLY'
-                 -- A paid payout that comes back is a return, not a conflict.
+                 -- A paid payout that comes back is a return, not a conflict (in pain.002, a
+                 -- rejection after ACSC).
                  WHEN m.current_status = 'PAID' AND m.status = 'RETURNED' THEN 'APPLY'
+                 WHEN m.current_status = 'PAID' AND m.status = 'FAILED' AND m.rejection_means_return THEN 'APPLY'
                  ELSE 'STATUS_CONFLICT'
                END AS decision
           FROM recon_match m
@@ -68,7 +70,8 @@ enum ReconciliationSQL {
 
     static let apply = """
         UPDATE disbursement.payouts p
-           SET status = d.status, status_at = now(), reason_code = d.reason_code, permanent = d.permanent
+           SET status = CASE WHEN d.current_status = 'PAID' AND d.status = 'FAILED' THEN 'RETURNED' ELSE d.status END,
+               status_at = now(), reason_code = d.reason_code, permanent = d.permanent
           FROM recon_decision d
          WHERE d.decision = 'APPLY'
            AND p.registrant_id = d.registrant_id AND p.kind = d.kind AND p.number = d.number AND p.attempt = d.attempt

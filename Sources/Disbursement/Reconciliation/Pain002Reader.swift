@@ -1,0 +1,158 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+
+/// Reads ISO 20022 pain.002.001.10 (customer payment status report) as a SAX stream.
+/// Documents with a DTD or entity declarations are refused outright: no XXE, no entity expansion.
+public enum Pain002Reader {
+    static let namespace = "urn:iso:std:iso:20022:tech:xsd:pain.002.001.10"
+
+    /// ACSC is settled; RJCT rejected; the acceptance stages are still on the way.
+    static func status(_ code: String) -> PayoutStatus? {
+        switch code {
+        case "ACSC", "ACCC": return .paid
+        case "RJCT": return .failed
+        case "ACSP", "ACCP", "ACTC", "PDNG", "ACWC", "ACSC_PENDING": return .pending
+        default: return nil
+        }
+    }
+
+    @discardableResult
+    public static func read(_ url: URL, _ body: (StatusLine) throws -> Void) throws -> Int {
+        try refuseDeclarations(url)
+        guard let stream = InputStream(url: url) else { throw StatusFileError(line: nil, problem: "cannot open \(url.path)") }
+        return try parse(XMLParser(stream: stream), body)
+    }
+
+    @discardableResult
+    public static func read(data: Data, _ body: (StatusLine) throws -> Void) throws -> Int {
+        try refuseDeclarations(in: data)
+        return try parse(XMLParser(data: data), body)
+    }
+
+    static func parse(_ parser: XMLParser, _ body: (StatusLine) throws -> Void) throws -> Int {
+        parser.shouldProcessNamespaces = true
+        parser.shouldResolveExternalEntities = false
+        parser.shouldReportNamespacePrefixes = false
+        return try withoutActuallyEscaping(body) { body in try run(parser, body) }
+    }
+
+    private static func run(_ parser: XMLParser, _ body: @escaping (StatusLine) throws -> Void) throws -> Int {
+        let handler = Handler(body: body)
+        parser.delegate = handler
+        let ok = parser.parse()
+        if let failure = handler.failure { throw failure }
+        guard ok else {
+            let reason = parser.parserError.map { "\($0.localizedDescription)" } ?? "malformed XML"
+            throw StatusFileError(line: parser.lineNumber, problem: "not well-formed XML (\(reason)); the file may be truncated")
+        }
+        guard handler.sawRoot else { throw StatusFileError(line: nil, problem: "no pain.002.001.10 Document in the file") }
+        // Some parsers accept a document cut short; the root must have been closed.
+        guard handler.closedRoot else {
+            throw StatusFileError(line: parser.lineNumber, problem: "not well-formed XML: the Document is never closed (the file is truncated)")
+        }
+        if handler.transactions == 0 {
+            let group = handler.groupStatus ?? "none"
+            throw StatusFileError(line: nil, problem: "the report has no transaction-level statuses (group status \(group)); ask the channel for a TxInfAndSts per payment")
+        }
+        return handler.transactions
+    }
+
+    /// A DOCTYPE may only come before the root element, but anything resembling one anywhere
+    /// is refused: the files come from outside.
+    static func refuseDeclarations(_ url: URL) throws {
+        guard let handle = try? FileHandle(forReadingFrom: url) else { throw StatusFileError(line: nil, problem: "cannot open \(url.path)") }
+        defer { try? handle.close() }
+        var carry = Data()
+        while let chunk = try handle.read(upToCount: 1 << 16), !chunk.isEmpty {
+            try refuseDeclarations(in: carry + chunk)
+            carry = chunk.suffix(16)
+        }
+    }
+
+    static func refuseDeclarations(in data: Data) throws {
+        for marker in ["<!DOCTYPE", "<!ENTITY", "<!doctype"] where data.range(of: Data(marker.utf8)) != nil {
+            throw StatusFileError(line: nil, problem: "the document declares a DTD or entities (\(marker)); refused for safety, ask the channel for a plain pain.002")
+        }
+    }
+
+    final class Handler: NSObject, XMLParserDelegate {
+        let body: (StatusLine) throws -> Void
+        var failure: (any Error)?
+        var path: [String] = []
+        var text = ""
+        var transactions = 0
+        var sawRoot = false
+        var closedRoot = false
+        var groupStatus: String?
+        var current: [String: String] = [:]
+
+        init(body: @escaping (StatusLine) throws -> Void) { self.body = body }
+
+        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+            if path.isEmpty {
+                guard name == "Document", namespaceURI == Pain002Reader.namespace else {
+                    fail(parser, StatusFileError(line: parser.lineNumber, problem: "the root is not a pain.002.001.10 Document (namespace \(namespaceURI ?? "none"))"))
+                    return
+                }
+                sawRoot = true
+            }
+            path.append(name)
+            text = ""
+            if name == "TxInfAndSts" { current = [:] }
+        }
+
+        func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+
+        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+            let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if path.contains("TxInfAndSts") {
+                switch name {
+                case "OrgnlEndToEndId": current["ref"] = value
+                case "TxSts": current["sts"] = value
+                case "Cd" where path.suffix(3) == ["StsRsnInf", "Rsn", "Cd"]: current["code"] = current["code"] ?? value
+                case "Prtry" where path.suffix(3) == ["StsRsnInf", "Rsn", "Prtry"]: current["code"] = current["code"] ?? value
+                case "AddtlInf" where path.contains("StsRsnInf"): current["text"] = current["text"].map { $0 + " " + value } ?? value
+                case "InstdAmt" where path.contains("OrgnlTxRef"): current["amt"] = value
+                case "AccptncDtTm": current["at"] = value
+                case "TxInfAndSts": emit(parser)
+                default: break
+                }
+            } else if name == "GrpSts" {
+                groupStatus = value
+            }
+            path.removeLast()
+            if path.isEmpty { closedRoot = true }
+            text = ""
+        }
+
+        func emit(_ parser: XMLParser) {
+            transactions += 1
+            let where_ = "TxInfAndSts #\(transactions)"
+            guard let reference = current["ref"], !reference.isEmpty else {
+                return fail(parser, StatusFileError(line: parser.lineNumber, problem: "\(where_) has no OrgnlEndToEndId"))
+            }
+            guard let code = current["sts"], let status = Pain002Reader.status(code) else {
+                return fail(parser, StatusFileError(line: parser.lineNumber, problem: "\(where_) has TxSts '\(current["sts"] ?? "")', not one of ACSC, RJCT, ACSP, ACCP, ACTC, PDNG"))
+            }
+            var amount: Int64?
+            if let text = current["amt"] {
+                do { amount = try CSVStatusReader.amount(text, line: parser.lineNumber) } catch { return fail(parser, error) }
+            }
+            do {
+                try body(StatusLine(
+                    lineNumber: transactions, endToEndId: reference, status: status, amount: amount,
+                    reasonCode: current["code"], reasonText: current["text"], settledAt: current["at"],
+                    rejectionMeansReturn: status == .failed))
+            } catch {
+                fail(parser, error)
+            }
+        }
+
+        func fail(_ parser: XMLParser, _ error: any Error) {
+            if failure == nil { failure = error }
+            parser.abortParsing()
+        }
+    }
+}

@@ -1,0 +1,226 @@
+import Foundation
+import Logging
+
+/// Imports channel status files: each one validated whole (a malformed file imports nothing),
+/// then applied in one transaction. A file already imported, known by its SHA-256, changes nothing.
+public struct Reconciler {
+    public struct FileResult: Codable, Equatable, Sendable {
+        public var file: String
+        public var sha256: String
+        public var alreadyImported: Bool
+        public var lines: Int
+        public var applied: [String: Int]
+        public var unchanged: Int
+        public var exceptions: [String: Int]
+        public var exceptionAmount: Int64
+        public var matchedAmount: Int64
+
+        public var exceptionCount: Int { exceptions.values.reduce(0, +) }
+    }
+
+    let settings: Settings
+    let logger: Logger
+
+    public init(settings: Settings, logger: Logger) {
+        self.settings = settings
+        self.logger = logger
+    }
+
+    /// Imports `files` in the order given. With `dryRun` every file is checked and applied
+    /// inside a transaction that is rolled back.
+    public func reconcile(
+        _ connection: Connection, files: [String], format: StatusFileFormat?, dryRun: Bool, asOf: BusinessDate,
+        arguments: [String]
+    ) throws -> [FileResult] {
+        try Migrator().verify(connection)
+        let log = try RunLog.start(connection, command: "reconcile", arguments: arguments, businessDate: asOf, dryRun: dryRun)
+        do {
+            try RunLock.acquire(connection)
+        } catch {
+            try? log.finish(connection, outcome: "refused", exitCode: 75, message: "\(error)")
+            throw error
+        }
+        defer { RunLock.release(connection) }
+        do {
+            var results: [FileResult] = []
+            for file in files {
+                results.append(try importFile(connection, path: file, format: format, dryRun: dryRun, asOf: asOf, runID: log.runID))
+            }
+            let exceptions = results.reduce(0) { $0 + $1.exceptionCount }
+            try log.finish(
+                connection, outcome: "succeeded", exitCode: exceptions > 0 ? 3 : 0,
+                message: exceptions > 0 ? "\(exceptions) exceptions" : nil, counts: try Self.json(results))
+            return results
+        } catch {
+            try? log.finish(connection, outcome: "failed", exitCode: (error as? InputError) != nil ? 65 : 1, message: "\(error)")
+            throw error
+        }
+    }
+
+    static func json(_ results: [FileResult]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(results), as: UTF8.self)
+    }
+
+    private func importFile(
+        _ connection: Connection, path: String, format: StatusFileFormat?, dryRun: Bool, asOf: BusinessDate, runID: Int64
+    ) throws -> FileResult {
+        let url = URL(fileURLWithPath: path)
+        let name = url.lastPathComponent
+        let sha256 = try Self.sha256(of: url)
+        if try connection.query("SELECT 1 FROM disbursement.status_files WHERE sha256 = $1", [sha256]).first != nil {
+            logger.info("\(name) was imported before (same SHA-256); nothing changes.")
+            return FileResult(
+                file: name, sha256: sha256, alreadyImported: true, lines: 0, applied: [:], unchanged: 0, exceptions: [:],
+                exceptionAmount: 0, matchedAmount: 0)
+        }
+        let detected = try format ?? Self.detect(url)
+        struct DryRunRollback: Error {}
+        var result: FileResult?
+        do {
+            try connection.withTransaction {
+                let fileID = try connection.queryOne(
+                    """
+                    INSERT INTO disbursement.status_files (sha256, file_name, format, run_id) VALUES ($1, $2, $3, $4)
+                    RETURNING file_id
+                    """, [sha256, name, detected.rawValue, runID]
+                ).decode(0, as: Int64.self)
+                try connection.execute(
+                    """
+                    SELECT set_config('disburse.file_id', $1, true), set_config('disburse.as_of', $2, true),
+                           set_config('disburse.unanswered_days', $3, true)
+                    """, [fileID, asOf, settings.unansweredAfterDays])
+                try connection.execute(ReconciliationSQL.stage)
+                try stage(connection, url: url, name: name, format: detected)
+                for statement in [
+                    ReconciliationSQL.classify, ReconciliationSQL.decide, ReconciliationSQL.recordLines,
+                    ReconciliationSQL.recordExceptions, ReconciliationSQL.apply, ReconciliationSQL.unanswered,
+                ] {
+                    try connection.execute(statement)
+                }
+                let fileResult = try summarize(connection, fileID: fileID, name: name, sha256: sha256)
+                try connection.execute(
+                    "UPDATE disbursement.status_files SET summary = $2::jsonb WHERE file_id = $1",
+                    [fileID, try Self.json([fileResult])])
+                result = fileResult
+                if dryRun { throw DryRunRollback() }
+            }
+        } catch is DryRunRollback {}
+        guard let result else { throw InputError("\(name) produced no result.") }
+        return result
+    }
+
+    /// Streams the parsed lines into the staging table. A parse error aborts the COPY, and with
+    /// it the transaction: nothing of the file is kept.
+    private func stage(_ connection: Connection, url: URL, name: String, format: StatusFileFormat) throws {
+        do {
+            try connection.copyIn(
+                "COPY recon_line (line_no, end_to_end_id, status, amount, reason_code, reason_text, settled_at, permanent, rejection_means_return) FROM STDIN"
+            ) { writer in
+                let append: (StatusLine) throws -> Void = { line in
+                    try writer.append([
+                        String(line.lineNumber), line.endToEndId, line.status.rawValue, line.amount.map(String.init),
+                        line.reasonCode, line.reasonText, line.settledAt,
+                        (line.status == .failed || line.status == .returned)
+                            && (line.reasonCode.map(ReasonCode.isPermanent) ?? false) ? "t" : "f",
+                        line.rejectionMeansReturn ? "t" : "f",
+                    ])
+                }
+                switch format {
+                case .csv: try CSVStatusReader.read(url, append)
+                case .pain002: _ = try Pain002Reader.read(url, append)
+                }
+            }
+        } catch let error as StatusFileError {
+            throw InputError("\(name) is not a valid status file, nothing was imported: \(error.description)")
+        }
+    }
+
+    private func summarize(_ connection: Connection, fileID: Int64, name: String, sha256: String) throws -> FileResult {
+        var result = FileResult(
+            file: name, sha256: sha256, alreadyImported: false, lines: 0, applied: [:], unchanged: 0, exceptions: [:],
+            exceptionAmount: 0, matchedAmount: 0)
+        for row in try connection.query(
+            """
+            SELECT decision, status, count(*) AS n, coalesce(sum(coalesce(amount, payout_amount)), 0) AS amount
+              FROM recon_decision GROUP BY decision, status
+            """)
+        {
+            let decision = try row.decode("decision", as: String.self)
+            let count = try row.decode("n", as: Int.self)
+            let amount = try row.decode("amount", as: Int64.self)
+            result.lines += count
+            switch decision {
+            case "APPLY":
+                result.applied[try row.decode("status", as: String.self), default: 0] += count
+                result.matchedAmount += amount
+            case "UNCHANGED":
+                result.unchanged += count
+                result.matchedAmount += amount
+            default:
+                result.exceptions[decision, default: 0] += count
+                result.exceptionAmount += amount
+            }
+        }
+        for row in try connection.query(
+            "SELECT count(*) AS n, coalesce(sum(amount), 0) AS amount FROM disbursement.recon_exceptions WHERE file_id = $1 AND kind = 'UNANSWERED'",
+            [fileID])
+        {
+            let count = try row.decode("n", as: Int.self)
+            if count > 0 {
+                result.exceptions["UNANSWERED"] = count
+                result.exceptionAmount += try row.decode("amount", as: Int64.self)
+            }
+        }
+        return result
+    }
+
+    static func sha256(of url: URL) throws -> String {
+        guard let handle = try? FileHandle(forReadingFrom: url) else {
+            throw InputError("Cannot read the status file \(url.path): check the path and permissions.")
+        }
+        defer { try? handle.close() }
+        var hasher = StreamingSHA256()
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            hasher.update(chunk)
+        }
+        return hasher.finalize()
+    }
+
+    static func detect(_ url: URL) throws -> StatusFileFormat {
+        guard let handle = try? FileHandle(forReadingFrom: url) else {
+            throw InputError("Cannot read the status file \(url.path): check the path and permissions.")
+        }
+        defer { try? handle.close() }
+        let head = (try? handle.read(upToCount: 512)) ?? Data()
+        return StatusFileFormat.detect(firstBytes: head)
+    }
+}
+
+extension Reconciler {
+    /// The per-file outcome an operator reads after `reconcile`.
+    public static func render(_ results: [FileResult], format: ReportFormat, dryRun: Bool) -> String {
+        var table = ReportTable(
+            title: dryRun ? "DRY RUN: nothing was imported." : "Status files imported",
+            columns: ["file", "lines", "paid", "failed", "returned", "pending", "unchanged", "exceptions", "note"])
+        for result in results {
+            let note: String
+            if result.alreadyImported {
+                note = "imported before; nothing changed"
+            } else if result.exceptionCount > 0 {
+                note = result.exceptions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            } else {
+                note = ""
+            }
+            table.rows.append([
+                .text(result.file), .number(Int64(result.lines)), .number(Int64(result.applied["PAID"] ?? 0)),
+                .number(Int64(result.applied["FAILED"] ?? 0)), .number(Int64(result.applied["RETURNED"] ?? 0)),
+                .number(Int64(result.applied["PENDING"] ?? 0)), .number(Int64(result.unchanged)),
+                .number(Int64(result.exceptionCount)), .text(note),
+            ])
+        }
+        if format == .json { return (try? json(results)).map { $0 + "\n" } ?? "[]\n" }
+        return table.render(format)
+    }
+}

@@ -1,0 +1,59 @@
+/// What a channel says about one payout.
+public enum PayoutStatus: String, Sendable, CaseIterable, Codable {
+    case paid = "PAID", failed = "FAILED", returned = "RETURNED", pending = "PENDING"
+}
+
+/// One answer read from a status file.
+public struct StatusLine: Sendable, Equatable {
+    /// The CSV line where the record starts, or the ordinal of the TxInfAndSts element.
+    public var lineNumber: Int
+    public var endToEndId: String
+    public var status: PayoutStatus
+    /// Whole rupiah, when the file states it.
+    public var amount: Int64?
+    public var reasonCode: String?
+    public var reasonText: String?
+    public var settledAt: String?
+    /// pain.002 only: a rejection of a payout already paid is the money coming back.
+    public var rejectionMeansReturn: Bool = false
+}
+
+public enum StatusFileFormat: String, Sendable, CaseIterable {
+    case csv, pain002
+
+    /// XML when the first non-blank character (after a UTF-8 BOM) is `<`.
+    public static func detect(firstBytes: some Collection<UInt8>) -> StatusFileFormat {
+        var bytes = Array(firstBytes.prefix(512))
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        let first = bytes.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
+        return first == UInt8(ascii: "<") ? .pain002 : .csv
+    }
+}
+
+/// A status file that cannot be used; says where and what, never echoes a whole line.
+public struct StatusFileError: Error, Sendable, CustomStringConvertible {
+    public let line: Int?
+    public let problem: String
+    public var description: String { line.map { "line \($0): \(problem)" } ?? problem }
+}
+
+/// Reason codes that mean the account cannot receive money, so retrying is pointless until the
+/// participant links another account (SPEC §3 PERMANENT_FAILURE). ISO 20022 external status
+/// reason codes: AC01 incorrect account number, AC02 invalid debtor account… (creditor side:)
+/// AC03 invalid creditor account number, AC04 closed account, AC06 blocked account,
+/// AC13 invalid debtor account type, AG01 transaction forbidden on this account,
+/// BE01 inconsistent with end customer (name mismatch), BE05 unrecognised initiating party,
+/// MD07 end customer deceased, RR01 missing debtor account or identification; and the words
+/// channels use in CSV files. AM04 (insufficient funds) and technical codes are temporary.
+public enum ReasonCode {
+    static let permanent: Set<String> = [
+        "AC01", "AC03", "AC04", "AC06", "AC13", "AG01", "BE01", "BE05", "MD07", "RR01",
+        "ACCOUNT_CLOSED", "ACCOUNT_BLOCKED", "INVALID_ACCOUNT", "NAME_MISMATCH", "ACCOUNT_NOT_FOUND", "DECEASED",
+    ]
+
+    public static func isPermanent(_ code: String) -> Bool {
+        permanent.contains(code.trimmingCharacters(in: .whitespaces).uppercased())
+    }
+}
+
+import Foundation

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Disbursement
+import Foundation
+
+extension StatusFileFormat: ExpressibleByArgument {}
+
+struct ReconcileCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconcile", abstract: "Import channel status files (CSV or pain.002) and update payout states.")
+
+    @OptionGroup var common: CommonOptions
+
+    @Argument(help: "Status files, imported in the order given.")
+    var files: [String]
+
+    @Option(help: "csv or pain002 (default: detected from each file).")
+    var format: StatusFileFormat?
+
+    @Flag(help: "Check and apply in a transaction that is rolled back: nothing changes.")
+    var dryRun = false
+
+    @Option(help: "Summary format: table or json.")
+    var output: OutputFormat = .table
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("Name at least one status file.") }
+    }
+
+    func run() throws {
+        try runReportingErrors {
+            let settings = try common.settings()
+            let connection = try common.connect()
+            let results = try Reconciler(settings: settings, logger: common.logger("reconcile")).reconcile(
+                connection, files: files, format: format, dryRun: dryRun, asOf: .today,
+                arguments: Array(CommandLine.arguments.dropFirst()))
+            print(Reconciler.render(results, format: output == .json ? .json : .table, dryRun: dryRun), terminator: "")
+            if results.contains(where: { $0.exceptionCount > 0 }) { throw ExitCode(ExitCodes.reconcileExceptions) }
+        }
+    }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import Logging
+import Testing
+
+@testable import Disbursement
+
+@Suite("reconciliation")
+struct ReconcilerTests {
+    /// Three payable participants paid on 2020-06-01: T1, I1, I2 each.
+    static func night() throws -> TestEnvironment {
+        let env = try TestEnvironment()
+        try env.registry.decree("SK-1")
+        for id in Int64(1)...3 { try env.registry.payableParticipant(id) }
+        try env.run("2020-06-01")
+        return env
+    }
+
+    func statusFile(_ env: TestEnvironment, _ name: String, _ rows: [String]) throws -> String {
+        let url = env.output.appending(path: name)
+        try FileManager.default.createDirectory(at: env.output, withIntermediateDirectories: true)
+        try Data((["end_to_end_id,status,amount,reason_code,reason_text,settled_at"] + rows).joined(separator: "\r\n").utf8).write(to: url)
+        return url.path
+    }
+
+    @discardableResult
+    func reconcile(_ env: TestEnvironment, _ files: [String], dryRun: Bool = false, asOf: String = "2020-06-02") throws -> [Reconciler.FileResult] {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        return try Reconciler(settings: env.settings, logger: logger).reconcile(
+            try env.database.connect(), files: files, format: nil, dryRun: dryRun, asOf: BusinessDate(asOf)!, arguments: [])
+    }
+
+    func status(_ env: TestEnvironment, _ reference: String) throws -> String {
+        try env.connection.queryOne("SELECT status FROM disbursement.payouts WHERE end_to_end_id = $1", [reference]).decode(0)
+    }
+
+    @Test func paidClosesTheEntitlementAndAFileImportedTwiceChangesNothing() throws {
+        let env = try Self.night()
+        let file = try statusFile(env, "a.csv", ["PK-1-T1-1,PAID,1000000,,,2020-06-02", "PK-1-I1-1,PAID,,,,"])
+        let first = try reconcile(env, [file])
+        #expect(first[0].applied["PAID"] == 2)
+        #expect(try status(env, "PK-1-T1-1") == "PAID")
+        let before = try env.snapshot()
+        let second = try reconcile(env, [file])
+        #expect(second[0].alreadyImported)
+        #expect(try env.snapshot() == before)
+        try env.run("2020-06-02")
+        #expect(try env.count("SELECT count(*) FROM disbursement.payouts WHERE registrant_id = 1") == 3)
+    }
+
+    @Test func failedAndReturnedComeBackAsNewAttemptsUpToTheLimitThenHold() throws {
+        let env = try Self.night()
+        try reconcile(env, [try statusFile(env, "1.csv", ["PK-1-I1-1,FAILED,600000,AM04,,", "PK-2-I1-1,PAID,600000,,,"])])
+        try reconcile(env, [try statusFile(env, "2.csv", ["PK-2-I1-1,RETURNED,600000,XX99,,"])])
+        try env.run("2020-06-02")
+        #expect(try status(env, "PK-1-I1-2") == "ISSUED")
+        #expect(try status(env, "PK-2-I1-2") == "ISSUED")
+        try reconcile(env, [try statusFile(env, "3.csv", ["PK-1-I1-2,FAILED,600000,AM04,,"])])
+        try env.run("2020-06-03")
+        try reconcile(env, [try statusFile(env, "4.csv", ["PK-1-I1-3,FAILED,600000,AM04,,"])], asOf: "2020-06-04")
+        try env.run("2020-06-04")
+        #expect(try env.hold(1, "INCENTIVE") == "RETRY_LIMIT")
+        try Invariants.check(env)
+    }
+
+    @Test func aPermanentFailureHoldsUntilTheAccountInForceChanges() throws {
+        let env = try Self.night()
+        try reconcile(env, [try statusFile(env, "1.csv", ["PK-1-I1-1,FAILED,600000,AC04,Closed account,"])])
+        try env.run("2020-06-02")
+        #expect(try env.hold(1, "INCENTIVE") == "PERMANENT_FAILURE")
+        try env.registry.account(1, accountID: 99, provider: "BCA", linkedAt: "2020-06-02")
+        try env.run("2020-06-03")
+        #expect(try env.hold(1, "INCENTIVE") == nil)
+        #expect(try env.payouts(1).contains("INCENTIVE1@BCA"))
+    }
+
+    @Test func everyKindOfExceptionIsRecordedWithItsLine() throws {
+        let env = try Self.night()
+        try reconcile(env, [try statusFile(env, "1.csv", ["PK-1-T1-1,PAID,1000000,,,"])])
+        let results = try reconcile(env, [try statusFile(env, "2.csv", [
+            "PK-999-I1-1,PAID,600000,,,",       // unknown
+            "PK-2-I1-1,PAID,600001,,,",         // amount differs
+            "PK-3-I1-1,PAID,600000,,,",
+            "PK-3-I1-1,PAID,600000,,,",         // duplicate line
+            "PK-1-T1-1,FAILED,1000000,AC01,,",  // contradicts PAID
+        ])], asOf: "2020-07-01")
+        let exceptions = results[0].exceptions
+        #expect(exceptions["UNKNOWN_REFERENCE"] == 1)
+        #expect(exceptions["AMOUNT_MISMATCH"] == 1)
+        #expect(exceptions["DUPLICATE_LINE"] == 1)
+        #expect(exceptions["STATUS_CONFLICT"] == 1)
+        // Unanswered after 14 days: everything not answered yet (3 T1/I2 of 2 and 3…).
+        #expect((exceptions["UNANSWERED"] ?? 0) > 0)
+        #expect(try env.count("SELECT count(*) FROM disbursement.recon_exceptions WHERE line_no = 3 AND kind = 'AMOUNT_MISMATCH'") == 1)
+        #expect(try status(env, "PK-2-I1-1") == "ISSUED")
+        #expect(try status(env, "PK-1-T1-1") == "PAID")
+        // Unanswered payouts are reported once, not on every import.
+        let again = try reconcile(env, [try statusFile(env, "3.csv", ["PK-3-T1-1,PAID,1000000,,,"])], asOf: "2020-07-02")
+        #expect(again[0].exceptions["UNANSWERED"] == nil)
+    }
+
+    @Test func outOfOrderFilesNeverMoveAPayoutBackwards() throws {
+        let env = try Self.night()
+        try reconcile(env, [try statusFile(env, "late.csv", ["PK-1-I1-1,PAID,600000,,,"])])
+        let results = try reconcile(env, [try statusFile(env, "early.csv", ["PK-1-I1-1,PENDING,600000,,,"])])
+        #expect(try status(env, "PK-1-I1-1") == "PAID")
+        #expect(results[0].exceptionCount == 0)
+        try reconcile(env, [try statusFile(env, "return.csv", ["PK-1-I1-1,RETURNED,600000,MD07,,"])])
+        #expect(try status(env, "PK-1-I1-1") == "RETURNED")
+    }
+
+    @Test func pain002RejectionAfterSettlementIsAReturn() throws {
+        let env = try Self.night()
+        let url = env.output.appending(path: "s.xml")
+        try Data(StatusReaderTests.pain002("""
+            <TxInfAndSts><OrgnlEndToEndId>PK-1-I1-1</OrgnlEndToEndId><TxSts>ACSC</TxSts></TxInfAndSts>
+            <TxInfAndSts><OrgnlEndToEndId>PK-2-I1-1</OrgnlEndToEndId><TxSts>RJCT</TxSts><StsRsnInf><Rsn><Cd>AC01</Cd></Rsn></StsRsnInf></TxInfAndSts>
+            """).utf8).write(to: url)
+        try reconcile(env, [url.path])
+        #expect(try status(env, "PK-1-I1-1") == "PAID")
+        #expect(try status(env, "PK-2-I1-1") == "FAILED")
+        let later = env.output.appending(path: "s2.xml")
+        try Data(StatusReaderTests.pain002("""
+            <TxInfAndSts><OrgnlEndToEndId>PK-1-I1-1</OrgnlEndToEndId><TxSts>RJCT</TxSts><StsRsnInf><Rsn><Cd>MD07</Cd></Rsn></StsRsnInf></TxInfAndSts>
+            """).utf8).write(to: later)
+        try reconcile(env, [later.path])
+        #expect(try status(env, "PK-1-I1-1") == "RETURNED")
+    }
+
+    @Test func aMalformedFileImportsNothingAtAll() throws {
+        let env = try Self.night()
+        let good = try statusFile(env, "good.csv", ["PK-1-I1-1,PAID,600000,,,"])
+        let bad = try statusFile(env, "bad.csv", ["PK-2-I1-1,PAID,600000,,,", "PK-3-I1-1,BOGUS,1,,,"])
+        let before = try env.snapshot()
+        #expect { try reconcile(env, [bad]) } throws: { error in
+            (error as? InputError)?.description.contains("line 3") == true
+        }
+        #expect(try env.snapshot() == before)
+        #expect(try env.count("SELECT count(*) FROM disbursement.status_files") == 0)
+        try reconcile(env, [good])
+        #expect(try env.count("SELECT count(*) FROM disbursement.status_files") == 1)
+    }
+
+    @Test func aDryRunChangesNothing() throws {
+        let env = try Self.night()
+        let before = try env.snapshot()
+        let results = try reconcile(env, [try statusFile(env, "a.csv", ["PK-1-I1-1,PAID,600000,,,"])], dryRun: true)
+        #expect(results[0].applied["PAID"] == 1)
+        #expect(try env.snapshot() == before)
+        #expect(try env.count("SELECT count(*) FROM disbursement.status_files") == 0)
+    }
+
+    @Test func theCLIExitsThreeOnExceptionsAndSixtyFiveOnABadFile() throws {
+        let env = try Self.night()
+        let exceptions = try env.cli("reconcile", try statusFile(env, "x.csv", ["PK-999-I1-1,PAID,1,,,"]))
+        #expect(exceptions.status == 3, "\(exceptions.stderr)")
+        #expect(exceptions.stdout.contains("UNKNOWN_REFERENCE"))
+        let bad = try env.cli("reconcile", try statusFile(env, "y.csv", ["only,three,columns"]))
+        #expect(bad.status == 65)
+        #expect(bad.stderr.contains("line 2"))
+        #expect(bad.stderr.split(separator: "\n").count == 1)
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import Testing
+
+@testable import Disbursement
+
+@Suite("status file readers")
+struct StatusReaderTests {
+    static let header = "end_to_end_id,status,amount,reason_code,reason_text,settled_at\r\n"
+
+    func csv(_ text: String) throws -> [StatusLine] {
+        var lines: [StatusLine] = []
+        try CSVStatusReader.read(data: Data(text.utf8)) { lines.append($0) }
+        return lines
+    }
+
+    @Test func readsEveryStatusWithBOMQuotesAndEmbeddedNewlines() throws {
+        let lines = try csv("\u{FEFF}" + Self.header + """
+            PK-1-T1-1,PAID,1000000,,,2020-06-02T10:00:00+07:00\r
+            PK-2-I1-1,failed,600000.00,AC04,"Closed, per ""bank""\nsecond line",\r
+            PK-3-I1-1,RETURNED,,MD07,,2020-06-03\r
+            PK-4-S1-1,PENDING,50000,,,
+
+            """)
+        #expect(lines.map(\.status) == [.paid, .failed, .returned, .pending])
+        #expect(lines[1].reasonText == "Closed, per \"bank\"\nsecond line")
+        #expect(lines[1].amount == 600_000)
+        #expect(lines[2].amount == nil)
+        #expect(lines.map(\.lineNumber) == [2, 3, 5, 6])
+    }
+
+    static let badCSV: [(String, String)] = [
+        ("", "empty"),
+        ("id,status\r\n", "header"),
+        (header + "PK-1-T1-1,PAYED,1,,,\r\n", "status 'PAYED'"),
+        (header + "PK-1-T1-1,PAID,1.5,,,\r\n", "amount"),
+        (header + "PK-1-T1-1,PAID,-1,,,\r\n", "amount"),
+        (header + "PK-1-T1-1,PAID,1e6,,,\r\n", "amount"),
+        (header + "PK-1-T1-1,PAID,99999999999999999999,,,\r\n", "amount"),
+        (header + ",PAID,1,,,\r\n", "end_to_end_id is empty"),
+        (header + String(repeating: "X", count: 40) + ",PAID,1,,,\r\n", "longer than 35"),
+        (header + "PK-1-T1-1,PAID,1,,\r\n", "5 columns"),
+        (header + "PK-1-T1-1,PAID,1,,,,\r\n", "7 columns"),
+        (header + "PK-1-T1-1,PAID,1,,\"unterminated,\r\n", "never closed"),
+        (header + "PK-1-T1-1,PA\"ID,1,,,\r\n", "quote in the middle"),
+        (header + "PK-1-T1-1,PAID,1,,,yesterday\r\n", "settled_at"),
+        (header + "PK-1-T1-1,PAID,1,,,2020-13-45\r\n", "settled_at"),
+        (header + "PK-1-T1-1,PAID,=1+1,,,\r\n", "amount"),
+    ]
+
+    @Test(arguments: badCSV)
+    func malformedCSVNamesTheLine(_ input: (String, String)) {
+        #expect {
+            _ = try csv(input.0)
+        } throws: { error in
+            guard let error = error as? StatusFileError else { return false }
+            return error.description.contains(input.1) && (input.0.isEmpty || error.line != nil)
+        }
+    }
+
+    @Test func nonUTF8IsRefused() {
+        var data = Data(Self.header.utf8)
+        data += Data("PK-1-T1-1,FAILED,1,AC04,".utf8) + Data([0xC3, 0x28]) + Data(",\r\n".utf8)
+        #expect(throws: StatusFileError.self) { try CSVStatusReader.read(data: data) { _ in } }
+    }
+
+    static func pain002(_ transactions: String, namespace: String = "urn:iso:std:iso:20022:tech:xsd:pain.002.001.10") -> String {
+        """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <Document xmlns="\(namespace)"><CstmrPmtStsRpt>
+        <GrpHdr><MsgId>S1</MsgId><CreDtTm>2020-06-02T10:00:00+07:00</CreDtTm></GrpHdr>
+        <OrgnlGrpInfAndSts><OrgnlMsgId>DSB-20200601-BNI-001</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.09</OrgnlMsgNmId></OrgnlGrpInfAndSts>
+        <OrgnlPmtInfAndSts><OrgnlPmtInfId>DSB-20200601-BNI-001</OrgnlPmtInfId>\(transactions)</OrgnlPmtInfAndSts>
+        </CstmrPmtStsRpt></Document>
+        """
+    }
+
+    func xml(_ text: String) throws -> [StatusLine] {
+        var lines: [StatusLine] = []
+        try Pain002Reader.read(data: Data(text.utf8)) { lines.append($0) }
+        return lines
+    }
+
+    @Test func mapsEveryTransactionStatus() throws {
+        let codes = ["ACSC": PayoutStatus.paid, "RJCT": .failed, "ACSP": .pending, "ACCP": .pending, "ACTC": .pending, "PDNG": .pending]
+        for (code, status) in codes {
+            let lines = try xml(Self.pain002("""
+                <TxInfAndSts><OrgnlEndToEndId>PK-1-I1-1</OrgnlEndToEndId><TxSts>\(code)</TxSts>\
+                <StsRsnInf><Rsn><Cd>AC04</Cd></Rsn><AddtlInf>Closed &amp; gone</AddtlInf></StsRsnInf>\
+                <OrgnlTxRef><Amt><InstdAmt Ccy="IDR">600000</InstdAmt></Amt></OrgnlTxRef></TxInfAndSts>
+                """))
+            #expect(lines == [StatusLine(lineNumber: 1, endToEndId: "PK-1-I1-1", status: status, amount: 600_000,
+                                         reasonCode: "AC04", reasonText: "Closed & gone", settledAt: nil,
+                                         rejectionMeansReturn: status == .failed)])
+        }
+    }
+
+    static let badXML: [(String, String)] = [
+        (pain002("<TxInfAndSts><TxSts>ACSC</TxSts></TxInfAndSts>"), "OrgnlEndToEndId"),
+        (pain002("<TxInfAndSts><OrgnlEndToEndId>PK-1-I1-1</OrgnlEndToEndId><TxSts>XXXX</TxSts></TxInfAndSts>"), "TxSts"),
+        (pain002("<TxInfAndSts><OrgnlEndToEndId>PK-1-I1-1</OrgnlEndToEndId></TxInfAndSts>"), "TxSts"),
+        (pain002(""), "no transaction-level"),
+        (pain002("<TxInfAndSts><OrgnlEndToEndId>A</OrgnlEndToEndId><TxSts>ACSC</TxSts></TxInfAndSts>", namespace: "urn:other"), "root"),
+        (String(pain002("<TxInfAndSts><OrgnlEndToEndId>A</OrgnlEndToEndId><TxSts>ACSC</TxSts></TxInfAndSts>").dropLast(30)), "well-formed"),
+        ("not xml at all <", "well-formed"),
+        ("""
+         <?xml version="1.0"?><!DOCTYPE d [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+         <Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.10"><x>&xxe;</x></Document>
+         """, "DTD"),
+        ("""
+         <?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><lolz>&lol2;</lolz>
+         """, "DTD"),
+    ]
+
+    @Test(arguments: badXML)
+    func malformedXMLIsRefused(_ input: (String, String)) {
+        #expect {
+            _ = try xml(input.0)
+        } throws: { error in
+            guard let error = error as? StatusFileError else { return false }
+            return error.description.contains(input.1) && !error.description.contains("root:x:0:0")
+        }
+    }
+
+    @Test func formatIsDetectedFromTheFirstBytes() {
+        #expect(StatusFileFormat.detect(firstBytes: Array("\u{FEFF}  <?xml".utf8)) == .pain002)
+        #expect(StatusFileFormat.detect(firstBytes: Array("end_to_end_id,".utf8)) == .csv)
+    }
+
+    @Test func permanentReasonCodes() {
+        #expect(ReasonCode.isPermanent("AC04"))
+        #expect(ReasonCode.isPermanent("be01"))
+        #expect(!ReasonCode.isPermanent("AM04"))
+    }
+
+    @Test func aMillionLinesStreamWithFlatMemory() throws {
+        let url = FileManager.default.temporaryDirectory.appending(path: "status-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: url) }
+        FileManager.default.createFile(atPath: url.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: url)
+        try handle.write(contentsOf: Data(Self.header.utf8))
+        var block = ""
+        for index in 0..<1_000_000 {
+            block += "PK-\(index)-I1-1,PAID,600000,,,2020-06-02\r\n"
+            if index % 50_000 == 49_999 { try handle.write(contentsOf: Data(block.utf8)); block = "" }
+        }
+        try handle.close()
+        let before = ResidentMemory.current
+        var count = 0
+        try CSVStatusReader.read(url) { _ in count += 1 }
+        #expect(count == 1_000_000)
+        #expect(ResidentMemory.current - before < 30_000_000)
+    }
+}
