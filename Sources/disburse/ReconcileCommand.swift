@@ -22,19 +22,23 @@ struct ReconcileCommand: ParsableCommand {
     @Option(help: "Summary format: table or json.")
     var output: OutputFormat = .table
 
+    @Option(name: .customLong("as-of"), help: "Day from which unanswered payouts are counted (default: today in Asia/Jakarta).")
+    var asOf: String?
+
     func validate() throws {
         if files.isEmpty { throw ValidationError("Name at least one status file.") }
+        if let asOf, BusinessDate(asOf) == nil { throw ValidationError("--as-of must be a real calendar day written YYYY-MM-DD.") }
     }
 
     func run() throws {
         try runReportingErrors {
             let settings = try common.settings()
             let connection = try common.connect()
-            let results = try Reconciler(settings: settings, logger: common.logger("reconcile")).reconcile(
-                connection, files: files, format: format, dryRun: dryRun, asOf: .today,
+            let outcome = try Reconciler(settings: settings, logger: common.logger("reconcile")).reconcile(
+                connection, files: files, format: format, dryRun: dryRun, asOf: asOf.flatMap { BusinessDate($0) } ?? .today,
                 arguments: Array(CommandLine.arguments.dropFirst()))
-            print(Reconciler.render(results, format: output == .json ? .json : .table, dryRun: dryRun), terminator: "")
-            if results.contains(where: { $0.exceptionCount > 0 }) { throw ExitCode(ExitCodes.reconcileExceptions) }
+            print(Reconciler.render(outcome, format: output == .json ? .json : .table, dryRun: dryRun), terminator: "")
+            if outcome.exceptionCount > 0 { throw ExitCode(ExitCodes.reconcileExceptions) }
         }
     }
 }

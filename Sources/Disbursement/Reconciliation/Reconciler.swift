@@ -18,6 +18,15 @@ public struct Reconciler {
         public var exceptionCount: Int { exceptions.values.reduce(0, +) }
     }
 
+    /// What one `reconcile` did: each file, then the payouts found unanswered after all of them.
+    public struct Outcome: Codable, Equatable, Sendable {
+        public var files: [FileResult]
+        public var unanswered: Int
+        public var unansweredAmount: Int64
+
+        public var exceptionCount: Int { files.reduce(0) { $0 + $1.exceptionCount } + unanswered }
+    }
+
     let settings: Settings
     let logger: Logger
 
@@ -31,7 +40,7 @@ public struct Reconciler {
     public func reconcile(
         _ connection: Connection, files: [String], format: StatusFileFormat?, dryRun: Bool, asOf: BusinessDate,
         arguments: [String]
-    ) throws -> [FileResult] {
+    ) throws -> Outcome {
         try Migrator().verify(connection)
         let log = try RunLog.start(connection, command: "reconcile", arguments: arguments, businessDate: asOf, dryRun: dryRun)
         do {
@@ -44,27 +53,48 @@ public struct Reconciler {
         do {
             var results: [FileResult] = []
             for file in files {
-                results.append(try importFile(connection, path: file, format: format, dryRun: dryRun, asOf: asOf, runID: log.runID))
+                results.append(try importFile(connection, path: file, format: format, dryRun: dryRun, runID: log.runID))
             }
-            let exceptions = results.reduce(0) { $0 + $1.exceptionCount }
+            let (unanswered, amount) = try checkUnanswered(connection, asOf: asOf, dryRun: dryRun)
+            let outcome = Outcome(files: results, unanswered: unanswered, unansweredAmount: amount)
+            let exceptions = outcome.exceptionCount
             try log.finish(
                 connection, outcome: "succeeded", exitCode: exceptions > 0 ? 3 : 0,
-                message: exceptions > 0 ? "\(exceptions) exceptions" : nil, counts: try Self.json(results))
-            return results
+                message: exceptions > 0 ? "\(exceptions) exceptions" : nil, counts: try Self.json(outcome))
+            return outcome
         } catch {
             try? log.finish(connection, outcome: "failed", exitCode: (error as? InputError) != nil ? 65 : 1, message: "\(error)")
             throw error
         }
     }
 
-    static func json(_ results: [FileResult]) throws -> String {
+    static func json(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(results), as: UTF8.self)
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// Payouts with no final answer `unanswered_after_days` after their batch, once all files
+    /// of this import are applied. Each is reported once, ever.
+    private func checkUnanswered(_ connection: Connection, asOf: BusinessDate, dryRun: Bool) throws -> (Int, Int64) {
+        struct DryRunRollback: Error {}
+        var result = (0, Int64(0))
+        do {
+            try connection.withTransaction {
+                try connection.execute(
+                    "SELECT set_config('disburse.as_of', $1, true), set_config('disburse.unanswered_days', $2, true)",
+                    [asOf, settings.unansweredAfterDays])
+                let row = try connection.queryOne(
+                    "WITH added AS (\(ReconciliationSQL.unanswered) RETURNING amount) SELECT count(*), coalesce(sum(amount), 0) FROM added")
+                result = (try row.decode(0, as: Int.self), try row.decode(1, as: Int64.self))
+                if dryRun { throw DryRunRollback() }
+            }
+        } catch is DryRunRollback {}
+        return result
     }
 
     private func importFile(
-        _ connection: Connection, path: String, format: StatusFileFormat?, dryRun: Bool, asOf: BusinessDate, runID: Int64
+        _ connection: Connection, path: String, format: StatusFileFormat?, dryRun: Bool, runID: Int64
     ) throws -> FileResult {
         let url = URL(fileURLWithPath: path)
         let name = url.lastPathComponent
@@ -86,23 +116,19 @@ public struct Reconciler {
                     RETURNING file_id
                     """, [sha256, name, detected.rawValue, runID]
                 ).decode(0, as: Int64.self)
-                try connection.execute(
-                    """
-                    SELECT set_config('disburse.file_id', $1, true), set_config('disburse.as_of', $2, true),
-                           set_config('disburse.unanswered_days', $3, true)
-                    """, [fileID, asOf, settings.unansweredAfterDays])
+                try connection.execute("SELECT set_config('disburse.file_id', $1, true)", [fileID])
                 try connection.execute(ReconciliationSQL.stage)
                 try stage(connection, url: url, name: name, format: detected)
                 for statement in [
                     ReconciliationSQL.classify, ReconciliationSQL.decide, ReconciliationSQL.recordLines,
-                    ReconciliationSQL.recordExceptions, ReconciliationSQL.apply, ReconciliationSQL.unanswered,
+                    ReconciliationSQL.recordExceptions, ReconciliationSQL.apply,
                 ] {
                     try connection.execute(statement)
                 }
                 let fileResult = try summarize(connection, fileID: fileID, name: name, sha256: sha256)
                 try connection.execute(
                     "UPDATE disbursement.status_files SET summary = $2::jsonb WHERE file_id = $1",
-                    [fileID, try Self.json([fileResult])])
+                    [fileID, try Self.json(fileResult)])
                 result = fileResult
                 if dryRun { throw DryRunRollback() }
             }
@@ -163,16 +189,6 @@ public struct Reconciler {
                 result.exceptionAmount += amount
             }
         }
-        for row in try connection.query(
-            "SELECT count(*) AS n, coalesce(sum(amount), 0) AS amount FROM disbursement.recon_exceptions WHERE file_id = $1 AND kind = 'UNANSWERED'",
-            [fileID])
-        {
-            let count = try row.decode("n", as: Int.self)
-            if count > 0 {
-                result.exceptions["UNANSWERED"] = count
-                result.exceptionAmount += try row.decode("amount", as: Int64.self)
-            }
-        }
         return result
     }
 
@@ -199,8 +215,11 @@ public struct Reconciler {
 }
 
 extension Reconciler {
+    static let unansweredNote = "after unanswered_after_days"
+
     /// The per-file outcome an operator reads after `reconcile`.
-    public static func render(_ results: [FileResult], format: ReportFormat, dryRun: Bool) -> String {
+    public static func render(_ outcome: Outcome, format: ReportFormat, dryRun: Bool) -> String {
+        let results = outcome.files
         var table = ReportTable(
             title: dryRun ? "DRY RUN: nothing was imported." : "Status files imported",
             columns: ["file", "lines", "paid", "failed", "returned", "pending", "unchanged", "exceptions", "note"])
@@ -220,7 +239,10 @@ extension Reconciler {
                 .number(Int64(result.exceptionCount)), .text(note),
             ])
         }
-        if format == .json { return (try? json(results)).map { $0 + "\n" } ?? "[]\n" }
+        if format == .json { return (try? json(outcome)).map { $0 + "\n" } ?? "{}\n" }
+        table.notes = [outcome.unanswered == 0
+            ? "No payout is past \(unansweredNote) without a final answer."
+            : "UNANSWERED: \(outcome.unanswered.grouped) payouts (Rp\(outcome.unansweredAmount.grouped)) have no final answer \(unansweredNote); chase the channels (see report reconciliation)."]
         return table.render(format)
     }
 }

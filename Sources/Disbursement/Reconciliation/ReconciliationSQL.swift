@@ -1,6 +1,6 @@
 /// The set-based statements that apply one staged status file. They run in one transaction;
-/// `recon_line` holds the file's lines (staged by COPY), `disburse.file_id` and
-/// `disburse.as_of` are bound as transaction-local settings.
+/// `recon_line` holds the file's lines (staged by COPY); `disburse.file_id` (and for the
+/// unanswered check `disburse.as_of`, `disburse.unanswered_days`) are transaction-local settings.
 enum ReconciliationSQL {
     static let fileID = "current_setting('disburse.file_id')::bigint"
 
@@ -80,7 +80,7 @@ enum ReconciliationSQL {
     /// Payouts with no final answer long after their batch; reported once each.
     static let unanswered = """
         INSERT INTO disbursement.recon_exceptions (file_id, kind, end_to_end_id, registrant_id, amount, detail)
-        SELECT \(fileID), 'UNANSWERED', p.end_to_end_id, p.registrant_id, p.amount,
+        SELECT NULL::bigint, 'UNANSWERED', p.end_to_end_id, p.registrant_id, p.amount,
                'no final status since the batch of ' || p.business_date
           FROM disbursement.payouts p
          WHERE p.status IN ('ISSUED', 'PENDING')

@@ -25,7 +25,13 @@ public struct ReconciliationReport {
               FROM disbursement.status_files f
               LEFT JOIN disbursement.recon_exceptions e USING (file_id)
              GROUP BY f.file_id
-             ORDER BY f.file_id
+            UNION ALL
+            -- Payouts found unanswered belong to no file.
+            SELECT to_char(max(found_at) AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD HH24:MI'), '(no answer from any file)',
+                   0, 0, 0, count(*), coalesce(sum(amount), 0), 0, 0, 0, 0, count(*)
+              FROM disbursement.recon_exceptions WHERE file_id IS NULL
+            HAVING count(*) > 0
+             ORDER BY 1, 2
             """)
         for row in rows {
             table.rows.append([
