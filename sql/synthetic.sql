@@ -5,6 +5,8 @@
 --
 --   SELECT synthetic.generate(registrants => 100000, seed => 7, business_date => '2020-06-01');
 --
+-- approved_share (default 0.19) plus the 4 % of dirty cases is the share approved by decree.
+--
 -- Registrants whose id mod 500 is below 20 are the guaranteed dirty cases (4 %), one kind
 -- each, all approved and trained, so even 2,000 registrants hold several of every kind:
 --    0 NIK of 15 digits          1 NIK with a letter          2 NIK with a space
@@ -24,13 +26,20 @@ CREATE OR REPLACE FUNCTION synthetic.pick(seed int, id bigint, salt int, choices
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
 $$ SELECT choices[1 + floor(synthetic.u(seed, id, salt) * array_length(choices, 1))::int] $$;
 
+-- One of the 34 provinces (2020), by BPS code: also the first two digits of the NIK.
+CREATE OR REPLACE FUNCTION synthetic.province(seed int, id bigint) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+$$ SELECT synthetic.pick(seed, id, 3, ARRAY['11','12','13','14','15','16','17','18','19','21','31','32','33','34','35','36',
+                                            '51','52','53','61','62','63','64','65','71','72','73','74','75','76','81','82','91','94']) $$;
+
 -- The wave a registrant is approved in, by the waves' relative sizes (2020: 168k, 288k, … 3.9 M by wave 7).
 CREATE OR REPLACE FUNCTION synthetic.wave(x double precision) RETURNS int
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
 $$ SELECT CASE WHEN x < 0.043 THEN 1 WHEN x < 0.117 THEN 2 WHEN x < 0.207 THEN 3 WHEN x < 0.323 THEN 4
                WHEN x < 0.478 THEN 5 WHEN x < 0.710 THEN 6 ELSE 7 END $$;
 
-CREATE OR REPLACE FUNCTION synthetic.generate(registrants int, seed int DEFAULT 1, business_date date DEFAULT DATE '2020-06-01')
+CREATE OR REPLACE FUNCTION synthetic.generate(registrants int, seed int DEFAULT 1, business_date date DEFAULT DATE '2020-06-01',
+                                              approved_share double precision DEFAULT 0.19)
     RETURNS void LANGUAGE plpgsql AS
 $fn$
 DECLARE
@@ -48,10 +57,9 @@ BEGIN
 
     CREATE TEMP TABLE syn ON COMMIT DROP AS
     SELECT id, id % 500 AS k,
-           (id % 500 < 20 OR synthetic.u(seed, id, 1) < 0.19) AS approved,
+           (id % 500 < 20 OR synthetic.u(seed, id, 1) < approved_share) AS approved,
            synthetic.wave(synthetic.u(seed, id, 2)) AS wave,
-           synthetic.pick(seed, id, 3, ARRAY['11','12','13','14','15','16','17','18','19','21','31','32','33','34','35','36',
-                                             '51','52','53','61','62','63','64','65','71','72','73','74','75','76','81','82','91','94']) AS province,
+           synthetic.province(seed, id) AS province,
            '62812' || lpad((hashint8extended(id, seed) & 99999999)::text, 8, '0') AS phone
       FROM generate_series(1, registrants) AS id;
 
@@ -78,7 +86,9 @@ BEGIN
            CASE WHEN synthetic.u(seed, s.id, 12) < (CASE WHEN s.approved THEN 0.9 ELSE 0.42 END) THEN TIMESTAMPTZ '2020-04-12 00:00+07' + synthetic.u(seed, s.id, 13) * INTERVAL '20 days' END
       FROM syn s
       CROSS JOIN LATERAL (
-          SELECT s.province || lpad((hashint8extended(CASE WHEN s.k = 3 THEN s.id + 5 ELSE s.id END, seed + 1) & 99999999999999)::text, 14, '0') AS nik
+          -- Kind 3 carries the NIK of registrant id+5, province digits included.
+          SELECT CASE WHEN s.k = 3 THEN synthetic.province(seed, s.id + 5) ELSE s.province END
+                 || lpad((hashint8extended(CASE WHEN s.k = 3 THEN s.id + 5 ELSE s.id END, seed + 1) & 99999999999999)::text, 14, '0') AS nik
       ) n;
 
     INSERT INTO registry.decree_members
@@ -88,7 +98,7 @@ BEGIN
       FROM syn s WHERE s.approved;
     -- Kind 4: also in the next wave's decree, which is a data error upstream.
     INSERT INTO registry.decree_members
-    SELECT format('SK-%s/2020', lpad((s.wave % 7 + 1)::text, 3, '0')), s.id, 'approved', now()
+    SELECT format('SK-%s/2020', lpad((s.wave % 7 + 1)::text, 3, '0')), s.id, 'approved', TIMESTAMPTZ '2020-05-25 00:00+07'
       FROM syn s WHERE s.approved AND s.k = 4;
 
     INSERT INTO registry.training_completions
