@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "disburse", targets: ["disburse"]),
+        .executable(name: "disburse-bench", targets: ["DisburseBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -37,6 +38,12 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // Micro-benchmarks of the pure parts; the whole-night benchmark is bench/night.
+        .executableTarget(
+            name: "DisburseBench",
+            dependencies: ["Disbursement"],
+            path: "bench/Sources/DisburseBench"
         ),
         .testTarget(
             name: "DisbursementTests",

@@ -114,6 +114,10 @@ public struct NightlyRun {
     }
 
     private func recordBatchStatements(_ connection: Connection, date: BusinessDate, runID: Int64) throws -> RunSummary {
+        // The night's statements touch every participant once: JIT compilation costs more than it
+        // saves on them, and sorts and hashes of a national batch need more than the default memory.
+        try connection.execute("SET LOCAL jit = off")
+        try connection.execute("SET LOCAL work_mem = '256MB'")
         try EligibilitySQL.bind(
             connection, date: date, channels: settings.enabledChannelCodes, attemptLimit: settings.attemptLimit)
         let invalid = try connection.query(EligibilitySQL.invalidDecrees).map { try $0.decode(0, as: String.self) }
@@ -136,7 +140,11 @@ public struct NightlyRun {
         let issued = try timed("virtual accounts") {
             try connection.execute(EligibilitySQL.newVirtualAccounts)
             try connection.execute(EligibilitySQL.newVirtualAccountsIndex)
-            return try issuer.issue(connection, date: date, runID: runID)
+            let issued = try issuer.issue(connection, date: date, runID: runID)
+            // The planner must see the numbers just issued (a million rows its statistics do
+            // not know yet), or it plans the joins below for an empty table.
+            if issued > 0 { try connection.execute("ANALYZE disbursement.virtual_accounts") }
+            return issued
         }
         try timed("entitlements") {
             try connection.execute(EligibilitySQL.entitlements)
@@ -144,6 +152,9 @@ public struct NightlyRun {
             try connection.execute(EligibilitySQL.expire)
         }
         try timed("holds and payouts") {
+            try connection.execute(EligibilitySQL.persons)
+            try connection.execute(EligibilitySQL.personsIndex)
+            try connection.execute("ANALYZE run_person")
             try connection.execute(EligibilitySQL.decisions)
             try connection.execute(EligibilitySQL.payouts)
             try connection.execute(EligibilitySQL.releaseHolds)

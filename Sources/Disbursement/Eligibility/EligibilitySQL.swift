@@ -104,32 +104,33 @@ enum EligibilitySQL {
         SELECT registrant_id, kind, number, decree_no, amount, \(date) FROM run_entitlement WHERE expiring
         """
 
-    /// What the holds need to know about each person with something due: identity, the account
-    /// in force (most recently linked, not closed) and the history of earlier attempts.
+    /// What the holds need to know about each person with something due, computed once per
+    /// person: identity checks and the account in force (most recently linked, not closed).
+    static let persons = """
+        CREATE TEMP TABLE run_person ON COMMIT DROP AS
+        SELECT p.registrant_id, r.full_name,
+               coalesce(r.nik ~ '^[0-9]{16}$', false) AS nik_valid,
+               EXISTS (SELECT 1 FROM registry.registrants r2
+                        WHERE r2.nik = r.nik AND r2.registrant_id <> r.registrant_id) AS nik_duplicate,
+               a.account_id, a.provider, a.kind AS account_kind, a.account_no, a.account_name,
+               a.upgraded, a.status AS account_status,
+               a.owner_nik IS NOT DISTINCT FROM r.nik AS owner_matches,
+               disbursement.normalize_phone(a.account_no) IS NOT DISTINCT FROM disbursement.normalize_phone(r.phone) AS phone_matches
+          FROM (SELECT DISTINCT registrant_id FROM run_entitlement WHERE NOT expiring) p
+          LEFT JOIN registry.registrants r USING (registrant_id)
+          LEFT JOIN LATERAL (
+                SELECT * FROM registry.payout_accounts pa
+                 WHERE pa.registrant_id = p.registrant_id AND pa.status IS DISTINCT FROM 'closed'
+                 ORDER BY pa.linked_at DESC NULLS LAST, pa.account_id DESC
+                 LIMIT 1) a ON true
+        """
+
+    static let personsIndex = "ALTER TABLE run_person ADD PRIMARY KEY (registrant_id)"
+
+    /// One decision per entitlement: the first hold reason that applies (SPEC §3 order), or
+    /// none. Earlier attempts are looked up per entitlement, not by scanning all history.
     static let decisions = """
         CREATE TEMP TABLE run_decision ON COMMIT DROP AS
-        WITH person AS (
-            SELECT p.registrant_id, r.nik, r.full_name, r.phone,
-                   coalesce(r.nik ~ '^[0-9]{16}$', false) AS nik_valid,
-                   EXISTS (SELECT 1 FROM registry.registrants r2
-                            WHERE r2.nik = r.nik AND r2.registrant_id <> r.registrant_id) AS nik_duplicate,
-                   a.account_id, a.provider, a.kind AS account_kind, a.account_no, a.account_name,
-                   a.owner_nik, a.upgraded, a.status AS account_status
-              FROM (SELECT DISTINCT registrant_id FROM run_entitlement WHERE NOT expiring) p
-              LEFT JOIN registry.registrants r USING (registrant_id)
-              LEFT JOIN LATERAL (
-                    SELECT * FROM registry.payout_accounts pa
-                     WHERE pa.registrant_id = p.registrant_id AND pa.status IS DISTINCT FROM 'closed'
-                     ORDER BY pa.linked_at DESC NULLS LAST, pa.account_id DESC
-                     LIMIT 1) a ON true
-        ), history AS (
-            SELECT h.registrant_id, h.kind, h.number, count(*) AS attempts, max(h.attempt) AS last_attempt,
-                   (array_agg(h.permanent ORDER BY h.attempt DESC))[1] AS last_permanent,
-                   (array_agg(h.account_id ORDER BY h.attempt DESC))[1] AS last_account_id
-              FROM disbursement.payouts h
-             WHERE h.registrant_id IN (SELECT registrant_id FROM run_entitlement WHERE NOT expiring)
-             GROUP BY h.registrant_id, h.kind, h.number
-        )
         SELECT e.registrant_id, e.kind, e.number, e.amount, e.decree_no,
                p.full_name, p.account_id, p.account_no, p.account_name,
                CASE WHEN e.kind = 'TRAINING' THEN 'VA' ELSE coalesce(p.provider, '') END AS channel,
@@ -142,10 +143,8 @@ enum EligibilitySQL {
                  WHEN e.kind <> 'TRAINING' AND p.account_id IS NULL THEN 'NO_LINKED_ACCOUNT'
                  WHEN e.kind <> 'TRAINING' AND p.account_status IS DISTINCT FROM 'active' THEN 'ACCOUNT_NOT_ACTIVE'
                  WHEN e.kind <> 'TRAINING' AND p.account_kind = 'ewallet' AND p.upgraded IS NOT TRUE THEN 'ACCOUNT_NOT_UPGRADED'
-                 WHEN e.kind <> 'TRAINING' AND p.owner_nik IS DISTINCT FROM p.nik THEN 'ACCOUNT_OWNER_MISMATCH'
-                 WHEN e.kind <> 'TRAINING' AND p.account_kind = 'ewallet'
-                      AND disbursement.normalize_phone(p.account_no) IS DISTINCT FROM disbursement.normalize_phone(p.phone)
-                      THEN 'PHONE_MISMATCH'
+                 WHEN e.kind <> 'TRAINING' AND NOT p.owner_matches THEN 'ACCOUNT_OWNER_MISMATCH'
+                 WHEN e.kind <> 'TRAINING' AND p.account_kind = 'ewallet' AND NOT p.phone_matches THEN 'PHONE_MISMATCH'
                  WHEN e.kind <> 'TRAINING' AND NOT (coalesce(p.provider, '') = ANY (\(channels))) THEN 'UNSUPPORTED_CHANNEL'
                  WHEN e.kind = 'TRAINING' AND NOT ('VA' = ANY (\(channels))) THEN 'UNSUPPORTED_CHANNEL'
                  WHEN coalesce(h.attempts, 0) >= \(attemptLimit) THEN 'RETRY_LIMIT'
@@ -155,8 +154,14 @@ enum EligibilitySQL {
                END AS reason
           FROM run_entitlement e
           JOIN run_member m USING (registrant_id)
-          JOIN person p USING (registrant_id)
-          LEFT JOIN history h USING (registrant_id, kind, number)
+          JOIN run_person p USING (registrant_id)
+          LEFT JOIN LATERAL (
+                SELECT count(*) AS attempts, max(x.attempt) AS last_attempt,
+                       (array_agg(x.permanent ORDER BY x.attempt DESC))[1] AS last_permanent,
+                       (array_agg(x.account_id ORDER BY x.attempt DESC))[1] AS last_account_id
+                  FROM disbursement.payouts x
+                 WHERE x.registrant_id = e.registrant_id AND x.kind = e.kind AND x.number = e.number
+                HAVING count(*) > 0) h ON true
          WHERE NOT e.expiring
         """
 

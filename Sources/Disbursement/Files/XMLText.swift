@@ -3,6 +3,11 @@
 /// character boundary (the XSD counts Unicode scalars; a letter with its accents stays whole).
 enum XMLText {
     static func escape(_ text: String, maxLength: Int? = nil) -> String {
+        // Most names and every reference are short printable ASCII with nothing to escape.
+        let utf8 = text.utf8
+        if utf8.count <= (maxLength ?? Int.max), utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x26 && $0 != 0x3C && $0 != 0x3E && $0 != 0x22 && $0 != 0x27 }) {
+            return text
+        }
         var cleaned = ""
         cleaned.reserveCapacity(text.utf8.count)
         var scalars = 0

@@ -119,10 +119,10 @@ enum CSVField {
     /// `neutralize` is for free text (names); identifiers such as account numbers are sent as they are.
     static func quote(_ field: String, neutralize: Bool = true) -> String {
         var value = field
-        if neutralize, let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), Int64(value) == nil {
+        if neutralize, let first = value.utf8.first, [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D].contains(first), Int64(value) == nil {
             value = "'" + value
         }
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
+        guard value.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return value }
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

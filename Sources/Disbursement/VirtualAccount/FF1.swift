@@ -51,6 +51,8 @@ public struct FF1: Sendable {
         let n: Int, u: Int, v: Int, b: Int, d: Int
         let tweak: [UInt8]
         let encipheredP: [UInt8]
+        /// Q with zeros where the round number and NUM(B) go.
+        let qTemplate: [UInt8]
         let modulusU: UInt64, modulusV: UInt64
 
         init(cipher: FF1, length n: Int, tweak: [UInt8]) throws {
@@ -78,6 +80,7 @@ public struct FF1: Sendable {
             p += Self.bigEndian(UInt64(n), bytes: 4) + Self.bigEndian(UInt64(tweak.count), bytes: 4)
             try cipher.block(&p)
             encipheredP = p
+            qTemplate = tweak + [UInt8](repeating: 0, count: ((-tweak.count - b - 1) % 16 + 16) % 16 + 1 + b)
         }
 
         static func power(_ base: UInt64, _ exponent: Int) -> UInt64? {
@@ -114,61 +117,83 @@ public struct FF1: Sendable {
         }
 
         /// Round i's y, reduced mod radix^m (steps 6.i–6.iv; only y mod radix^m is ever used).
-        func roundValue(_ round: Int, _ half: UInt64, modulus: UInt64) throws -> UInt64 {
-            // Q = T || 0^((−t−b−1) mod 16) || [i] || [NUM(half)]^b
-            var q = tweak
-            q += [UInt8](repeating: 0, count: ((-tweak.count - b - 1) % 16 + 16) % 16)
-            q.append(UInt8(round))
-            q += Self.bigEndian(half, bytes: b)
-            // R = PRF(P || Q): CBC-MAC, starting from the precomputed CIPH(P).
-            var r = encipheredP
+        /// `block` is a 16-byte scratch buffer the caller reuses across rounds and numbers.
+        func roundValue(_ round: Int, _ half: UInt64, modulus: UInt64, block: inout [UInt8]) throws -> UInt64 {
+            // Q = T || 0^((−t−b−1) mod 16) || [i] || [NUM(half)]^b, fed block by block into the
+            // CBC-MAC that started from the precomputed CIPH(P).
+            for index in 0..<16 { block[index] = encipheredP[index] }
+            let qLength = qTemplate.count
             var offset = 0
-            while offset < q.count {
-                for index in 0..<16 { r[index] ^= q[offset + index] }
-                try cipher.block(&r)
+            while offset < qLength {
+                for index in 0..<16 {
+                    let position = offset + index
+                    var byte = qTemplate[position]
+                    if position == qLength - b - 1 {
+                        byte = UInt8(round)
+                    } else if position >= qLength - b {
+                        byte = UInt8(truncatingIfNeeded: half >> (8 * (qLength - 1 - position)))
+                    }
+                    block[index] ^= byte
+                }
+                try cipher.block(&block)
                 offset += 16
             }
-            // S = R || CIPH(R ⊕ [1]) || …, first d bytes; y = NUM(S) mod radix^m.
-            var s = r
+            var y: UInt64 = 0
+            if d <= 16 {
+                for index in 0..<d { y = (y << 8 | UInt64(block[index])) % modulus }
+                return y
+            }
+            // S = R || CIPH(R ⊕ [1]) || …: only when b > 12, never for VA bodies.
+            var s = block
             var counter: UInt8 = 1
             while s.count < d {
-                var extra = r
+                var extra = block
                 extra[15] ^= counter
                 try cipher.block(&extra)
                 s += extra
                 counter += 1
             }
-            var y: UInt64 = 0
             for byte in s.prefix(d) { y = (y << 8 | UInt64(byte)) % modulus }
             return y
         }
 
-        func encrypt(_ x: [UInt8]) throws -> [UInt8] {
-            guard x.count == n else { throw Failure.invalidLength(x.count) }
-            var a = try number(x[0..<u])
-            var bValue = try number(x[u..<n])
+        /// Enciphers the numeral string whose halves have the values (a, b).
+        func encrypt(_ a: UInt64, _ b: UInt64, block: inout [UInt8]) throws -> (UInt64, UInt64) {
+            var a = a, bValue = b
             for round in 0..<10 {
                 let modulus = round % 2 == 0 ? modulusU : modulusV
-                let y = try roundValue(round, bValue, modulus: modulus)
+                let y = try roundValue(round, bValue, modulus: modulus, block: &block)
                 let c = (a % modulus + y) % modulus
                 a = bValue
                 bValue = c
             }
-            return numerals(a, count: u) + numerals(bValue, count: v)
+            return (a, bValue)
         }
 
-        func decrypt(_ x: [UInt8]) throws -> [UInt8] {
-            guard x.count == n else { throw Failure.invalidLength(x.count) }
-            var a = try number(x[0..<u])
-            var bValue = try number(x[u..<n])
+        func decrypt(_ a: UInt64, _ b: UInt64, block: inout [UInt8]) throws -> (UInt64, UInt64) {
+            var a = a, bValue = b
             for round in stride(from: 9, through: 0, by: -1) {
                 let modulus = round % 2 == 0 ? modulusU : modulusV
-                let y = try roundValue(round, a, modulus: modulus)
+                let y = try roundValue(round, a, modulus: modulus, block: &block)
                 let c = (bValue % modulus + modulus - y) % modulus
                 bValue = a
                 a = c
             }
-            return numerals(a, count: u) + numerals(bValue, count: v)
+            return (a, bValue)
+        }
+
+        func encrypt(_ x: [UInt8]) throws -> [UInt8] {
+            guard x.count == n else { throw Failure.invalidLength(x.count) }
+            var block = [UInt8](repeating: 0, count: 16)
+            let (a, b) = try encrypt(try number(x[0..<u]), try number(x[u..<n]), block: &block)
+            return numerals(a, count: u) + numerals(b, count: v)
+        }
+
+        func decrypt(_ x: [UInt8]) throws -> [UInt8] {
+            guard x.count == n else { throw Failure.invalidLength(x.count) }
+            var block = [UInt8](repeating: 0, count: 16)
+            let (a, b) = try decrypt(try number(x[0..<u]), try number(x[u..<n]), block: &block)
+            return numerals(a, count: u) + numerals(b, count: v)
         }
     }
 }

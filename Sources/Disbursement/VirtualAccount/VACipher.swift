@@ -27,10 +27,25 @@ public struct VACipher: Sendable {
         guard sequence >= 0 && sequence < capacity else {
             throw VirtualAccountError.sequenceOutOfRange(prefix: prefix, sequence: sequence, capacity: capacity)
         }
-        let body = try schedule.encrypt(schedule.numerals(UInt64(sequence), count: bodyLength))
-        let digits = prefixDigits + body
-        let all = digits + [Damm.checkDigit(digits)]
-        return String(decoding: all.map { $0 + 48 }, as: UTF8.self)
+        var block = [UInt8](repeating: 0, count: 16)
+        let (a, b) = try schedule.encrypt(
+            UInt64(sequence) / schedule.modulusV, UInt64(sequence) % schedule.modulusV, block: &block)
+        // Prefix, body (u then v digits) and check digit, written straight as ASCII.
+        var digits = [UInt8](repeating: 0, count: 16)
+        for (index, digit) in prefixDigits.enumerated() { digits[index] = digit }
+        var rest = b
+        for index in stride(from: 14, through: prefixDigits.count + schedule.u, by: -1) {
+            digits[index] = UInt8(rest % 10)
+            rest /= 10
+        }
+        rest = a
+        for index in stride(from: prefixDigits.count + schedule.u - 1, through: prefixDigits.count, by: -1) {
+            digits[index] = UInt8(rest % 10)
+            rest /= 10
+        }
+        digits[15] = Damm.checkDigit(digits[0..<15])
+        for index in 0..<16 { digits[index] += 48 }
+        return String(decoding: digits, as: UTF8.self)
     }
 
     /// The sequence number a VA of this prefix was issued for (for audits and tests).

@@ -12,7 +12,7 @@ CREATE TABLE disbursement.status_files (
 
 -- Every line of every file, as read, with what became of it.
 CREATE TABLE disbursement.status_lines (
-    file_id       bigint NOT NULL REFERENCES disbursement.status_files,
+    file_id       bigint NOT NULL,
     line_no       int    NOT NULL,
     end_to_end_id text   NOT NULL,
     registrant_id bigint,
@@ -29,7 +29,7 @@ CREATE TABLE disbursement.status_lines (
 
 CREATE TABLE disbursement.recon_exceptions (
     exception_id  bigserial PRIMARY KEY,
-    file_id       bigint REFERENCES disbursement.status_files,
+    file_id       bigint,
     line_no       int,
     kind          text   NOT NULL CHECK (kind IN ('UNKNOWN_REFERENCE', 'AMOUNT_MISMATCH', 'DUPLICATE_LINE',
                                                    'STATUS_CONFLICT', 'UNANSWERED')),
@@ -43,6 +43,3 @@ CREATE TABLE disbursement.recon_exceptions (
 CREATE UNIQUE INDEX recon_exceptions_unanswered_once ON disbursement.recon_exceptions (end_to_end_id)
     WHERE kind = 'UNANSWERED';
 CREATE INDEX recon_exceptions_by_file ON disbursement.recon_exceptions (file_id);
-
--- Payouts still waiting for an answer, found quickly for the unanswered check.
-CREATE INDEX payouts_open ON disbursement.payouts (business_date) WHERE status IN ('ISSUED', 'PENDING');

@@ -1,0 +1,32 @@
+import Disbursement
+import Foundation
+
+/// disburse-bench ff1 [COUNT]: VA numbers per second on one core (FF1 + Damm + formatting).
+let arguments = CommandLine.arguments.dropFirst()
+let count = arguments.dropFirst().first.flatMap { Int($0) } ?? 1_000_000
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = ContinuousClock.now
+    try body()
+    let elapsed = ContinuousClock.now - start
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+}
+
+switch arguments.first {
+case "ff1":
+    let key: [UInt8] = Array(0..<16)
+    for prefix in ["8808", "988012345"] {
+        let cipher = try VACipher(prefix: prefix, key: key)
+        var checksum = 0
+        let elapsed = try seconds {
+            for sequence in 0..<Int64(min(count, Int(cipher.capacity))) {
+                checksum &+= try cipher.number(forSequence: sequence).utf8.count
+            }
+        }
+        let n = min(count, Int(cipher.capacity))
+        print(String(format: "ff1 prefix %@ (body %d digits): %d numbers in %.2f s = %.0f numbers/s (checksum %d)",
+                     prefix, 15 - prefix.count, n, elapsed, Double(n) / elapsed, checksum))
+    }
+default:
+    print("usage: disburse-bench ff1 [COUNT]")
+}
