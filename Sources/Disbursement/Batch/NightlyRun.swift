@@ -123,7 +123,7 @@ public struct NightlyRun {
         let invalid = try connection.query(EligibilitySQL.invalidDecrees).map { try $0.decode(0, as: String.self) }
         if !invalid.isEmpty {
             throw InputError(
-                "Decree \(invalid.joined(separator: ", ")) has a zero, negative or missing amount or count; nothing was written. Ask the registry team to correct the decree, then run again.")
+                "Decree \(invalid.joined(separator: ", ")) has a zero, negative, missing or implausibly large amount or count (amounts 1 to 10,000,000,000, counts 0 to 120); nothing was written. Ask the registry team to correct the decree, then run again.")
         }
         try connection.execute(
             """
@@ -140,7 +140,7 @@ public struct NightlyRun {
         let issued = try timed("virtual accounts") {
             try connection.execute(EligibilitySQL.newVirtualAccounts)
             try connection.execute(EligibilitySQL.newVirtualAccountsIndex)
-            let issued = try issuer.issue(connection, date: date, runID: runID)
+            let issued = try issuer.issue(connection, date: date, runID: runID, checkpoint: checkpoint)
             // The planner must see the numbers just issued (a million rows its statistics do
             // not know yet), or it plans the joins below for an empty table.
             if issued > 0 { try connection.execute("ANALYZE disbursement.virtual_accounts") }
@@ -156,7 +156,9 @@ public struct NightlyRun {
             try connection.execute(EligibilitySQL.personsIndex)
             try connection.execute("ANALYZE run_person")
             try connection.execute(EligibilitySQL.decisions)
+            try connection.execute("ANALYZE run_decision")
             try connection.execute(EligibilitySQL.payouts)
+            checkpoint("payouts written")
             try connection.execute(EligibilitySQL.releaseHolds)
             try connection.execute(EligibilitySQL.newHolds)
         }

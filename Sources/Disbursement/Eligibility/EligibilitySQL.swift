@@ -19,12 +19,14 @@ enum EligibilitySQL {
     static let invalidDecrees = """
         SELECT decree_no FROM registry.decrees
          WHERE issued_on <= \(date)
-           AND (training_amount IS NULL OR training_amount <= 0
-             OR incentive_amount IS NULL OR incentive_amount <= 0
-             OR survey_amount IS NULL OR survey_amount <= 0
-             OR incentive_tranches IS NULL OR incentive_tranches < 0
-             OR incentive_interval_days IS NULL OR incentive_interval_days < 0
-             OR survey_count IS NULL OR survey_count < 0)
+           -- The ceilings are far above any real scheme; they stop a typo from paying
+           -- billions or from minting millions of entitlements, and keep sums inside bigint.
+           AND (training_amount IS NULL OR training_amount NOT BETWEEN 1 AND 10000000000
+             OR incentive_amount IS NULL OR incentive_amount NOT BETWEEN 1 AND 10000000000
+             OR survey_amount IS NULL OR survey_amount NOT BETWEEN 1 AND 10000000000
+             OR incentive_tranches IS NULL OR incentive_tranches NOT BETWEEN 0 AND 120
+             OR incentive_interval_days IS NULL OR incentive_interval_days NOT BETWEEN 0 AND 3660
+             OR survey_count IS NULL OR survey_count NOT BETWEEN 0 AND 120)
          ORDER BY decree_no
         """
 
@@ -145,6 +147,8 @@ enum EligibilitySQL {
                  WHEN e.kind <> 'TRAINING' AND p.account_kind = 'ewallet' AND p.upgraded IS NOT TRUE THEN 'ACCOUNT_NOT_UPGRADED'
                  WHEN e.kind <> 'TRAINING' AND NOT p.owner_matches THEN 'ACCOUNT_OWNER_MISMATCH'
                  WHEN e.kind <> 'TRAINING' AND p.account_kind = 'ewallet' AND NOT p.phone_matches THEN 'PHONE_MISMATCH'
+                 WHEN e.kind <> 'TRAINING' AND (p.account_no IS NULL OR p.account_no !~ '^[0-9A-Za-z+ -]{1,34}$'
+                                                OR p.account_no !~ '[0-9]') THEN 'INVALID_ACCOUNT_NO'
                  WHEN e.kind <> 'TRAINING' AND NOT (coalesce(p.provider, '') = ANY (\(channels))) THEN 'UNSUPPORTED_CHANNEL'
                  WHEN e.kind = 'TRAINING' AND NOT ('VA' = ANY (\(channels))) THEN 'UNSUPPORTED_CHANNEL'
                  WHEN coalesce(h.attempts, 0) >= \(attemptLimit) THEN 'RETRY_LIMIT'
@@ -198,8 +202,8 @@ enum EligibilitySQL {
         SELECT d.registrant_id, d.kind, d.number, \(date), d.reason, d.decree_no, d.amount
           FROM run_decision d
          WHERE d.reason IS NOT NULL
-           AND NOT EXISTS (SELECT 1 FROM disbursement.holds h
-                            WHERE h.registrant_id = d.registrant_id AND h.kind = d.kind AND h.number = d.number
-                              AND h.released_on IS NULL)
+        -- The unique index on active holds answers "already held" row by row; an anti-join
+        -- against the table being filled can degrade to rescanning it for every row.
+        ON CONFLICT (registrant_id, kind, number) WHERE released_on IS NULL DO NOTHING
         """
 }

@@ -11,6 +11,10 @@ public enum HoldReason: String, CaseIterable, Sendable, Codable {
     case accountNotUpgraded = "ACCOUNT_NOT_UPGRADED"
     case accountOwnerMismatch = "ACCOUNT_OWNER_MISMATCH"
     case phoneMismatch = "PHONE_MISMATCH"
+    /// Not in SPEC §3 (whose set "may grow"): an account number a payment file cannot carry
+    /// as it is (empty, over the 34 characters of ISO 20022, or with characters no bank or
+    /// e-wallet number has). Cutting or cleaning it could pay a stranger, so it is held.
+    case invalidAccountNo = "INVALID_ACCOUNT_NO"
     case unsupportedChannel = "UNSUPPORTED_CHANNEL"
     case retryLimit = "RETRY_LIMIT"
     case permanentFailure = "PERMANENT_FAILURE"

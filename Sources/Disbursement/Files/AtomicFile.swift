@@ -27,7 +27,9 @@ public enum AtomicFile {
         }
     }
 
-    public static func write(_ bytes: [UInt8], to path: String) throws {
+    /// `beforeRename` runs when the content is durable under its temporary name: the moment a
+    /// crash test wants to kill the writer.
+    public static func write(_ bytes: [UInt8], to path: String, beforeRename: () -> Void = {}) throws {
         let folder = (path as NSString).deletingLastPathComponent
         let temporary = folder + "/." + (path as NSString).lastPathComponent + ".tmp-\(getpid())"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
@@ -47,6 +49,7 @@ public enum AtomicFile {
             throw failure("write", temporary)
         }
         close(descriptor)
+        beforeRename()
         guard rename(temporary, path) == 0 else {
             unlink(temporary)
             throw failure("rename", path)

@@ -75,7 +75,7 @@ public struct BatchFiles {
                 let sha = Digest.sha256Hex(bytes)
                 let path = directory + "/" + name
                 if AtomicFile.sha256(of: path) != sha {
-                    try AtomicFile.write(bytes, to: path)
+                    try AtomicFile.write(bytes, to: path) { checkpoint("partial:\(name)") }
                     written.append(date.description + "/" + name)
                     checkpoint("file:\(name)")
                 }

@@ -40,7 +40,9 @@ struct VirtualAccountIssuer {
 
     /// Numbers everyone in `run_new_va`. Sequence numbers are taken from the ranges under a
     /// row lock, so a second issuer waits and then continues after the first one's numbers.
-    func issue(_ connection: Connection, date: BusinessDate, runID: Int64) throws -> Int {
+    func issue(
+        _ connection: Connection, date: BusinessDate, runID: Int64, checkpoint: (String) -> Void = { _ in }
+    ) throws -> Int {
         let wanted = try connection.queryOne("SELECT count(*) FROM run_new_va").decode(0, as: Int.self)
         guard wanted > 0 else { return 0 }
         struct Segment { let cipher: VACipher; let firstSequence: Int64; let firstOrdinal: Int; let count: Int }
@@ -74,7 +76,8 @@ struct VirtualAccountIssuer {
                 try connection.copyIn(
                     "COPY disbursement.virtual_accounts (registrant_id, va, prefix, sequence_no, issued_on, run_id) FROM STDIN"
                 ) { writer in
-                    for row in rows {
+                    for (index, row) in rows.enumerated() {
+                        if index == 1 { checkpoint("virtual accounts: copying") }
                         let ordinal = try row.decode(1, as: Int64.self)
                         let sequence = segment.firstSequence + (ordinal - Int64(segment.firstOrdinal))
                         try writer.append([

@@ -55,6 +55,12 @@ struct HoldReasonTests {
             try r.registrant(1); try r.member(1); try r.completion(1)
             try r.account(1, provider: "GOPAY", kind: "ewallet", number: "6289999999999")
         },
+        Case(reason: "INVALID_ACCOUNT_NO", kind: "INCENTIVE") { r in
+            try r.registrant(1); try r.member(1); try r.completion(1); try r.account(1, number: String(repeating: "1", count: 35))
+        },
+        Case(reason: "INVALID_ACCOUNT_NO", kind: "INCENTIVE") { r in
+            try r.registrant(1); try r.member(1); try r.completion(1); try r.account(1, number: "0012;DROP")
+        },
         Case(reason: "UNSUPPORTED_CHANNEL", kind: "INCENTIVE") { r in
             try r.registrant(1); try r.member(1); try r.completion(1); try r.account(1, provider: "JENIUS")
         },

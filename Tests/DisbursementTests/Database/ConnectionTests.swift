@@ -35,7 +35,7 @@ struct ConnectionTests {
         do {
             try connection.execute("SELECT 1/0")
             Issue.record("expected an error")
-        } catch let error as PostgresError {
+        } catch {
             #expect(error.sqlState == "22012")
             #expect(error.kind == .server)
         }

@@ -9,6 +9,7 @@ import Testing
 final class TestDatabase {
     let name: String
     let conninfo: String
+    let server: String
 
     /// Where `scripts/test` put its throwaway cluster.
     static var serverConninfo: String {
@@ -22,20 +23,22 @@ final class TestDatabase {
 
     static let templateName = "disburse_registry_template"
 
-    private init(name: String, host conninfo: String) {
+    private init(name: String, server: String) {
         self.name = name
-        self.conninfo = conninfo.replacingOccurrences(of: "dbname=postgres", with: "dbname=\(name)")
+        self.server = server
+        self.conninfo = server.replacingOccurrences(of: "dbname=postgres", with: "dbname=\(name)")
     }
 
-    /// A fresh database with the registry schema; with `migrated` also the tool's schema.
-    static func make(migrated: Bool = true) throws -> TestDatabase {
-        let server = try serverConninfo
+    /// A fresh database with the registry schema; with `migrated` also the tool's schema. It is
+    /// made on the shared throwaway cluster unless `server` names another one.
+    static func make(migrated: Bool = true, server: String? = nil) throws -> TestDatabase {
+        let server = try server ?? serverConninfo
         let admin = try Connection(conninfo: server)
-        try ensureTemplate(admin)
+        try ensureTemplate(admin, server: server)
         let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
         // Identifiers cannot be bound; this one is generated here, never from input.
         try admin.execute("CREATE DATABASE \(name) TEMPLATE \(templateName)")
-        let database = TestDatabase(name: String(name), host: server)
+        let database = TestDatabase(name: String(name), server: server)
         if migrated {
             _ = try Migrator().migrate(try database.connect())
         }
@@ -47,11 +50,11 @@ final class TestDatabase {
     }
 
     deinit {
-        guard let admin = try? Connection(conninfo: (try? TestDatabase.serverConninfo) ?? "") else { return }
+        guard let admin = try? Connection(conninfo: server) else { return }
         _ = try? admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
     }
 
-    private static func ensureTemplate(_ admin: Connection) throws {
+    private static func ensureTemplate(_ admin: Connection, server: String) throws {
         // One process creates the template; the others wait on the lock and then find it.
         try admin.execute("SELECT pg_advisory_lock(42)")
         defer { _ = try? admin.execute("SELECT pg_advisory_unlock(42)") }
@@ -59,7 +62,7 @@ final class TestDatabase {
             .decode(0, as: Int.self) == 1
         if exists { return }
         try admin.execute("CREATE DATABASE \(templateName)")
-        let template = try Connection(conninfo: try serverConninfo.replacingOccurrences(of: "dbname=postgres", with: "dbname=\(templateName)"))
+        let template = try Connection(conninfo: server.replacingOccurrences(of: "dbname=postgres", with: "dbname=\(templateName)"))
         try template.executeScript(try String(contentsOf: Paths.repository.appending(path: "sql/registry.sql"), encoding: .utf8))
     }
 }

@@ -6,13 +6,13 @@ import Logging
 /// A database plus settings and an output folder of its own, for running whole nights.
 final class TestEnvironment {
     let database: TestDatabase
-    let connection: Connection
+    private(set) var connection: Connection
     var settings: Settings
     let key: VAKey
     let output: URL
 
-    init() throws {
-        database = try TestDatabase.make()
+    init(server: String? = nil) throws {
+        database = try TestDatabase.make(server: server)
         connection = try database.connect()
         let example = Paths.repository.appending(path: "config/disburse.example.toml")
         settings = try Settings.load(path: example.path, environment: [:])
@@ -23,6 +23,11 @@ final class TestEnvironment {
 
     deinit {
         try? FileManager.default.removeItem(at: output)
+    }
+
+    /// After the server was stopped and started again.
+    func reconnect() throws {
+        connection = try database.connect()
     }
 
     var registry: Registry { Registry(connection: connection) }
