@@ -114,7 +114,11 @@ enum EligibilitySQL {
                coalesce(r.nik ~ '^[0-9]{16}$', false) AS nik_valid,
                EXISTS (SELECT 1 FROM registry.registrants r2
                         WHERE r2.nik = r.nik AND r2.registrant_id <> r.registrant_id) AS nik_duplicate,
-               a.account_id, a.provider, a.kind AS account_kind, a.account_no, a.account_name,
+               a.account_id, a.provider, a.kind AS account_kind,
+               -- An e-wallet is paid to its number in one canonical form (62…), the form
+               -- the phone check compared.
+               CASE WHEN a.kind = 'ewallet' THEN disbursement.normalize_phone(a.account_no) ELSE a.account_no END AS account_no,
+               a.account_name,
                a.upgraded, a.status AS account_status,
                a.owner_nik IS NOT DISTINCT FROM r.nik AS owner_matches,
                disbursement.normalize_phone(a.account_no) IS NOT DISTINCT FROM disbursement.normalize_phone(r.phone) AS phone_matches
@@ -147,8 +151,10 @@ enum EligibilitySQL {
                  WHEN e.kind <> 'TRAINING' AND p.account_kind = 'ewallet' AND p.upgraded IS NOT TRUE THEN 'ACCOUNT_NOT_UPGRADED'
                  WHEN e.kind <> 'TRAINING' AND NOT p.owner_matches THEN 'ACCOUNT_OWNER_MISMATCH'
                  WHEN e.kind <> 'TRAINING' AND p.account_kind = 'ewallet' AND NOT p.phone_matches THEN 'PHONE_MISMATCH'
-                 WHEN e.kind <> 'TRAINING' AND (p.account_no IS NULL OR p.account_no !~ '^[0-9A-Za-z+ -]{1,34}$'
-                                                OR p.account_no !~ '[0-9]') THEN 'INVALID_ACCOUNT_NO'
+                 WHEN e.kind <> 'TRAINING'
+                      AND (p.account_no IS NULL OR p.account_no !~ '[0-9]'
+                           OR p.account_no !~ CASE WHEN p.account_kind = 'ewallet' THEN '^[0-9]{8,15}$'
+                                                   ELSE '^[0-9A-Za-z][0-9A-Za-z -]{0,33}$' END) THEN 'INVALID_ACCOUNT_NO'
                  WHEN e.kind <> 'TRAINING' AND NOT (coalesce(p.provider, '') = ANY (\(channels))) THEN 'UNSUPPORTED_CHANNEL'
                  WHEN e.kind = 'TRAINING' AND NOT ('VA' = ANY (\(channels))) THEN 'UNSUPPORTED_CHANNEL'
                  WHEN coalesce(h.attempts, 0) >= \(attemptLimit) THEN 'RETRY_LIMIT'

@@ -12,8 +12,9 @@ public enum HoldReason: String, CaseIterable, Sendable, Codable {
     case accountOwnerMismatch = "ACCOUNT_OWNER_MISMATCH"
     case phoneMismatch = "PHONE_MISMATCH"
     /// Not in SPEC §3 (whose set "may grow"): an account number a payment file cannot carry
-    /// as it is (empty, over the 34 characters of ISO 20022, or with characters no bank or
-    /// e-wallet number has). Cutting or cleaning it could pay a stranger, so it is held.
+    /// as it is (empty, over the 34 characters of ISO 20022, not starting with a letter or
+    /// digit, or with characters no bank number has; an e-wallet number that is not 8 to 15
+    /// digits once written as 62…). Cutting or cleaning it could pay a stranger.
     case invalidAccountNo = "INVALID_ACCOUNT_NO"
     case unsupportedChannel = "UNSUPPORTED_CHANNEL"
     case retryLimit = "RETRY_LIMIT"

@@ -40,6 +40,8 @@ public enum CSVStatusReader {
     }
 
     static func text(_ bytes: [UInt8], line: Int) throws -> String {
+        // PostgreSQL text cannot hold NUL, and no channel has a reason to send one.
+        if bytes.contains(0) { throw StatusFileError(line: line, problem: "the line holds a NUL byte; ask the channel for a clean file") }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw StatusFileError(line: line, problem: "the text is not valid UTF-8; ask the channel for a UTF-8 file")
         }

@@ -19,8 +19,9 @@ enum ReconciliationSQL {
                row_number() OVER (PARTITION BY l.end_to_end_id ORDER BY l.line_no) AS occurrence
           FROM recon_line l
           LEFT JOIN disbursement.payouts p
-            ON l.end_to_end_id ~ '^PK-[0-9]{1,18}-[TIS][0-9]{1,9}-[0-9]{1,9}$'
-           AND p.registrant_id = split_part(l.end_to_end_id, '-', 2)::bigint
+            -- CASE, not AND: SQL does not promise to test the pattern before the cast runs.
+            ON p.registrant_id = CASE WHEN l.end_to_end_id ~ '^PK-[0-9]{1,18}-[TIS][0-9]{1,9}-[0-9]{1,9}$'
+                                      THEN split_part(l.end_to_end_id, '-', 2)::bigint END
            AND p.end_to_end_id = l.end_to_end_id
         """
 
