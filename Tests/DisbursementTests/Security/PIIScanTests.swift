@@ -56,6 +56,10 @@ struct PIIScanTests {
         let key = try String(contentsOfFile: env.settings.vaKeyFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(niks.count > 1_000 && accounts.count > 500, "the scan needs data to find")
 
+        // The scanner itself must find a NIK planted in text.
+        if let planted = niks.first {
+            #expect(Self.digitRuns("NIK \(planted)!").contains { Self.windows($0, lengths: [16]).contains(planted) })
+        }
         let digitRuns = Self.digitRuns(text)
         let leakedNIKs = digitRuns.filter { run in Self.windows(run, lengths: [16]).contains { niks.contains($0) } }
         let lengths = Set(accounts.map(\.count))
