@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "disburse", targets: ["disburse"]),
         .executable(name: "disburse-bench", targets: ["DisburseBench"]),
+        .executable(name: "disburse-fuzz", targets: ["StatusFileFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -44,6 +45,12 @@ let package = Package(
             name: "DisburseBench",
             dependencies: ["Disbursement"],
             path: "bench/Sources/DisburseBench"
+        ),
+        // The status-file readers under libFuzzer (fuzz/run); built plainly it replays the corpus.
+        .executableTarget(
+            name: "StatusFileFuzz",
+            dependencies: ["Disbursement"],
+            path: "fuzz/Sources/StatusFileFuzz"
         ),
         .testTarget(
             name: "DisbursementTests",

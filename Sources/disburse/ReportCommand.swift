@@ -5,7 +5,7 @@ struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report", abstract: "Finance reports from the database (NIK and account numbers masked).",
         subcommands: [SummaryReportCommand.self, HoldsReportCommand.self, FunnelReportCommand.self,
-                      ReconciliationReportCommand.self])
+                      ReconciliationReportCommand.self, HTMLReportCommand.self])
 }
 
 extension ReportFormat: ExpressibleByArgument {}

@@ -30,7 +30,8 @@ public enum AtomicFile {
     /// `beforeRename` runs when the content is durable under its temporary name: the moment a
     /// crash test wants to kill the writer.
     public static func write(_ bytes: [UInt8], to path: String, beforeRename: () -> Void = {}) throws {
-        let folder = (path as NSString).deletingLastPathComponent
+        let parent = (path as NSString).deletingLastPathComponent
+        let folder = parent.isEmpty ? "." : parent
         let temporary = folder + "/." + (path as NSString).lastPathComponent + ".tmp-\(getpid())"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw failure("create", temporary) }

@@ -135,7 +135,7 @@ struct StatusReaderTests {
     @Test func aMillionLinesStreamWithFlatMemory() throws {
         let url = FileManager.default.temporaryDirectory.appending(path: "status-\(UUID().uuidString).csv")
         defer { try? FileManager.default.removeItem(at: url) }
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         let handle = try FileHandle(forWritingTo: url)
         try handle.write(contentsOf: Data(Self.header.utf8))
         var block = ""

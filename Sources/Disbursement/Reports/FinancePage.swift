@@ -1,0 +1,132 @@
+import Foundation
+
+/// `report html`: one self-contained page for finance (no script, no network): the funnel and
+/// the daily paid and held amounts as inline SVG charts, then the summary and reconciliation
+/// tables with their control lines. Every text from the database is escaped.
+public struct FinancePage {
+    public var from: BusinessDate?
+    public var to: BusinessDate?
+    public var generatedAt: String
+
+    public init(from: BusinessDate?, to: BusinessDate?, generatedAt: String) {
+        self.from = from
+        self.to = to
+        self.generatedAt = generatedAt
+    }
+
+    struct Day { let date: String; let paid: Int64; let held: Int64 }
+
+    public func render(_ connection: Connection) throws -> String {
+        let funnel = try FunnelReport(by: .wave).build(connection)
+        let summary = try SummaryReport(from: from, to: to).build(connection)
+        let reconciliation = try ReconciliationReport().build(connection)
+        let days = try connection.query(
+            """
+            SELECT b.business_date::text AS d,
+                   (SELECT coalesce(sum(p.amount), 0) FROM disbursement.payouts p
+                     WHERE p.business_date = b.business_date AND p.status = 'PAID') AS paid,
+                   (SELECT coalesce(sum(h.amount), 0) FROM disbursement.holds h
+                     WHERE h.held_since <= b.business_date AND (h.released_on IS NULL OR h.released_on > b.business_date)) AS held
+              FROM disbursement.batches b
+             WHERE ($1::date IS NULL OR b.business_date >= $1::date) AND ($2::date IS NULL OR b.business_date <= $2::date)
+             ORDER BY b.business_date
+            """, [from, to]
+        ).map { Day(date: try $0.decode("d"), paid: try $0.decode("paid"), held: try $0.decode("held")) }
+
+        var html = """
+            <!DOCTYPE html>
+            <html lang="en"><head><meta charset="utf-8"/><title>disburse: finance report</title>
+            <style>\(Self.style)</style></head><body>
+            <h1>disburse finance report\(Self.escape(DateRange.label(from, to)))</h1>
+            <p class="meta">Generated \(Self.escape(generatedAt)). Amounts in rupiah. NIK and account numbers never appear here.</p>
+            <h2>Funnel</h2>
+            \(funnelChart(funnel))
+            <h2>Paid and held per business date</h2>
+            \(dailyChart(days))
+            """
+        html += Self.table(summary) + Self.table(reconciliation) + Self.table(funnel)
+        html += "</body></html>\n"
+        return html
+    }
+
+    /// Horizontal bars of the TOTAL row, each with its count and its share of the stage before.
+    func funnelChart(_ funnel: ReportTable) -> String {
+        guard let total = funnel.rows.last else { return "<p>No registrants.</p>" }
+        let stages = FunnelReport.stages.enumerated().compactMap { index, stage -> (String, Int64, Double?)? in
+            let countIndex = index == 0 ? 1 : 2 * index
+            guard countIndex < total.count, case .number(let count) = total[countIndex] else { return nil }
+            var percent: Double?
+            if index > 0, countIndex + 1 < total.count, case .percent(let value) = total[countIndex + 1] { percent = value }
+            return (stage.replacingOccurrences(of: "_", with: " "), count, percent)
+        }
+        let largest = max(stages.map(\.1).max() ?? 1, 1)
+        let rowHeight = 28
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" aria-label=\"Funnel\" viewBox=\"0 0 900 \(stages.count * rowHeight + 10)\" width=\"900\">"
+        for (index, stage) in stages.enumerated() {
+            let y = index * rowHeight + 5
+            let width = max(1, Int(Double(stage.1) / Double(largest) * 560))
+            let share = stage.2.map { String(format: " (%.1f %%)", $0) } ?? ""
+            svg += "<text x=\"0\" y=\"\(y + 18)\">\(Self.escape(stage.0))</text>"
+            svg += "<rect x=\"170\" y=\"\(y)\" width=\"\(width)\" height=\"\(rowHeight - 6)\" class=\"funnel\"/>"
+            svg += "<text x=\"\(176 + width)\" y=\"\(y + 18)\">\(Self.grouped(stage.1))\(share)</text>"
+        }
+        return svg + "</svg>"
+    }
+
+    /// Paired columns per business date: paid (green) and held (amber), on one scale.
+    func dailyChart(_ days: [Day]) -> String {
+        guard !days.isEmpty else { return "<p>No batches in this range.</p>" }
+        let largest = max(days.map { max($0.paid, $0.held) }.max() ?? 1, 1)
+        let slot = max(24, min(80, 820 / days.count))
+        let height = 260, top = 20, base = 220
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" aria-label=\"Paid and held per business date\" viewBox=\"0 0 \(60 + slot * days.count) \(height)\" width=\"\(60 + slot * days.count)\">"
+        svg += "<text x=\"0\" y=\"14\">max \(Self.grouped(largest))</text>"
+        svg += "<line x1=\"50\" y1=\"\(base)\" x2=\"\(50 + slot * days.count)\" y2=\"\(base)\" class=\"axis\"/>"
+        for (index, day) in days.enumerated() {
+            let x = 55 + index * slot
+            let bar = max(4, slot / 2 - 4)
+            for (offset, value, style) in [(0, day.paid, "paid"), (bar + 2, day.held, "held")] {
+                let h = Int(Double(value) / Double(largest) * Double(base - top))
+                svg += "<rect x=\"\(x + offset)\" y=\"\(base - h)\" width=\"\(bar)\" height=\"\(h)\" class=\"\(style)\">"
+                svg += "<title>\(day.date) \(style): \(Self.grouped(value))</title></rect>"
+            }
+            svg += "<text x=\"\(x)\" y=\"\(base + 16)\" class=\"small\">\(Self.escape(String(day.date.dropFirst(5))))</text>"
+        }
+        svg += "<rect x=\"55\" y=\"\(base + 26)\" width=\"10\" height=\"10\" class=\"paid\"/><text x=\"70\" y=\"\(base + 35)\" class=\"small\">paid</text>"
+        svg += "<rect x=\"115\" y=\"\(base + 26)\" width=\"10\" height=\"10\" class=\"held\"/><text x=\"130\" y=\"\(base + 35)\" class=\"small\">held</text>"
+        return svg + "</svg>"
+    }
+
+    static func table(_ report: ReportTable) -> String {
+        var html = "<h2>\(escape(report.title))</h2><table><thead><tr>"
+        html += report.columns.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>"
+        for row in report.rows {
+            html += "<tr>" + row.map { cell in
+                if case .text(let text) = cell { return "<td>\(escape(text))</td>" }
+                return "<td class=\"n\">\(escape(cell.display))</td>"
+            }.joined() + "</tr>"
+        }
+        html += "</tbody></table>"
+        html += report.notes.map { "<p class=\"note\">\(escape($0))</p>" }.joined()
+        return html
+    }
+
+    static func escape(_ text: String) -> String { XMLText.escape(text) }
+
+    static func grouped(_ value: Int64) -> String {
+        let digits = String(value.magnitude)
+        var out = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { out += "," }
+            out.append(digit)
+        }
+        return (value < 0 ? "-" : "") + out
+    }
+
+    static let style = """
+        body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222}h1{font-size:22px}h2{font-size:17px;margin-top:28px}
+        .meta,.note{color:#555}.chart text{font-size:12px;fill:#222}.chart .small{font-size:10px}
+        .funnel{fill:#3b6ea5}.paid{fill:#2e8b57}.held{fill:#e0a100}.axis{stroke:#888}
+        table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:3px 6px}th{background:#f2f2f2}td.n{text-align:right}
+        """
+}
