@@ -65,13 +65,24 @@ public enum Pain002Reader {
         guard let handle = try? FileHandle(forReadingFrom: url) else { throw StatusFileError(line: nil, problem: "cannot open \(url.path)") }
         defer { try? handle.close() }
         var carry = Data()
+        var utf8 = UTF8Check()
         while let chunk = try handle.read(upToCount: 1 << 16), !chunk.isEmpty {
-            try refuseDeclarations(in: carry + chunk)
+            try refuseDeclarations(in: carry + chunk, checkEncoding: false)
+            guard utf8.feed(chunk) else { throw notUTF8(line: nil) }
             carry = chunk.suffix(16)
         }
+        guard utf8.finish() else { throw notUTF8(line: nil) }
     }
 
-    static func refuseDeclarations(in data: Data) throws {
+    static func notUTF8(line: Int?) -> StatusFileError {
+        StatusFileError(line: line, problem: "the file is not valid UTF-8 (pain.002 files must be UTF-8); ask the channel for a UTF-8 file")
+    }
+
+    static func refuseDeclarations(in data: Data, checkEncoding: Bool = true) throws {
+        if checkEncoding {
+            var utf8 = UTF8Check()
+            guard utf8.feed(data), utf8.finish() else { throw notUTF8(line: nil) }
+        }
         for marker in ["<!DOCTYPE", "<!ENTITY", "<!doctype"] where data.range(of: Data(marker.utf8)) != nil {
             throw StatusFileError(line: nil, problem: "the document declares a DTD or entities (\(marker)); refused for safety, ask the channel for a plain pain.002")
         }

@@ -151,3 +151,29 @@ struct StatusReaderTests {
         #expect(ResidentMemory.current - before < 30_000_000)
     }
 }
+
+@Suite("fuzzing corpus")
+struct FuzzCorpusTests {
+    /// Every input fuzz/run kept, including the ones that once crashed a reader, is replayed
+    /// through both readers by the plain build of the fuzz target.
+    @Test func theCommittedCorpusReplaysWithoutACrash() throws {
+        let replay = try CLI.executable.deletingLastPathComponent().appending(path: "disburse-fuzz")
+        let corpus = Paths.repository.appending(path: "fuzz/corpus")
+        let result = try Shell.run(replay.path, [corpus.path])
+        #expect(result.status == 0 && !result.killedBySignal, "\(result.stderr)")
+        let count = try FileManager.default.contentsOfDirectory(atPath: corpus.path).count
+        #expect(result.stdout.contains("replayed \(count) inputs"))
+    }
+
+    @Test func invalidUTF8NeverReachesTheXMLParser() throws {
+        let crash = try Data(contentsOf: Paths.repository.appending(path: "fuzz/corpus/crash-xmlparser-invalid-utf8-name"))
+        #expect(throws: StatusFileError.self) { try Pain002Reader.read(data: crash) { _ in } }
+        // A character cut by a chunk boundary is still valid.
+        var check = UTF8Check()
+        let bytes = Array("Rp 1.000 — ok".utf8)
+        let cut = bytes.firstIndex(of: 0xE2).map { $0 + 1 } ?? 0
+        #expect(check.feed(bytes[..<cut]) && check.feed(bytes[cut...]) && check.finish())
+        var broken = UTF8Check()
+        #expect(!(broken.feed([0x41, 0xFF, 0x42]) && broken.finish()))
+    }
+}

@@ -10,11 +10,25 @@ func exercise(_ data: Data) {
 }
 
 #if FUZZING
-/// libFuzzer's entry point (fuzz/run builds this with -sanitize=fuzzer).
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOne(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
-    exercise(Data(bytes: start, count: count))
-    return 0
+/// libFuzzer's driver (fuzz/run builds this with -sanitize=fuzzer). SwiftPM links an executable
+/// target's entry point under the name `<module>_main`, so that is where libFuzzer is started.
+@_silgen_name("LLVMFuzzerRunDriver")
+func runDriver(
+    _ argc: UnsafeMutablePointer<CInt>,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt
+
+@_cdecl("StatusFileFuzz_main")
+public func fuzzMain(
+    _ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+) -> CInt {
+    var count = argc
+    var arguments = argv
+    return runDriver(&count, &arguments) { start, size in
+        exercise(start.map { Data(bytes: $0, count: size) } ?? Data())
+        return 0
+    }
 }
 #else
 /// Without the fuzzer: replays every file of the folders or files given (the committed corpus),
