@@ -69,6 +69,7 @@ public enum Pain002Reader {
         while let chunk = try handle.read(upToCount: 1 << 16), !chunk.isEmpty {
             try refuseDeclarations(in: carry + chunk, checkEncoding: false)
             guard utf8.feed(chunk) else { throw notUTF8(line: nil) }
+            try refuseControlCharacters(chunk)
             carry = chunk.suffix(16)
         }
         guard utf8.finish() else { throw notUTF8(line: nil) }
@@ -78,10 +79,19 @@ public enum Pain002Reader {
         StatusFileError(line: line, problem: "the file is not valid UTF-8 (pain.002 files must be UTF-8); ask the channel for a UTF-8 file")
     }
 
+    /// XML 1.0 allows no C0 control but tab and line ends, and Foundation's XMLParser
+    /// dereferences a null pointer on a NUL inside a name (found by fuzz/run).
+    static func refuseControlCharacters(_ bytes: some Collection<UInt8>) throws {
+        if let byte = bytes.first(where: { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) {
+            throw StatusFileError(line: nil, problem: "the file holds the control character 0x\(String(byte, radix: 16)), which XML does not allow")
+        }
+    }
+
     static func refuseDeclarations(in data: Data, checkEncoding: Bool = true) throws {
         if checkEncoding {
             var utf8 = UTF8Check()
             guard utf8.feed(data), utf8.finish() else { throw notUTF8(line: nil) }
+            try refuseControlCharacters(data)
         }
         for marker in ["<!DOCTYPE", "<!ENTITY", "<!doctype"] where data.range(of: Data(marker.utf8)) != nil {
             throw StatusFileError(line: nil, problem: "the document declares a DTD or entities (\(marker)); refused for safety, ask the channel for a plain pain.002")
