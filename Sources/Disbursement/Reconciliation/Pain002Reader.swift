@@ -87,7 +87,26 @@ public enum Pain002Reader {
         }
     }
 
+    /// Only the XML declaration may use `<?`: Foundation's XMLParser calls strlen on the null
+    /// data of a processing instruction such as `<?xm?>` (third fuzz finding).
+    static func refuseProcessingInstructions(_ data: Data) throws {
+        let bytes = [UInt8](data)
+        var index = 0
+        // A `<?` too close to the end is checked again with the next chunk (the carry).
+        while index + 5 < bytes.count {
+            if bytes[index] == 0x3C && bytes[index + 1] == 0x3F {
+                let isDeclaration = bytes[index + 2] == 0x78 && bytes[index + 3] == 0x6D && bytes[index + 4] == 0x6C
+                    && [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index + 5])
+                if !isDeclaration {
+                    throw StatusFileError(line: nil, problem: "the file holds a processing instruction (<?…?>) other than the XML declaration")
+                }
+            }
+            index += 1
+        }
+    }
+
     static func refuseDeclarations(in data: Data, checkEncoding: Bool = true) throws {
+        try refuseProcessingInstructions(data)
         if checkEncoding {
             var utf8 = UTF8Check()
             guard utf8.feed(data), utf8.finish() else { throw notUTF8(line: nil) }
