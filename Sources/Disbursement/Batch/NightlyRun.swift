@@ -152,6 +152,7 @@ public struct NightlyRun {
             try connection.execute(EligibilitySQL.expire)
         }
         try timed("holds and payouts") {
+            for statement in EligibilitySQL.duplicateNIKs { try connection.execute(statement) }
             try connection.execute(EligibilitySQL.persons)
             try connection.execute(EligibilitySQL.personsIndex)
             try connection.execute("ANALYZE run_person")

@@ -47,36 +47,59 @@ extension Connection {
 public enum CopyText {
     public static func fields(_ line: UnsafeBufferPointer<UInt8>) -> [String?] {
         var fields: [String?] = []
-        var current: [UInt8] = []
+        var start = 0
         var index = 0
-        var isNull = false
+        var escaped = false
         func finish() {
-            fields.append(isNull ? nil : String(decoding: current, as: UTF8.self))
-            current.removeAll(keepingCapacity: true)
-            isNull = false
+            let field = UnsafeBufferPointer(rebasing: line[start..<index])
+            if !escaped {
+                // Most fields carry no escape at all: decoded straight from libpq's buffer.
+                fields.append(String(decoding: field, as: UTF8.self))
+            } else if field.count == 2, field[0] == UInt8(ascii: "\\"), field[1] == UInt8(ascii: "N") {
+                fields.append(nil)
+            } else {
+                fields.append(unescape(field))
+            }
         }
         while index < line.count {
             let byte = line[index]
             if byte == UInt8(ascii: "\t") {
                 finish()
-            } else if byte == UInt8(ascii: "\\"), index + 1 < line.count {
-                index += 1
-                switch line[index] {
-                case UInt8(ascii: "N"): isNull = true
-                case UInt8(ascii: "t"): current.append(9)
-                case UInt8(ascii: "n"): current.append(10)
-                case UInt8(ascii: "r"): current.append(13)
-                case UInt8(ascii: "b"): current.append(8)
-                case UInt8(ascii: "f"): current.append(12)
-                case UInt8(ascii: "v"): current.append(11)
-                default: current.append(line[index])
-                }
-            } else {
-                current.append(byte)
+                start = index + 1
+                escaped = false
+            } else if byte == UInt8(ascii: "\\") {
+                escaped = true
+                index += 1  // the escaped byte is never a separator
             }
             index += 1
         }
+        index = min(index, line.count)
         finish()
         return fields
+    }
+
+    private static func unescape(_ field: UnsafeBufferPointer<UInt8>) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(field.count)
+        var index = 0
+        while index < field.count {
+            let byte = field[index]
+            if byte == UInt8(ascii: "\\"), index + 1 < field.count {
+                index += 1
+                switch field[index] {
+                case UInt8(ascii: "t"): bytes.append(9)
+                case UInt8(ascii: "n"): bytes.append(10)
+                case UInt8(ascii: "r"): bytes.append(13)
+                case UInt8(ascii: "b"): bytes.append(8)
+                case UInt8(ascii: "f"): bytes.append(12)
+                case UInt8(ascii: "v"): bytes.append(11)
+                default: bytes.append(field[index])
+                }
+            } else {
+                bytes.append(byte)
+            }
+            index += 1
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

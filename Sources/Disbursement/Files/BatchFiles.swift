@@ -85,30 +85,35 @@ public struct BatchFiles {
         }
 
         try connection.setSessionSetting("disburse.render_date", date)
-        try connection.copyOut(
-            """
-            COPY (SELECT channel, end_to_end_id, account_no, account_name, amount, kind, number, va
-                    FROM disbursement.payouts WHERE business_date = current_setting('disburse.render_date')::date
-                   ORDER BY channel, end_to_end_id) TO STDOUT
-            """
-        ) { raw in
-            let fields = CopyText.fields(raw)
-            guard fields.count == 8, let channel = fields[0], let reference = fields[1], let amountText = fields[4],
-                  let amount = Int64(amountText), let kind = fields[5], let numberText = fields[6], let number = Int(numberText)
-            else { throw PostgresError(kind: .decoding, message: "A payout row of batch \(date) could not be read.") }
-            if channel != currentChannel {
-                try flush()
-                currentChannel = channel
-                fileNumber = 0
+        // Byte order (COLLATE "C"), not the server's locale: the files must come out the same
+        // on any server the batch is restored to, and it sorts several times faster.
+        try connection.withTransaction {
+            try connection.execute("SET LOCAL work_mem = '256MB'")
+            try connection.copyOut(
+                """
+                COPY (SELECT channel, end_to_end_id, account_no, account_name, amount, kind, number, va
+                        FROM disbursement.payouts WHERE business_date = current_setting('disburse.render_date')::date
+                       ORDER BY channel COLLATE "C", end_to_end_id COLLATE "C") TO STDOUT
+                """
+            ) { raw in
+                let fields = CopyText.fields(raw)
+                guard fields.count == 8, let channel = fields[0], let reference = fields[1], let amountText = fields[4],
+                      let amount = Int64(amountText), let kind = fields[5], let numberText = fields[6], let number = Int(numberText)
+                else { throw PostgresError(kind: .decoding, message: "A payout row of batch \(date) could not be read.") }
+                if channel != currentChannel {
+                    try flush()
+                    currentChannel = channel
+                    fileNumber = 0
+                }
+                pending.append(PayoutLine(
+                    endToEndId: reference, channel: channel, accountNo: fields[2] ?? "", accountName: fields[3] ?? "",
+                    amount: amount, kind: kind, number: number, va: fields[7] ?? ""))
+                byChannel[channel, default: .init(name: channel, count: 0, sum: 0)].count += 1
+                byChannel[channel, default: .init(name: channel, count: 0, sum: 0)].sum += amount
+                byKind[kind, default: .init(name: kind, count: 0, sum: 0)].count += 1
+                byKind[kind, default: .init(name: kind, count: 0, sum: 0)].sum += amount
+                if pending.count == settings.maxItemsPerFile { try flush() }
             }
-            pending.append(PayoutLine(
-                endToEndId: reference, channel: channel, accountNo: fields[2] ?? "", accountName: fields[3] ?? "",
-                amount: amount, kind: kind, number: number, va: fields[7] ?? ""))
-            byChannel[channel, default: .init(name: channel, count: 0, sum: 0)].count += 1
-            byChannel[channel, default: .init(name: channel, count: 0, sum: 0)].sum += amount
-            byKind[kind, default: .init(name: kind, count: 0, sum: 0)].count += 1
-            byKind[kind, default: .init(name: kind, count: 0, sum: 0)].sum += amount
-            if pending.count == settings.maxItemsPerFile { try flush() }
         }
         try flush()
 

@@ -11,7 +11,7 @@ struct Pain001Writer {
         let messageID = "DSB-\(businessDate.compact)-\(channel.code)-\(String(format: "%03d", fileNumber))"
         let count = lines.count
         let sum = lines.reduce(Int64(0)) { $0 + $1.amount }
-        var xml = """
+        let head = """
             <?xml version="1.0" encoding="UTF-8"?>
             <Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.09">
             <CstmrCdtTrfInitn>
@@ -26,19 +26,37 @@ struct Pain001Writer {
             <DbtrAgt><FinInstnId><BICFI>\(channel.debtorAgentBIC)</BICFI></FinInstnId></DbtrAgt><ChrgBr>SLEV</ChrgBr>
 
             """
-        xml.reserveCapacity(xml.utf8.count + lines.count * 520)
-        let creditorAgent = channel.creditorAgentBIC.map { "<BICFI>\($0)</BICFI>" }
-            ?? "<Othr><Id>\(XMLText.escape(channel.code, maxLength: 35))</Id></Othr>"
+        var out: [UInt8] = []
+        out.reserveCapacity(head.utf8.count + lines.count * 520)
+        out.append(contentsOf: head.utf8)
+        let creditorAgent = Array(
+            (channel.creditorAgentBIC.map { "<BICFI>\($0)</BICFI>" }
+                ?? "<Othr><Id>\(XMLText.escape(channel.code, maxLength: 35))</Id></Othr>").utf8)
         for line in lines {
-            xml += "<CdtTrfTxInf><PmtId><EndToEndId>\(XMLText.escape(line.endToEndId, maxLength: 35))</EndToEndId></PmtId>"
-            xml += "<Amt><InstdAmt Ccy=\"IDR\">\(line.amount)</InstdAmt></Amt>"
-            xml += "<CdtrAgt><FinInstnId>\(creditorAgent)</FinInstnId></CdtrAgt>"
-            let name = XMLText.escape(line.accountName, maxLength: 140)
-            xml += name.isEmpty ? "<Cdtr/>" : "<Cdtr><Nm>\(name)</Nm></Cdtr>"
-            xml += "<CdtrAcct><Id><Othr><Id>\(XMLText.escape(line.accountNo, maxLength: 34))</Id></Othr></Id></CdtrAcct>"
-            xml += "<RmtInf><Ustrd>\(XMLText.escape(line.remittance, maxLength: 140))</Ustrd></RmtInf></CdtTrfTxInf>\n"
+            out.append(contentsOf: "<CdtTrfTxInf><PmtId><EndToEndId>".utf8)
+            XMLText.append(line.endToEndId, maxLength: 35, to: &out)
+            out.append(contentsOf: "</EndToEndId></PmtId><Amt><InstdAmt Ccy=\"IDR\">".utf8)
+            out.append(contentsOf: String(line.amount).utf8)
+            out.append(contentsOf: "</InstdAmt></Amt><CdtrAgt><FinInstnId>".utf8)
+            out.append(contentsOf: creditorAgent)
+            out.append(contentsOf: "</FinInstnId></CdtrAgt>".utf8)
+            // A name of nothing but characters XML cannot carry becomes an empty Cdtr.
+            let nameStart = out.count
+            out.append(contentsOf: "<Cdtr><Nm>".utf8)
+            XMLText.append(line.accountName, maxLength: 140, to: &out)
+            if out.count == nameStart + 10 {
+                out.removeLast(10)
+                out.append(contentsOf: "<Cdtr/>".utf8)
+            } else {
+                out.append(contentsOf: "</Nm></Cdtr>".utf8)
+            }
+            out.append(contentsOf: "<CdtrAcct><Id><Othr><Id>".utf8)
+            XMLText.append(line.accountNo, maxLength: 34, to: &out)
+            out.append(contentsOf: "</Id></Othr></Id></CdtrAcct><RmtInf><Ustrd>".utf8)
+            XMLText.append(line.remittance, maxLength: 140, to: &out)
+            out.append(contentsOf: "</Ustrd></RmtInf></CdtTrfTxInf>\n".utf8)
         }
-        xml += "</PmtInf>\n</CstmrCdtTrfInitn>\n</Document>\n"
-        return Array(xml.utf8)
+        out.append(contentsOf: "</PmtInf>\n</CstmrCdtTrfInitn>\n</Document>\n".utf8)
+        return out
     }
 }

@@ -4,16 +4,27 @@ enum PayoutCSVWriter {
     static let header = "end_to_end_id,channel,account_no,account_name,amount,currency,kind,number,va\r\n"
 
     static func render(_ lines: [PayoutLine]) -> [UInt8] {
-        var text = header
-        text.reserveCapacity(lines.count * 120)
+        var out: [UInt8] = []
+        out.reserveCapacity(header.utf8.count + lines.count * 120)
+        out.append(contentsOf: header.utf8)
         for line in lines {
-            let fields = [
-                line.endToEndId, line.channel, line.accountNo, line.accountName, String(line.amount), "IDR", line.kind,
-                String(line.number), line.va,
-            ]
-            text += fields.enumerated().map { CSVField.quote($1, neutralize: $0 == 3) }.joined(separator: ",")
-            text += "\r\n"
+            CSVField.append(line.endToEndId, neutralize: false, to: &out)
+            out.append(UInt8(ascii: ","))
+            CSVField.append(line.channel, neutralize: false, to: &out)
+            out.append(UInt8(ascii: ","))
+            CSVField.append(line.accountNo, neutralize: false, to: &out)
+            out.append(UInt8(ascii: ","))
+            CSVField.append(line.accountName, neutralize: true, to: &out)
+            out.append(UInt8(ascii: ","))
+            out.append(contentsOf: String(line.amount).utf8)
+            out.append(contentsOf: ",IDR,".utf8)
+            CSVField.append(line.kind, neutralize: false, to: &out)
+            out.append(UInt8(ascii: ","))
+            out.append(contentsOf: String(line.number).utf8)
+            out.append(UInt8(ascii: ","))
+            CSVField.append(line.va, neutralize: false, to: &out)
+            out.append(contentsOf: "\r\n".utf8)
         }
-        return Array(text.utf8)
+        return out
     }
 }

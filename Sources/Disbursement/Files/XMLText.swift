@@ -2,12 +2,18 @@
 /// XML forbids dropped, line breaks folded, and cut to the schema's maximum length on a
 /// character boundary (the XSD counts Unicode scalars; a letter with its accents stays whole).
 enum XMLText {
-    static func escape(_ text: String, maxLength: Int? = nil) -> String {
-        // Most names and every reference are short printable ASCII with nothing to escape.
-        let utf8 = text.utf8
-        if utf8.count <= (maxLength ?? Int.max), utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x26 && $0 != 0x3C && $0 != 0x3E && $0 != 0x22 && $0 != 0x27 }) {
-            return text
+    /// Appends `text` escaped to a file being rendered, without building a String for the
+    /// common case: payout files hold millions of these.
+    static func append(_ text: String, maxLength: Int? = nil, to out: inout [UInt8]) {
+        if isPlain(text, maxLength: maxLength) {
+            out.append(contentsOf: text.utf8)
+        } else {
+            out.append(contentsOf: escape(text, maxLength: maxLength).utf8)
         }
+    }
+
+    static func escape(_ text: String, maxLength: Int? = nil) -> String {
+        if isPlain(text, maxLength: maxLength) { return text }
         var cleaned = ""
         cleaned.reserveCapacity(text.utf8.count)
         var scalars = 0
@@ -34,6 +40,15 @@ enum XMLText {
             }
         }
         return escaped
+    }
+
+    /// Most names and every reference are short printable ASCII with nothing to escape.
+    private static func isPlain(_ text: String, maxLength: Int?) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            bytes.count <= (maxLength ?? Int.max)
+                && bytes.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != 0x26 && $0 != 0x3C && $0 != 0x3E && $0 != 0x22 && $0 != 0x27 }
+        }
     }
 
     static func isAllowed(_ scalar: Unicode.Scalar) -> Bool {

@@ -117,6 +117,19 @@ enum JSONValue: Encodable {
 /// RFC 4180 quoting, and a leading quote for text a spreadsheet would run as a formula.
 enum CSVField {
     /// `neutralize` is for free text (names); identifiers such as account numbers are sent as they are.
+    /// Appends the field to a file being rendered; only a field that needs quoting or
+    /// neutralising becomes a new String.
+    static func append(_ field: String, neutralize: Bool = true, to out: inout [UInt8]) {
+        let utf8 = field.utf8
+        if let first = utf8.first, neutralize && [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D].contains(first)
+            || utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D })
+        {
+            out.append(contentsOf: quote(field, neutralize: neutralize).utf8)
+        } else {
+            out.append(contentsOf: utf8)
+        }
+    }
+
     static func quote(_ field: String, neutralize: Bool = true) -> String {
         var value = field
         if neutralize, let first = value.utf8.first, [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D].contains(first), Int64(value) == nil {
