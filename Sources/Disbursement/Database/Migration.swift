@@ -23,7 +23,7 @@ public struct Migration: Sendable {
         Migration(1, "run_log", PackageResources._001_run_log_sql),
         Migration(2, "batches", PackageResources._002_batches_sql),
         Migration(3, "reconciliation", PackageResources._003_reconciliation_sql),
-        Migration(4, "cheaper_checks", PackageResources._004_cheaper_checks_sql),
+        Migration(4, "leaner_payouts", PackageResources._004_leaner_payouts_sql),
     ]
 
     public var fileName: String { String(format: "%04d_%@.sql", version, name) }

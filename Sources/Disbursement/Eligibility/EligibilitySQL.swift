@@ -102,7 +102,7 @@ enum EligibilitySQL {
          WHERE (c.due_on <= \(date) OR (c.payable_until IS NOT NULL AND c.payable_until < \(date)))
            AND NOT EXISTS (SELECT 1 FROM disbursement.payouts p
                             WHERE p.registrant_id = c.registrant_id AND p.kind = c.kind AND p.number = c.number
-                              AND p.status IN ('ISSUED', 'PENDING', 'PAID'))
+                              AND p.live)
            AND NOT EXISTS (SELECT 1 FROM disbursement.expired x
                             WHERE x.registrant_id = c.registrant_id AND x.kind = c.kind AND x.number = c.number)
         """

@@ -60,60 +60,66 @@ public enum Pain002Reader {
     }
 
     /// A DOCTYPE may only come before the root element, but anything resembling one anywhere
-    /// is refused: the files come from outside.
+    /// is refused: the files come from outside. One pass over the bytes before the parser
+    /// sees any of them.
     static func refuseDeclarations(_ url: URL) throws {
         guard let handle = try? FileHandle(forReadingFrom: url) else { throw StatusFileError(line: nil, problem: "cannot open \(url.path)") }
         defer { try? handle.close() }
-        var carry = Data()
+        var carry: [UInt8] = []
         var utf8 = UTF8Check()
-        while let chunk = try handle.read(upToCount: 1 << 16), !chunk.isEmpty {
-            try refuseDeclarations(in: carry + chunk, checkEncoding: false)
-            guard utf8.feed(chunk) else { throw notUTF8(line: nil) }
-            try refuseControlCharacters(chunk)
-            carry = chunk.suffix(16)
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            let bytes = [UInt8](chunk)
+            // A marker cut by the chunk's end is seen whole with the next chunk's start.
+            try scan(carry + bytes)
+            guard utf8.feed(bytes) else { throw notUTF8(line: nil) }
+            carry = Array(bytes.suffix(16))
         }
         guard utf8.finish() else { throw notUTF8(line: nil) }
+    }
+
+    static func refuseDeclarations(in data: Data) throws {
+        let bytes = [UInt8](data)
+        var utf8 = UTF8Check()
+        guard utf8.feed(bytes), utf8.finish() else { throw notUTF8(line: nil) }
+        try scan(bytes)
     }
 
     static func notUTF8(line: Int?) -> StatusFileError {
         StatusFileError(line: line, problem: "the file is not valid UTF-8 (pain.002 files must be UTF-8); ask the channel for a UTF-8 file")
     }
 
-    /// XML 1.0 allows no C0 control but tab and line ends, and Foundation's XMLParser
-    /// dereferences a null pointer on a NUL inside a name (found by fuzz/run).
-    static func refuseControlCharacters(_ bytes: some Collection<UInt8>) throws {
-        if let byte = bytes.first(where: { $0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) {
-            throw StatusFileError(line: nil, problem: "the file holds the control character 0x\(String(byte, radix: 16)), which XML does not allow")
-        }
-    }
+    private static let declarationMarkers: [[UInt8]] = ["<!DOCTYPE", "<!ENTITY", "<!doctype"].map { Array($0.utf8) }
 
-    /// Only the XML declaration may use `<?`: Foundation's XMLParser calls strlen on the null
-    /// data of a processing instruction such as `<?xm?>` (third fuzz finding).
-    static func refuseProcessingInstructions(_ data: Data) throws {
-        let bytes = [UInt8](data)
-        var index = 0
-        // A `<?` too close to the end is checked again with the next chunk (the carry).
-        while index + 5 < bytes.count {
-            if bytes[index] == 0x3C && bytes[index + 1] == 0x3F {
-                let isDeclaration = bytes[index + 2] == 0x78 && bytes[index + 3] == 0x6D && bytes[index + 4] == 0x6C
-                    && [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index + 5])
-                if !isDeclaration {
-                    throw StatusFileError(line: nil, problem: "the file holds a processing instruction (<?…?>) other than the XML declaration")
+    /// Refuses what Foundation's XMLParser must never see:
+    /// - C0 controls other than tab and line ends: XML 1.0 allows none, and the parser
+    ///   dereferences a null pointer on a NUL inside a name (found by fuzz/run);
+    /// - processing instructions other than the XML declaration: the parser calls strlen on
+    ///   the null data of one such as `<?xm?>` (third fuzz finding);
+    /// - DTDs and entity declarations (no XXE, no entity expansion).
+    static func scan(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBufferPointer { bytes in
+            let count = bytes.count
+            for index in 0..<count {
+                let byte = bytes[index]
+                if byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D {
+                    throw StatusFileError(line: nil, problem: "the file holds the control character 0x\(String(byte, radix: 16)), which XML does not allow")
+                }
+                guard byte == 0x3C, index + 1 < count else { continue }
+                // A `<?` too close to the end is checked again with the next chunk (the carry).
+                if bytes[index + 1] == 0x3F, index + 5 < count {
+                    let isDeclaration = bytes[index + 2] == 0x78 && bytes[index + 3] == 0x6D && bytes[index + 4] == 0x6C
+                        && [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index + 5])
+                    if !isDeclaration {
+                        throw StatusFileError(line: nil, problem: "the file holds a processing instruction (<?…?>) other than the XML declaration")
+                    }
+                } else if bytes[index + 1] == 0x21 {
+                    for marker in declarationMarkers where index + marker.count <= count
+                        && marker.indices.allSatisfy({ bytes[index + $0] == marker[$0] })
+                    {
+                        throw StatusFileError(line: nil, problem: "the document declares a DTD or entities (\(String(decoding: marker, as: UTF8.self))); refused for safety, ask the channel for a plain pain.002")
+                    }
                 }
             }
-            index += 1
-        }
-    }
-
-    static func refuseDeclarations(in data: Data, checkEncoding: Bool = true) throws {
-        try refuseProcessingInstructions(data)
-        if checkEncoding {
-            var utf8 = UTF8Check()
-            guard utf8.feed(data), utf8.finish() else { throw notUTF8(line: nil) }
-            try refuseControlCharacters(data)
-        }
-        for marker in ["<!DOCTYPE", "<!ENTITY", "<!doctype"] where data.range(of: Data(marker.utf8)) != nil {
-            throw StatusFileError(line: nil, problem: "the document declares a DTD or entities (\(marker)); refused for safety, ask the channel for a plain pain.002")
         }
     }
 
@@ -123,6 +129,8 @@ public enum Pain002Reader {
         var path: [String] = []
         var text = ""
         var transactions = 0
+        /// TxInfAndSts elements open around the current one (path.contains, without the walk).
+        var openTransactions = 0
         var sawRoot = false
         var closedRoot = false
         var groupStatus: String?
@@ -140,14 +148,19 @@ public enum Pain002Reader {
             }
             path.append(name)
             text = ""
-            if name == "TxInfAndSts" { current = [:] }
+            if name == "TxInfAndSts" {
+                current = [:]
+                openTransactions += 1
+            }
         }
 
         func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
 
         func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-            let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            if path.contains("TxInfAndSts") {
+            // Only the few elements read below need their text trimmed; a status report has
+            // a dozen elements per payment and a million payments.
+            var value: String { text.trimmingCharacters(in: .whitespacesAndNewlines) }
+            if openTransactions > 0 {
                 switch name {
                 case "OrgnlEndToEndId": current["ref"] = value
                 case "TxSts": current["sts"] = value
@@ -156,7 +169,9 @@ public enum Pain002Reader {
                 case "AddtlInf" where path.contains("StsRsnInf"): current["text"] = current["text"].map { $0 + " " + value } ?? value
                 case "InstdAmt" where path.contains("OrgnlTxRef"): current["amt"] = value
                 case "AccptncDtTm": current["at"] = value
-                case "TxInfAndSts": emit(parser)
+                case "TxInfAndSts":
+                    openTransactions -= 1
+                    emit(parser)
                 default: break
                 }
             } else if name == "GrpSts" {

@@ -117,8 +117,15 @@ public struct Reconciler {
                     """, [sha256, name, detected.rawValue, runID]
                 ).decode(0, as: Int64.self)
                 try connection.execute("SELECT set_config('disburse.file_id', $1, true)", [fileID])
+                // A status file touches up to a million payouts once each: compiling expressions
+                // costs more than it saves, and matching them needs more than the default memory.
+                try connection.execute("SET LOCAL jit = off")
+                try connection.execute("SET LOCAL work_mem = '256MB'")
                 try connection.execute(ReconciliationSQL.stage)
                 try stage(connection, url: url, name: name, format: detected)
+                // With the file's real size the planner probes the payouts index for a small
+                // file and hashes for a large one.
+                try connection.execute("ANALYZE recon_line")
                 for statement in [
                     ReconciliationSQL.classify, ReconciliationSQL.decide, ReconciliationSQL.recordLines,
                     ReconciliationSQL.recordExceptions, ReconciliationSQL.apply,

@@ -11,11 +11,11 @@ public struct ReconciliationReport {
         let rows = try connection.query(
             """
             SELECT to_char(f.imported_at AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD HH24:MI') AS imported_at, f.file_name,
-                   (SELECT count(*) FROM disbursement.status_lines l WHERE l.file_id = f.file_id) AS lines,
-                   (SELECT count(*) FROM disbursement.status_lines l WHERE l.file_id = f.file_id AND l.outcome <> 'EXCEPTION') AS matched,
-                   (SELECT coalesce(sum(p.amount), 0) FROM disbursement.status_lines l
-                      JOIN disbursement.payouts p ON p.registrant_id = l.registrant_id AND p.end_to_end_id = l.end_to_end_id
-                     WHERE l.file_id = f.file_id AND l.outcome <> 'EXCEPTION') AS matched_amount,
+                   -- Lines and matched rupiah come from the summary written when the file was
+                   -- imported, so the report does not re-read millions of status lines.
+                   coalesce((f.summary->>'lines')::bigint, 0) AS lines,
+                   coalesce((f.summary->>'lines')::bigint, 0) - count(e.exception_id) AS matched,
+                   coalesce((f.summary->>'matchedAmount')::bigint, 0) AS matched_amount,
                    count(e.exception_id) AS exceptions, coalesce(sum(e.amount), 0) AS exception_amount,
                    count(*) FILTER (WHERE e.kind = 'UNKNOWN_REFERENCE') AS unknown_reference,
                    count(*) FILTER (WHERE e.kind = 'AMOUNT_MISMATCH') AS amount_mismatch,

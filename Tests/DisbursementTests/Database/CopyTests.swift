@@ -9,7 +9,7 @@ struct CopyTests {
         let database = try TestDatabase.make(migrated: false)
         let connection = try database.connect()
         try connection.execute("CREATE TABLE t (id bigint, name text)")
-        let names: [String?] = ["tab\there", "new\nline", "back\\slash", nil, "Nur'aini & <Co> \"x\", é", "\\N"]
+        let names: [String?] = ["tab\there", "new\nline", "back\\slash", nil, "Nur'aini & <Co> \"x\", é", "\\N", "", "ends\\"]
         try connection.copyIn("COPY t FROM STDIN") { writer in
             for (index, name) in names.enumerated() { try writer.append([String(index), name]) }
         }
@@ -18,6 +18,12 @@ struct CopyTests {
             read.append(CopyText.fields(line)[1])
         }
         #expect(read == names)
+    }
+
+    @Test func copyTextSplitsEmptyNullAndEscapedFields() {
+        let line = Array("a\t\t\\N\t\\\\N\tx\\ty\t".utf8)
+        let fields = line.withUnsafeBufferPointer { CopyText.fields($0) }
+        #expect(fields == ["a", "", nil, "\\N", "x\ty", ""])
     }
 
     @Test func aThrowingProducerAbortsTheCopyAndKeepsNothing() throws {
