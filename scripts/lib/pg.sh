@@ -46,7 +46,7 @@ pg_start() {
     # Durability is traded for speed only in this throwaway cluster (fsync off survives a
     # killed server, not a killed machine); bench/ says which settings it measured with.
     pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_TMP/data" -l "$PG_TMP/server.log" -w -t 60 \
-        -o "-c listen_addresses='' -k $PG_TMP -c max_connections=200 -c shared_buffers=512MB -c fsync=${PG_FSYNC:-off} -c synchronous_commit=${PG_FSYNC:-off} -c full_page_writes=${PG_FSYNC:-off} -c max_wal_size=8GB -c work_mem=64MB -c maintenance_work_mem=512MB" \
+        -o "-c listen_addresses='' -k $PG_TMP -c max_connections=200 -c shared_buffers=512MB -c fsync=${PG_FSYNC:-off} -c synchronous_commit=${PG_FSYNC:-off} -c full_page_writes=${PG_FSYNC:-off} -c max_wal_size=8GB -c work_mem=64MB -c maintenance_work_mem=512MB -c random_page_cost=1.1" \
         start >/dev/null \
         || { cat "$PG_TMP/server.log" >&2; echo "PostgreSQL did not start (log above)." >&2; return 1; }
     export PGHOST=$PG_TMP PGPORT=5432 PGUSER=postgres PGDATABASE=postgres

@@ -159,6 +159,9 @@ public struct NightlyRun {
             try connection.execute(EligibilitySQL.decisions)
             try connection.execute("ANALYZE run_decision")
             try connection.execute(EligibilitySQL.payouts)
+            // Reconciliation often follows a night at once, before autovacuum has looked at the
+            // new payouts; with no statistics its joins were planned for an empty table.
+            try connection.execute("ANALYZE disbursement.payouts")
             checkpoint("payouts written")
             try connection.execute(EligibilitySQL.releaseHolds)
             try connection.execute(EligibilitySQL.newHolds)

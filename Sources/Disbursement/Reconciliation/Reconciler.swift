@@ -123,12 +123,14 @@ public struct Reconciler {
                 try connection.execute("SET LOCAL work_mem = '256MB'")
                 try connection.execute(ReconciliationSQL.stage)
                 try stage(connection, url: url, name: name, format: detected)
-                // With the file's real size the planner probes the payouts index for a small
-                // file and hashes for a large one.
                 try connection.execute("ANALYZE recon_line")
+                // Every temporary table is analysed before it is joined: without statistics the
+                // planner can take a million decisions for a handful and nest loops over the
+                // payouts, which turned a 1-second update into a never-ending one in bench/night.
                 for statement in [
-                    ReconciliationSQL.classify, ReconciliationSQL.decide, ReconciliationSQL.recordLines,
-                    ReconciliationSQL.recordExceptions, ReconciliationSQL.apply,
+                    ReconciliationSQL.classify, "ANALYZE recon_match", ReconciliationSQL.decide,
+                    "ANALYZE recon_decision", ReconciliationSQL.recordLines, ReconciliationSQL.recordExceptions,
+                    ReconciliationSQL.apply,
                 ] {
                     try connection.execute(statement)
                 }

@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+
+@testable import Disbursement
+
+/// The funnel is computed in two parts for speed (registry once, members joined to their
+/// VA, training and payouts); it must say exactly what the plain join of every registrant to
+/// every stage says, for both dimensions, on dirty synthetic data after a paid night.
+@Suite("funnel report")
+struct FunnelReportTests {
+    static func reference(_ by: FunnelReport.Dimension) -> String {
+        let group = by == .wave ? "coalesce(m.wave::text, 'not in a decree')" : "coalesce(r.province_code, '?')"
+        return """
+            WITH m AS (
+                SELECT dm.registrant_id, min(d.wave) AS wave, bool_or(dm.status = 'approved') AS approved,
+                       max(d.incentive_tranches) AS tranches
+                  FROM registry.decree_members dm JOIN registry.decrees d USING (decree_no)
+                 GROUP BY dm.registrant_id
+            ), trained AS (
+                SELECT DISTINCT registrant_id FROM registry.training_completions
+                 WHERE nullif(btrim(certificate_no), '') IS NOT NULL AND rating BETWEEN 1 AND 5
+                   AND nullif(btrim(review), '') IS NOT NULL
+            ), paid AS (
+                SELECT registrant_id, count(*) AS incentives
+                  FROM disbursement.payouts WHERE kind = 'INCENTIVE' AND status = 'PAID'
+                 GROUP BY registrant_id
+            )
+            SELECT \(group) AS grp, count(*) AS registered, count(r.email_verified_at) AS email_verified,
+                   count(r.nik_verified_at) AS nik_verified, count(r.phone_verified_at) AS phone_verified,
+                   count(*) FILTER (WHERE m.approved) AS approved, count(v.registrant_id) AS va_issued,
+                   count(t.registrant_id) FILTER (WHERE m.approved) AS trained,
+                   count(p.registrant_id) AS first_incentive_paid,
+                   count(p.registrant_id) FILTER (WHERE p.incentives >= m.tranches) AS fully_paid
+              FROM registry.registrants r
+              LEFT JOIN m USING (registrant_id)
+              LEFT JOIN disbursement.virtual_accounts v USING (registrant_id)
+              LEFT JOIN trained t USING (registrant_id)
+              LEFT JOIN paid p USING (registrant_id)
+             GROUP BY ROLLUP (1)
+             ORDER BY grouping(\(group)), 1
+            """
+    }
+
+    @Test func theFastFunnelEqualsThePlainJoinForWavesAndProvinces() throws {
+        let env = try TestEnvironment()
+        try env.connection.executeScript(try String(contentsOf: Paths.repository.appending(path: "sql/synthetic.sql"), encoding: .utf8))
+        try env.connection.execute("SELECT synthetic.generate(4000, 7, '2020-06-01')")
+        #expect(try CLI.run(["run", "--date", "2020-06-01"], environment: env.cliEnvironment).status == 0)
+        // Pay some incentives, all of them for a few people, so both paid stages have counts.
+        try env.connection.execute("UPDATE disbursement.payouts SET status = 'PAID' WHERE kind = 'INCENTIVE' AND registrant_id % 3 = 0")
+        try env.connection.execute("UPDATE registry.decrees SET incentive_tranches = 1 WHERE decree_no = (SELECT min(decree_no) FROM registry.decrees)")
+
+        for dimension in FunnelReport.Dimension.allCases {
+            func rows(_ sql: String) throws -> [[String]] {
+                try env.connection.query(sql).map { row in
+                    try (0..<10).map { try row.decodeIfPresent($0, as: String.self) ?? "TOTAL" }
+                }
+            }
+            let fast = try rows(FunnelReport.sql(dimension))
+            let plain = try rows(Self.reference(dimension))
+            #expect(fast == plain, "funnel by \(dimension)")
+            #expect(plain.count > 2)
+            let total = try #require(plain.last)
+            #expect(total[0] == "TOTAL" && Int(total[8]) ?? 0 > 0 && Int(total[9]) ?? 0 > 0, "the data must reach the paid stages: \(total)")
+        }
+    }
+}
