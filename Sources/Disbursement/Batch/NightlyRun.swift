@@ -172,7 +172,10 @@ public struct NightlyRun {
         return summary
     }
 
+    /// On a terminal the operator sees each phase start and end; under cron the logger is at
+    /// warning level and says nothing.
     private func timed<T>(_ phase: String, _ body: () throws -> T) throws -> T {
+        logger.info("\(phase)…")
         let start = ContinuousClock.now
         let value = try body()
         logger.info("\(phase) done in \(ContinuousClock.now - start)")
