@@ -122,7 +122,7 @@ enum EligibilitySQL {
         CREATE TEMP TABLE run_duplicate_nik ON COMMIT DROP AS
         SELECT nik FROM registry.registrants WHERE nik IS NOT NULL GROUP BY nik HAVING count(*) > 1
         """,
-        "SET LOCAL enable_hashagg = on",
+        "SET LOCAL enable_hashagg TO DEFAULT",
         "ANALYZE run_duplicate_nik",
     ]
 

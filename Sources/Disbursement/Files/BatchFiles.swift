@@ -22,8 +22,13 @@ public struct BatchFiles {
         for batch in batches {
             guard let day = BusinessDate(try batch.decode("d", as: String.self)) else { continue }
             let recorded = try batch.decodeIfPresent("manifest_sha256", as: String.self)
-            if let recorded, isIntact(day, manifestSHA256: recorded) { continue }
-            written += try render(connection, date: day, recordedManifest: recorded)
+            if let recorded {
+                if isIntact(day, manifestSHA256: recorded) { continue }
+                // A repair first renders without writing: if the batch or the settings changed
+                // since, it is refused before a single file that was sent is overwritten.
+                _ = try render(connection, date: day, recordedManifest: recorded, writing: false)
+            }
+            written += try render(connection, date: day, recordedManifest: recorded, writing: true)
         }
         return written
     }
@@ -40,7 +45,7 @@ public struct BatchFiles {
         return manifest.files.allSatisfy { AtomicFile.sha256(of: folder(date) + "/" + $0.name) == $0.sha256 }
     }
 
-    private func render(_ connection: Connection, date: BusinessDate, recordedManifest: String?) throws -> [String] {
+    private func render(_ connection: Connection, date: BusinessDate, recordedManifest: String?, writing: Bool) throws -> [String] {
         let batch = try connection.queryOne(
             """
             SELECT to_char(created_at AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"') AS created_at,
@@ -51,8 +56,10 @@ public struct BatchFiles {
             """, [date])
         let createdAt = try batch.decode("created_at", as: String.self)
         let directory = folder(date)
-        try AtomicFile.makeDirectory(settings.outputDirectory)
-        try AtomicFile.makeDirectory(directory)
+        if writing {
+            try AtomicFile.makeDirectory(settings.outputDirectory)
+            try AtomicFile.makeDirectory(directory)
+        }
 
         var entries: [FileEntry] = []
         var written: [String] = []
@@ -74,7 +81,7 @@ public struct BatchFiles {
             for (name, bytes) in [(base + ".csv", PayoutCSVWriter.render(pending)), (base + ".xml", writer.render(pending, fileNumber: fileNumber))] {
                 let sha = Digest.sha256Hex(bytes)
                 let path = directory + "/" + name
-                if AtomicFile.sha256(of: path) != sha {
+                if writing, AtomicFile.sha256(of: path) != sha {
                     try AtomicFile.write(bytes, to: path) { checkpoint("partial:\(name)") }
                     written.append(date.description + "/" + name)
                     checkpoint("file:\(name)")
@@ -128,6 +135,7 @@ public struct BatchFiles {
         if let recordedManifest, recordedManifest != sha {
             throw InputError("The files of \(date) rendered now differ from those recorded (manifest \(recordedManifest.prefix(12))… vs \(sha.prefix(12))…): the batch or the settings changed since; do not send these files and call the disburse team.")
         }
+        guard writing else { return [] }
         let manifestPath = directory + "/manifest.json"
         if AtomicFile.sha256(of: manifestPath) != sha {
             try AtomicFile.write(bytes, to: manifestPath)

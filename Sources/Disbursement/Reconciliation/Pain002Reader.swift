@@ -70,10 +70,11 @@ public enum Pain002Reader {
         while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
             let bytes = [UInt8](chunk)
             // A marker cut by the chunk's end is seen whole with the next chunk's start.
-            try scan(carry + bytes)
+            try scan(carry + bytes, atEnd: false)
             guard utf8.feed(bytes) else { throw notUTF8(line: nil) }
             carry = Array(bytes.suffix(16))
         }
+        try scan(carry, atEnd: true)
         guard utf8.finish() else { throw notUTF8(line: nil) }
     }
 
@@ -81,7 +82,7 @@ public enum Pain002Reader {
         let bytes = [UInt8](data)
         var utf8 = UTF8Check()
         guard utf8.feed(bytes), utf8.finish() else { throw notUTF8(line: nil) }
-        try scan(bytes)
+        try scan(bytes, atEnd: true)
     }
 
     static func notUTF8(line: Int?) -> StatusFileError {
@@ -96,7 +97,10 @@ public enum Pain002Reader {
     /// - processing instructions other than the XML declaration: the parser calls strlen on
     ///   the null data of one such as `<?xm?>` (third fuzz finding);
     /// - DTDs and entity declarations (no XXE, no entity expansion).
-    static func scan(_ bytes: [UInt8]) throws {
+    ///
+    /// `atEnd` says the bytes end the file: a `<?` too close to the end to be the declaration
+    /// is then refused instead of being left for the next chunk.
+    static func scan(_ bytes: [UInt8], atEnd: Bool) throws {
         try bytes.withUnsafeBufferPointer { bytes in
             let count = bytes.count
             for index in 0..<count {
@@ -105,9 +109,10 @@ public enum Pain002Reader {
                     throw StatusFileError(line: nil, problem: "the file holds the control character 0x\(String(byte, radix: 16)), which XML does not allow")
                 }
                 guard byte == 0x3C, index + 1 < count else { continue }
-                // A `<?` too close to the end is checked again with the next chunk (the carry).
-                if bytes[index + 1] == 0x3F, index + 5 < count {
-                    let isDeclaration = bytes[index + 2] == 0x78 && bytes[index + 3] == 0x6D && bytes[index + 4] == 0x6C
+                // A `<?` too close to the chunk's end is checked again with the next chunk (the carry).
+                if bytes[index + 1] == 0x3F, index + 5 < count || atEnd {
+                    let isDeclaration = index + 5 < count
+                        && bytes[index + 2] == 0x78 && bytes[index + 3] == 0x6D && bytes[index + 4] == 0x6C
                         && [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index + 5])
                     if !isDeclaration {
                         throw StatusFileError(line: nil, problem: "the file holds a processing instruction (<?…?>) other than the XML declaration")

@@ -29,6 +29,7 @@ public struct FunnelReport {
                 FROM member
               """
             : ""
+        let orphanGroup = by == .wave ? "'not in a decree'" : "coalesce(province_code, '?')"
         let memberStages = by == .wave
             ? "count(*), count(email_verified_at), count(nik_verified_at), count(phone_verified_at)"
             : "0, 0, 0, 0"
@@ -54,6 +55,15 @@ public struct FunnelReport {
                   LEFT JOIN disbursement.virtual_accounts v USING (registrant_id)
                   LEFT JOIN trained t USING (registrant_id)
                   LEFT JOIN paid p USING (registrant_id)
+            ), orphan AS (
+                -- A VA or a paid incentive of someone no longer in any decree (the registry
+                -- removed the membership): counted where the plain join counts it.
+                SELECT r.province_code, x.va_holder, x.incentives
+                  FROM (SELECT coalesce(v.registrant_id, p.registrant_id) AS registrant_id,
+                               v.registrant_id AS va_holder, p.incentives
+                          FROM disbursement.virtual_accounts v FULL JOIN paid p USING (registrant_id)) x
+                  JOIN registry.registrants r USING (registrant_id)
+                 WHERE NOT EXISTS (SELECT 1 FROM m WHERE m.registrant_id = x.registrant_id)
             ), part (grp, registered, email_verified, nik_verified, phone_verified, approved, va_issued, trained,
                      first_incentive_paid, fully_paid) AS (
                 SELECT e.*, 0, 0, 0, 0, 0 FROM (\(everyone)) e
@@ -63,11 +73,17 @@ public struct FunnelReport {
                        count(incentives), count(incentives) FILTER (WHERE incentives >= tranches)
                   FROM member GROUP BY 1
                 \(moveOut)
+                UNION ALL
+                SELECT \(orphanGroup), 0, 0, 0, 0, 0, count(va_holder), 0, count(incentives), 0 FROM orphan GROUP BY 1
             )
-            SELECT grp, sum(registered)::bigint AS registered, sum(email_verified)::bigint AS email_verified,
-                   sum(nik_verified)::bigint AS nik_verified, sum(phone_verified)::bigint AS phone_verified,
-                   sum(approved)::bigint AS approved, sum(va_issued)::bigint AS va_issued, sum(trained)::bigint AS trained,
-                   sum(first_incentive_paid)::bigint AS first_incentive_paid, sum(fully_paid)::bigint AS fully_paid
+            SELECT grp, coalesce(sum(registered), 0)::bigint AS registered,
+                   coalesce(sum(email_verified), 0)::bigint AS email_verified,
+                   coalesce(sum(nik_verified), 0)::bigint AS nik_verified,
+                   coalesce(sum(phone_verified), 0)::bigint AS phone_verified,
+                   coalesce(sum(approved), 0)::bigint AS approved, coalesce(sum(va_issued), 0)::bigint AS va_issued,
+                   coalesce(sum(trained), 0)::bigint AS trained,
+                   coalesce(sum(first_incentive_paid), 0)::bigint AS first_incentive_paid,
+                   coalesce(sum(fully_paid), 0)::bigint AS fully_paid
               FROM part
              GROUP BY ROLLUP (grp)
             HAVING sum(registered) > 0 OR grouping(grp) = 1

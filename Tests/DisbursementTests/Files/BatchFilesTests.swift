@@ -92,6 +92,24 @@ struct BatchFilesTests {
         #expect(try FileManager.default.attributesOfItem(atPath: untouched.path)[.modificationDate] as? Date == before)
     }
 
+    @Test func aRepairThatWouldRenderDifferentFilesIsRefusedBeforeAnyFileIsTouched() throws {
+        let env = try TestEnvironment()
+        try Self.populate(env)
+        try env.run("2020-06-01")
+        let folder = env.output.appending(path: "2020-06-01")
+        let sent = try files(folder).filter { $0 != "BNI-001.csv" }
+        let before = try sent.map { try Data(contentsOf: folder.appending(path: $0)) }
+        // The batch changes after its files were sent (a name in every channel), and one file
+        // goes missing: rewriting the others from the changed batch must not happen.
+        try env.connection.execute("UPDATE disbursement.payouts SET account_name = account_name || ' X'")
+        try FileManager.default.removeItem(at: folder.appending(path: "BNI-001.csv"))
+        let again = try env.cli("run", "--date", "2020-06-01")
+        #expect(again.status != 0)
+        #expect(again.stderr.contains("differ from those recorded"), "\(again.stderr)")
+        #expect(try sent.map { try Data(contentsOf: folder.appending(path: $0)) } == before)
+        #expect(!FileManager.default.fileExists(atPath: folder.appending(path: "BNI-001.csv").path))
+    }
+
     @Test func manifestsFormAHashChainThatVerifyWalks() throws {
         let env = try TestEnvironment()
         try Self.populate(env)

@@ -81,6 +81,10 @@ struct HostileStatusFileTests {
             <?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"><CstmrCdtTrfInitn/></Document>
             """, .refused("root")),
         xml("unknown transaction status", transaction("PK-1-T1-1", "ZZZZ"), .refused("TxSts")),
+        // Too short to be the XML declaration and at the very end (found in review): the
+        // parser must never see a processing instruction without data.
+        Case(label: "processing instruction in the last bytes", bytes: Array((transaction("PK-1-T1-1", "ACSC") + "<?a?>").utf8),
+             outcome: .refused("processing instruction")),
     ]
 
     @Test(arguments: cases)
