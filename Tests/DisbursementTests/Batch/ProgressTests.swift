@@ -9,8 +9,7 @@ import Testing
 struct ProgressTests {
     @Test func quietUnderCronAndEachPhaseOnATerminal() throws {
         let env = try TestEnvironment()
-        try env.connection.executeScript(try String(contentsOf: Paths.repository.appending(path: "sql/synthetic.sql"), encoding: .utf8))
-        try env.connection.execute("SELECT synthetic.generate(500, 3, '2020-06-01')")
+        try env.generateSyntheticRegistry(registrants: 500, seed: 3)
 
         let cron = try env.cli("run", "--date", "2020-06-01", "--dry-run")
         #expect(cron.status == 0, "\(cron.stderr)")

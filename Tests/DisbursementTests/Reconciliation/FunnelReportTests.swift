@@ -44,8 +44,7 @@ struct FunnelReportTests {
     @Test func theFastFunnelEqualsThePlainJoinForWavesAndProvinces() throws {
         let env = try TestEnvironment()
         try compare(env, expectPaid: false)  // an empty registry: one TOTAL row of zeros
-        try env.connection.executeScript(try String(contentsOf: Paths.repository.appending(path: "sql/synthetic.sql"), encoding: .utf8))
-        try env.connection.execute("SELECT synthetic.generate(4000, 7, '2020-06-01')")
+        try env.generateSyntheticRegistry(registrants: 4000, seed: 7)
         #expect(try CLI.run(["run", "--date", "2020-06-01"], environment: env.cliEnvironment).status == 0)
         // Pay some incentives, all of them for a few people, so both paid stages have counts.
         try env.connection.execute("UPDATE disbursement.payouts SET status = 'PAID' WHERE kind = 'INCENTIVE' AND registrant_id % 3 = 0")

@@ -10,8 +10,7 @@ import Testing
 struct PIIScanTests {
     @Test func noFullNIKAccountNumberOrKeyInAnythingPeopleRead() throws {
         let env = try TestEnvironment()
-        try env.connection.executeScript(try String(contentsOf: Paths.repository.appending(path: "sql/synthetic.sql"), encoding: .utf8))
-        try env.connection.execute("SELECT synthetic.generate(3000, 5, '2020-06-01')")
+        try env.generateSyntheticRegistry(registrants: 3000, seed: 5)
 
         var said: [String] = []
         func run(_ arguments: String...) throws {

@@ -75,3 +75,11 @@ final class TestEnvironment {
         ).map { try $0.decode(0, as: String.self) }
     }
 }
+
+extension TestEnvironment {
+    /// Fills the registry with `scripts/generate`'s dirty synthetic data (sql/synthetic.sql).
+    func generateSyntheticRegistry(registrants: Int, seed: Int) throws {
+        try connection.executeScript(try String(contentsOf: Paths.repository.appending(path: "sql/synthetic.sql"), encoding: .utf8))
+        try connection.execute("SELECT synthetic.generate($1::int, $2::int, '2020-06-01')", [registrants, seed])
+    }
+}
