@@ -174,5 +174,24 @@ struct NightlyRunTests {
             guard case Migrator.Failure.behind = error else { return false }
             return true
         }
+        let cli = try env.cli("run", "--date", "2020-06-01")
+        #expect(cli.status == 78 && cli.stderr.contains("disburse migrate"), "\(cli.stderr)")
+    }
+
+    @Test(arguments: ["2020-02-30", "2020-6-1", "01-06-2020", "yesterday", "2020-06-01T00:00"])
+    func aMalformedDateIsAUsageError(_ date: String) throws {
+        let env = try TestEnvironment()
+        let result = try env.cli("run", "--date", date)
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.stderr.contains("YYYY-MM-DD"))
+        #expect(try env.connection.queryOne("SELECT count(*) FROM disbursement.batches").decode(0, as: Int.self) == 0)
+    }
+
+    @Test func aDateInTheFutureIsRefused() throws {
+        let env = try TestEnvironment()
+        let result = try env.cli("run", "--date", "2999-01-01", "--dry-run")
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.stderr.contains("in the future"))
+        #expect(try env.connection.queryOne("SELECT count(*) FROM disbursement.run_log").decode(0, as: Int.self) == 0)
     }
 }
