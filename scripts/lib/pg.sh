@@ -17,7 +17,7 @@ pg_find_bin() {
             return 0
         fi
     done
-    echo "PostgreSQL is not installed: no initdb on PATH or in /usr/lib/postgresql/*/bin. Install it with: apt-get install postgresql libpq-dev pkg-config" >&2
+    echo "PostgreSQL is not installed: no initdb on PATH or in /usr/lib/postgresql/*/bin. Install it with: apt-get install postgresql libpq-dev libxml2-dev pkg-config" >&2
     return 1
 }
 

@@ -11,21 +11,33 @@ public struct BusinessDate: Sendable, Hashable, Comparable, Codable, CustomStrin
     public static let timeZone = TimeZone(identifier: "Asia/Jakarta") ?? TimeZone(secondsFromGMT: 7 * 3600)!
 
     /// Parses `YYYY-MM-DD`; nil for anything else, including impossible days like 2020-02-30.
+    /// The calendar is the proleptic Gregorian one PostgreSQL's `date` uses (Foundation's switches
+    /// to Julian before 1582, and building one costs microseconds a status line).
     public init?(_ text: String) {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-            (1...9999).contains(year)
-        else { return nil }
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = Self.timeZone
-        let components = DateComponents(year: year, month: month, day: day)
-        guard calendar.date(from: components).map({ calendar.component(.day, from: $0) == day }) == true,
-            (1...12).contains(month)
+        let bytes = Array(text.utf8)
+        guard bytes.count == 10, bytes[4] == 0x2D, bytes[7] == 0x2D else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for byte in bytes[range] {
+                guard byte >= 0x30, byte <= 0x39 else { return nil }
+                value = value * 10 + Int(byte - 0x30)
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
+            (1...9999).contains(year), (1...12).contains(month), (1...Self.days(inMonth: month, of: year)).contains(day)
         else { return nil }
         self.year = year
         self.month = month
         self.day = day
+    }
+
+    static func days(inMonth month: Int, of year: Int) -> Int {
+        switch month {
+        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 
     public init(containing date: Date) {

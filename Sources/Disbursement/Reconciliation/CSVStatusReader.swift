@@ -49,7 +49,7 @@ public enum CSVStatusReader {
     }
 
     static func checkHeader(_ fields: [[UInt8]], line: Int) throws {
-        var names = try fields.map { try text($0, line: line).trimmingCharacters(in: .whitespaces).lowercased() }
+        var names = try fields.map { try text($0, line: line).trimmingSpaces.lowercased() }
         if let first = names.first, first.hasPrefix("\u{FEFF}") { names[0] = String(first.dropFirst()) }
         guard names == columns else {
             throw StatusFileError(line: line, problem: "the header must be \(columns.joined(separator: ",")), not \(names.prefix(8).joined(separator: ","))")
@@ -61,10 +61,10 @@ public enum CSVStatusReader {
             throw StatusFileError(line: line, problem: "\(fields.count) columns where \(columns.count) are expected")
         }
         let values = try fields.map { try text($0, line: line) }
-        let reference = values[0].trimmingCharacters(in: .whitespaces)
+        let reference = values[0].trimmingSpaces
         guard !reference.isEmpty else { throw StatusFileError(line: line, problem: "end_to_end_id is empty") }
         guard reference.utf8.count <= 35 else { throw StatusFileError(line: line, problem: "end_to_end_id is longer than 35 characters") }
-        guard let status = PayoutStatus(rawValue: values[1].trimmingCharacters(in: .whitespaces).uppercased()) else {
+        guard let status = PayoutStatus(rawValue: values[1].trimmingSpaces.uppercased()) else {
             throw StatusFileError(line: line, problem: "status '\(values[1].prefix(20))' is not one of PAID, FAILED, RETURNED, PENDING")
         }
         return StatusLine(
@@ -74,7 +74,7 @@ public enum CSVStatusReader {
 
     /// Whole rupiah; "600000" or "600000.00". Empty means the channel did not say.
     static func amount(_ text: String, line: Int) throws -> Int64? {
-        var value = text.trimmingCharacters(in: .whitespaces)
+        var value = text.trimmingSpaces
         if value.isEmpty { return nil }
         if value.hasSuffix(".00") { value.removeLast(3) } else if value.hasSuffix(".0") { value.removeLast(2) }
         guard !value.isEmpty, value.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let amount = Int64(value) else {
@@ -84,7 +84,7 @@ public enum CSVStatusReader {
     }
 
     static func timestamp(_ text: String, line: Int) throws -> String? {
-        let value = text.trimmingCharacters(in: .whitespaces)
+        let value = text.trimmingSpaces
         if value.isEmpty { return nil }
         guard value.count >= 10, BusinessDate(String(value.prefix(10))) != nil,
               value.count == 10 || value.dropFirst(10).first == "T" || value.dropFirst(10).first == " "
@@ -93,7 +93,7 @@ public enum CSVStatusReader {
     }
 
     static func nonEmpty(_ text: String) -> String? {
-        let value = text.trimmingCharacters(in: .whitespaces)
+        let value = text.trimmingSpaces
         return value.isEmpty ? nil : value
     }
 }

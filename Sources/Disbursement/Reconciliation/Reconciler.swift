@@ -123,18 +123,17 @@ public struct Reconciler {
                 try connection.execute("SET LOCAL work_mem = '256MB'")
                 try connection.execute(ReconciliationSQL.stage)
                 try stage(connection, url: url, name: name, format: detected)
-                try connection.execute("ANALYZE recon_line")
                 // Every temporary table is analysed before it is joined: without statistics the
-                // planner can take a million decisions for a handful and nest loops over the
+                // planner can take a million lines for a handful and nest loops over the
                 // payouts, which turned a 1-second update into a never-ending one in bench/night.
                 for statement in [
-                    ReconciliationSQL.classify, "ANALYZE recon_match", ReconciliationSQL.decide,
-                    "ANALYZE recon_decision", ReconciliationSQL.recordLines, ReconciliationSQL.recordExceptions,
-                    ReconciliationSQL.apply,
+                    "ANALYZE recon_line", ReconciliationSQL.decide, "ANALYZE recon_decision", ReconciliationSQL.recordLines,
+                    ReconciliationSQL.recordExceptions, ReconciliationSQL.apply,
                 ] {
                     try connection.execute(statement)
                 }
-                let fileResult = try summarize(connection, fileID: fileID, name: name, sha256: sha256)
+                let tally = try connection.query(ReconciliationSQL.tally)
+                let fileResult = try summarize(tally, name: name, sha256: sha256)
                 try connection.execute(
                     "UPDATE disbursement.status_files SET summary = $2::jsonb WHERE file_id = $1",
                     [fileID, try Self.json(fileResult)])
@@ -151,11 +150,17 @@ public struct Reconciler {
     private func stage(_ connection: Connection, url: URL, name: String, format: StatusFileFormat) throws {
         do {
             try connection.copyIn(
-                "COPY recon_line (line_no, end_to_end_id, status, amount, reason_code, reason_text, settled_at, permanent, rejection_means_return) FROM STDIN"
+                """
+                COPY recon_line (line_no, end_to_end_id, registrant_id, kind, number, attempt, status, amount, reason_code,
+                                 reason_text, settled_at, permanent, rejection_means_return) FROM STDIN
+                """
             ) { writer in
                 let append: (StatusLine) throws -> Void = { line in
+                    let payout = PayoutReference(line.endToEndId)
                     try writer.append([
-                        String(line.lineNumber), line.endToEndId, line.status.rawValue, line.amount.map(String.init),
+                        String(line.lineNumber), line.endToEndId, payout.map { String($0.registrantID) }, payout?.kind,
+                        payout.map { String($0.number) }, payout.map { String($0.attempt) }, line.status.rawValue,
+                        line.amount.map(String.init),
                         line.reasonCode, line.reasonText, line.settledAt,
                         (line.status == .failed || line.status == .returned)
                             && (line.reasonCode.map(ReasonCode.isPermanent) ?? false) ? "t" : "f",
@@ -172,16 +177,11 @@ public struct Reconciler {
         }
     }
 
-    private func summarize(_ connection: Connection, fileID: Int64, name: String, sha256: String) throws -> FileResult {
+    private func summarize(_ tally: [Row], name: String, sha256: String) throws -> FileResult {
         var result = FileResult(
             file: name, sha256: sha256, alreadyImported: false, lines: 0, applied: [:], unchanged: 0, exceptions: [:],
             exceptionAmount: 0, matchedAmount: 0)
-        for row in try connection.query(
-            """
-            SELECT decision, status, count(*) AS n, coalesce(sum(coalesce(amount, payout_amount)), 0) AS amount
-              FROM recon_decision GROUP BY decision, status
-            """)
-        {
+        for row in tally {
             let decision = try row.decode("decision", as: String.self)
             let count = try row.decode("n", as: Int.self)
             let amount = try row.decode("amount", as: Int64.self)

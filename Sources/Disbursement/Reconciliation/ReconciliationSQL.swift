@@ -4,33 +4,20 @@
 enum ReconciliationSQL {
     static let fileID = "current_setting('disburse.file_id')::bigint"
 
+    /// `registrant_id`, `kind`, `number`, `attempt` are the payout the reference names
+    /// (`PayoutReference`), NULL when it names none.
     static let stage = """
         CREATE TEMP TABLE recon_line (
-            line_no int, end_to_end_id text, status text, amount bigint, reason_code text, reason_text text,
-            settled_at text, permanent boolean, rejection_means_return boolean
+            line_no int, end_to_end_id text, registrant_id bigint, kind text, number int, attempt int, status text,
+            amount bigint, reason_code text, reason_text text, settled_at text, permanent boolean,
+            rejection_means_return boolean
         ) ON COMMIT DROP
         """
 
-    /// Matches lines to payouts through the participant id inside the reference, so the lookup
-    /// stays on the distribution key. The first line for a reference counts; later ones are duplicates.
-    static let classify = """
-        CREATE TEMP TABLE recon_match ON COMMIT DROP AS
-        SELECT l.*, p.registrant_id, p.kind, p.number, p.attempt, p.status AS current_status, p.amount AS payout_amount,
-               row_number() OVER (PARTITION BY l.end_to_end_id COLLATE "C" ORDER BY l.line_no) AS occurrence
-          FROM recon_line l
-          LEFT JOIN disbursement.payouts p
-            -- CASE, not AND: SQL does not promise to test the pattern before the cast runs. The
-            -- id is at most 18 digits, so the cast cannot overflow. (No counted repetitions
-            -- in the pattern: they cost PostgreSQL's regex engine a microsecond a line.)
-            ON p.registrant_id = CASE WHEN l.end_to_end_id ~ '^PK-[0-9]+-[TIS][0-9]+-[0-9]+$'
-                                           AND octet_length(split_part(l.end_to_end_id, '-', 2)) <= 18
-                                      THEN split_part(l.end_to_end_id, '-', 2)::bigint END
-           AND p.end_to_end_id = l.end_to_end_id
-        """
-
-    /// What each line does: one of APPLY, UNCHANGED, or an exception kind.
-    static let decide = """
-        CREATE TEMP TABLE recon_decision ON COMMIT DROP AS
+    /// What each line does: one of APPLY, UNCHANGED, or an exception kind. Lines are matched to
+    /// payouts on the primary key (which keeps the lookup on the distribution key); the text
+    /// must be the payout's too. The first line for a payout counts; later ones are duplicates.
+    static let decisions = """
         SELECT m.*,
                CASE
                  WHEN m.registrant_id IS NULL THEN 'UNKNOWN_REFERENCE'
@@ -46,8 +33,21 @@ enum ReconciliationSQL {
                  WHEN m.current_status = 'PAID' AND m.status = 'FAILED' AND m.rejection_means_return THEN 'APPLY'
                  ELSE 'STATUS_CONFLICT'
                END AS decision
-          FROM recon_match m
+          FROM (
+            SELECT l.line_no, l.end_to_end_id, p.registrant_id, l.kind, l.number, l.attempt, l.status, l.amount,
+                   l.reason_code, l.reason_text, l.settled_at, l.permanent, l.rejection_means_return,
+                   p.status AS current_status, p.amount AS payout_amount,
+                   -- Unknown references share the NULL partition; they are exceptions anyway.
+                   row_number() OVER (PARTITION BY l.registrant_id, l.kind, l.number, l.attempt ORDER BY l.line_no)
+                     AS occurrence
+              FROM recon_line l
+              LEFT JOIN disbursement.payouts p
+                ON p.registrant_id = l.registrant_id AND p.kind = l.kind AND p.number = l.number
+               AND p.attempt = l.attempt AND p.end_to_end_id = l.end_to_end_id
+          ) m
         """
+
+    static let decide = "CREATE TEMP TABLE recon_decision ON COMMIT DROP AS \(decisions)"
 
     static let recordLines = """
         INSERT INTO disbursement.status_lines
@@ -79,6 +79,12 @@ enum ReconciliationSQL {
           FROM recon_decision d
          WHERE d.decision = 'APPLY'
            AND p.registrant_id = d.registrant_id AND p.kind = d.kind AND p.number = d.number AND p.attempt = d.attempt
+        """
+
+    /// The file's tally: decision × status, lines and rupiah.
+    static let tally = """
+        SELECT decision, status, count(*) AS n, coalesce(sum(coalesce(amount, payout_amount)), 0) AS amount
+          FROM recon_decision GROUP BY decision, status
         """
 
     /// Payouts with no final answer long after their batch; reported once each.

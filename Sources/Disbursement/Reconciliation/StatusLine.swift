@@ -52,7 +52,7 @@ public enum ReasonCode {
     ]
 
     public static func isPermanent(_ code: String) -> Bool {
-        permanent.contains(code.trimmingCharacters(in: .whitespaces).uppercased())
+        permanent.contains(code.trimmingSpaces.uppercased())
     }
 }
 

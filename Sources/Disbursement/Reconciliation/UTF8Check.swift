@@ -1,6 +1,6 @@
 /// Checks that a stream of chunks is valid UTF-8, carrying a sequence cut at a chunk's end over
-/// to the next. pain.002 files must be UTF-8; besides, Foundation's XMLParser traps on some
-/// invalid bytes inside names (found by fuzz/run), so nothing else may reach it.
+/// to the next. pain.002 files must be UTF-8: the XML reader is told so whatever the declaration
+/// says, and bytes that are not UTF-8 are refused here before it sees them.
 struct UTF8Check {
     private var carry: [UInt8] = []
 

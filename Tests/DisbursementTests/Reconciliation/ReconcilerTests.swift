@@ -79,20 +79,21 @@ struct ReconcilerTests {
         try reconcile(env, [try statusFile(env, "1.csv", ["PK-1-T1-1,PAID,1000000,,,"])])
         let results = try reconcile(env, [try statusFile(env, "2.csv", [
             "PK-999-I1-1,PAID,600000,,,",       // unknown
+            "PK-02-I1-1,PAID,600000,,,",        // names no payout: PK-2-I1-1 is not PK-02-I1-1
             "PK-2-I1-1,PAID,600001,,,",         // amount differs
             "PK-3-I1-1,PAID,600000,,,",
             "PK-3-I1-1,PAID,600000,,,",         // duplicate line
             "PK-1-T1-1,FAILED,1000000,AC01,,",  // contradicts PAID
         ])], asOf: "2020-07-01")
         let exceptions = results.files[0].exceptions
-        #expect(exceptions["UNKNOWN_REFERENCE"] == 1)
+        #expect(exceptions["UNKNOWN_REFERENCE"] == 2)
         #expect(exceptions["AMOUNT_MISMATCH"] == 1)
         #expect(exceptions["DUPLICATE_LINE"] == 1)
         #expect(exceptions["STATUS_CONFLICT"] == 1)
         // Unanswered after 14 days, checked once all files are in: 9 payouts less the 2 paid.
         #expect(results.unanswered == 7)
-        #expect(results.exceptionCount == 11)
-        #expect(try env.count("SELECT count(*) FROM disbursement.recon_exceptions WHERE line_no = 3 AND kind = 'AMOUNT_MISMATCH'") == 1)
+        #expect(results.exceptionCount == 12)
+        #expect(try env.count("SELECT count(*) FROM disbursement.recon_exceptions WHERE line_no = 4 AND kind = 'AMOUNT_MISMATCH'") == 1)
         #expect(try status(env, "PK-2-I1-1") == "ISSUED")
         #expect(try status(env, "PK-1-T1-1") == "PAID")
         // Unanswered payouts are reported once, not on every import.

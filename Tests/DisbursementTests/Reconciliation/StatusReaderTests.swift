@@ -109,7 +109,63 @@ struct StatusReaderTests {
         ("""
          <?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><lolz>&lol2;</lolz>
          """, "DTD"),
+        // An entity nobody declared, a mismatched end tag (libxml2's own words and line), gzip.
+        (pain002("<TxInfAndSts><OrgnlEndToEndId>&xxe;</OrgnlEndToEndId><TxSts>ACSC</TxSts></TxInfAndSts>"), "well-formed"),
+        (pain002("\n\n<TxInfAndSts><TxSts>ACSC</TxStatus></TxInfAndSts>"), "line 7: not well-formed XML (Opening and ending tag mismatch"),
+        (String(decoding: [0x1F, 0x8B, 0x08, 0x00], as: UTF8.self), "control character"),
     ]
+
+    /// What channels really send besides the plain form: a namespace prefix, CDATA, character
+    /// references, blanks around values, and elements of other namespaces in between.
+    @Test func readsPrefixesCDATAAndReferences() throws {
+        let document = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <p:Document xmlns:p="urn:iso:std:iso:20022:tech:xsd:pain.002.001.10" xmlns:x="urn:example:extension">
+            <p:CstmrPmtStsRpt><p:OrgnlPmtInfAndSts>
+            <p:TxInfAndSts><x:Note>ignored</x:Note>
+              <p:OrgnlEndToEndId>
+                PK-&#52;2-I1-1 </p:OrgnlEndToEndId>
+              <p:TxSts><![CDATA[RJCT]]></p:TxSts>
+              <p:StsRsnInf><p:Rsn><p:Cd>AC04</p:Cd></p:Rsn><p:AddtlInf>Rekening &lt;ditutup&gt;</p:AddtlInf>
+                <p:AddtlInf>\u{00A0}sejak 2020\u{3000}</p:AddtlInf></p:StsRsnInf>
+              <p:AccptncDtTm>2020-06-02T10:00:00+07:00</p:AccptncDtTm>
+              <p:OrgnlTxRef><p:Amt><p:InstdAmt Ccy="IDR">600000.00</p:InstdAmt></p:Amt></p:OrgnlTxRef>
+            </p:TxInfAndSts>
+            <p:TxInfAndSts><p:OrgnlEndToEndId>PK-43-T1-1</p:OrgnlEndToEndId><p:TxSts>ACSC</p:TxSts><p:Empty/></p:TxInfAndSts>
+            </p:OrgnlPmtInfAndSts></p:CstmrPmtStsRpt></p:Document>
+            """
+        let lines = try xml(document)
+        #expect(lines == [
+            StatusLine(lineNumber: 1, endToEndId: "PK-42-I1-1", status: .failed, amount: 600_000, reasonCode: "AC04",
+                       reasonText: "Rekening <ditutup> sejak 2020", settledAt: "2020-06-02T10:00:00+07:00",
+                       rejectionMeansReturn: true),
+            StatusLine(lineNumber: 2, endToEndId: "PK-43-T1-1", status: .paid, amount: nil, reasonCode: nil, reasonText: nil,
+                       settledAt: nil, rejectionMeansReturn: false),
+        ])
+    }
+
+    /// The end-to-end id is read exactly as the night writes it; lookalikes name no payout.
+    @Test func payoutReferencesAreReadStrictly() {
+        let reference = PayoutReference("PK-42-I3-2")
+        #expect(reference?.registrantID == 42 && reference?.kind == "INCENTIVE" && reference?.number == 3 && reference?.attempt == 2)
+        #expect(PayoutReference("PK-999999999999999999-T1-1")?.registrantID == 999_999_999_999_999_999)
+        #expect(PayoutReference("PK-7-S1-999999999")?.attempt == 999_999_999)
+        for lookalike in [
+            "PK-042-I3-2", "PK-42-I03-2", "PK-42-I3-02", "PK-0-I1-1", "PK-+42-I3-2", "PK--42-I3-2", "pk-42-I3-2",
+            "PK-42-i3-2", "PK-42-X3-2", "PK-42-I3", "PK-42-I3-2-", "PK-42-I3-2 ", " PK-42-I3-2", "PK-42-I-2",
+            "PK-1000000000000000000-T1-1", "PK-7-S1-1000000000", "PK-42-I3-2x", "PK-４2-I3-2", "",
+        ] {
+            #expect(PayoutReference(lookalike) == nil, "\(lookalike)")
+        }
+    }
+
+    @Test func trimmingCoversUnicodeSpaceButNotInnerText() {
+        #expect("\u{00A0} a b\t\u{3000}".trimmingSpaces == "a b")
+        #expect("\r\n a\u{2028}".trimmingWhitespace == "a")
+        #expect("\n a \n".trimmingSpaces == "\n a \n")
+        #expect("plain".trimmingWhitespace == "plain")
+        #expect(" \t ".trimmingSpaces.isEmpty)
+    }
 
     @Test(arguments: badXML)
     func malformedXMLIsRefused(_ input: (String, String)) {

@@ -2,6 +2,7 @@ import Disbursement
 import Foundation
 
 /// disburse-bench ff1 [COUNT]: VA numbers per second on one core (FF1 + Damm + formatting).
+/// disburse-bench status FILE…: status-file parsing alone.
 let arguments = CommandLine.arguments.dropFirst()
 let count = arguments.dropFirst().first.flatMap { Int($0) } ?? 1_000_000
 
@@ -27,6 +28,22 @@ case "ff1":
         print(String(format: "ff1 prefix %@ (body %d digits): %d numbers in %.2f s = %.0f numbers/s (checksum %d)",
                      prefix, 15 - prefix.count, n, elapsed, Double(n) / elapsed, checksum))
     }
+case "status":
+    // disburse-bench status FILE…: parsing alone (no database), split into the safety scan and the read.
+    for path in arguments.dropFirst() {
+        let url = URL(fileURLWithPath: path)
+        let format = StatusFileFormat.detect(firstBytes: (try? FileHandle(forReadingFrom: url).read(upToCount: 512)) ?? Data())
+        var lines = 0
+        let total = try seconds {
+            switch format {
+            case .csv: try CSVStatusReader.read(url) { _ in lines += 1 }
+            case .pain002: try Pain002Reader.read(url) { _ in lines += 1 }
+            }
+        }
+        let scan = format == .pain002 ? try seconds { try Pain002Reader.refuseDeclarations(url) } : 0
+        print(String(format: "%@: %d lines in %.2f s (%.2f µs a line; the safety scan %.2f s of it)",
+                     url.lastPathComponent, lines, total, total * 1e6 / Double(max(lines, 1)), scan))
+    }
 default:
-    print("usage: disburse-bench ff1 [COUNT]")
+    print("usage: disburse-bench ff1 [COUNT] | status FILE…")
 }

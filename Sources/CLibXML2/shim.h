@@ -1,0 +1,5 @@
+#ifndef CLIBXML2_SHIM_H
+#define CLIBXML2_SHIM_H
+#include <libxml/xmlreader.h>
+#include <libxml/xmlerror.h>
+#endif
