@@ -52,5 +52,12 @@ SELECT f.file_name, f.imported_at, f.summary, e.kind AS exception_kind, e.end_to
   FROM disbursement.status_files f
   LEFT JOIN disbursement.recon_exceptions e USING (file_id);
 
+-- Counts only, no one in them: every funnel snapshot, the funnel's history.
+CREATE OR REPLACE VIEW disbursement_reports.funnel AS
+SELECT s.taken_at, c.dimension, c.grp, c.registered, c.email_verified, c.nik_verified, c.phone_verified, c.approved,
+       c.va_issued, c.trained, c.first_incentive_paid, c.fully_paid
+  FROM disbursement.funnel_counts c
+  JOIN disbursement.funnel_snapshots s USING (snapshot_id);
+
 GRANT USAGE ON SCHEMA disbursement_reports TO disburse_finance;
 GRANT SELECT ON ALL TABLES IN SCHEMA disbursement_reports TO disburse_finance;

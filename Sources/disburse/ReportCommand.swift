@@ -92,9 +92,14 @@ struct FunnelReportCommand: ParsableCommand {
     @Option(help: "Group by wave or province.")
     var by: FunnelReport.Dimension = .wave
 
+    @Flag(help: ArgumentHelp(
+        "Count again now instead of showing the counts taken after the last night or reconciliation.",
+        discussion: "Counting reads the whole registry (about a minute at national scale); cron runs it after the night."))
+    var refresh = false
+
     func run() throws {
         try runReportingErrors {
-            print(try FunnelReport(by: by).build(try options.connect()).render(options.format), terminator: "")
+            print(try FunnelReport(by: by, refresh: refresh).build(try options.connect()).render(options.format), terminator: "")
         }
     }
 }

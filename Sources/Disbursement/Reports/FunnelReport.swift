@@ -4,8 +4,13 @@ public struct FunnelReport {
     public enum Dimension: String, Sendable, CaseIterable { case wave, province }
 
     public var by: Dimension
+    /// Count again now instead of reading the current snapshot.
+    public var refresh: Bool
 
-    public init(by: Dimension) { self.by = by }
+    public init(by: Dimension, refresh: Bool = false) {
+        self.by = by
+        self.refresh = refresh
+    }
 
     static let stages = [
         "registered", "email_verified", "nik_verified", "phone_verified", "approved", "va_issued", "trained",
@@ -92,9 +97,15 @@ public struct FunnelReport {
     }
 
     public func build(_ connection: Connection) throws -> ReportTable {
-        let rows = try connection.query(Self.sql(by))
+        let snapshot = try FunnelSnapshot.current(connection, refresh: refresh)
+        let rows = try connection.query(
+            """
+            SELECT grp, \(Self.stages.joined(separator: ", "))
+              FROM disbursement.funnel_counts WHERE snapshot_id = $1 AND dimension = $2
+             ORDER BY grp IS NULL, grp
+            """, [snapshot.id, by.rawValue])
         var table = ReportTable(
-            title: "Funnel by \(by.rawValue) (percent of the stage before)",
+            title: "Funnel by \(by.rawValue), counted \(snapshot.takenAt) (percent of the stage before)",
             columns: [by.rawValue] + Self.stages.flatMap { [$0, "\($0)_pct"] }.filter { $0 != "registered_pct" })
         for row in rows {
             let label = try row.decodeIfPresent("grp", as: String.self) ?? "TOTAL"

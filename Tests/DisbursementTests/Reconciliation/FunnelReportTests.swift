@@ -59,6 +59,35 @@ struct FunnelReportTests {
         try compare(env, expectPaid: true)
     }
 
+    /// Counting is slow at national scale: a report reads the snapshot until a night or a
+    /// reconciliation has finished since it was taken, or until it is asked to count again.
+    @Test func theSnapshotServesUntilANightOrAReconciliationFinishes() throws {
+        let env = try TestEnvironment()
+        try env.generateSyntheticRegistry(registrants: 600, seed: 3)
+        func emailVerified(refresh: Bool = false) throws -> ReportTable.Cell? {
+            try FunnelReport(by: .wave, refresh: refresh).build(env.connection).rows.last?[2]
+        }
+        func snapshots() throws -> Int { try env.count("SELECT count(*) FROM disbursement.funnel_snapshots") }
+        let before = try emailVerified()
+        #expect(try snapshots() == 1)
+        try env.connection.execute("UPDATE registry.registrants SET email_verified_at = NULL WHERE registrant_id % 2 = 0")
+        #expect(try emailVerified() == before)
+        _ = try FunnelReport(by: .province).build(env.connection)
+        #expect(try snapshots() == 1)
+        let after = try emailVerified(refresh: true)
+        #expect(after != before)
+        #expect(try snapshots() == 2)
+        // A dry run changes nothing the funnel counts; a night does.
+        #expect(try CLI.run(["run", "--date", "2020-06-01", "--dry-run"], environment: env.cliEnvironment).status == 0)
+        #expect(try emailVerified() == after)
+        #expect(try snapshots() == 2)
+        #expect(try CLI.run(["run", "--date", "2020-06-01"], environment: env.cliEnvironment).status == 0)
+        let funnel = try CLI.run(["report", "funnel", "--format", "csv"], environment: env.cliEnvironment)
+        #expect(funnel.status == 0)
+        #expect(try snapshots() == 3)
+        #expect(try env.count("SELECT va_issued FROM disbursement.funnel_counts WHERE snapshot_id = 3 AND grp IS NULL AND dimension = 'wave'") > 0)
+    }
+
     func compare(_ env: TestEnvironment, expectPaid: Bool) throws {
         for dimension in FunnelReport.Dimension.allCases {
             func rows(_ sql: String) throws -> [[String]] {
@@ -69,7 +98,17 @@ struct FunnelReportTests {
             let fast = try rows(FunnelReport.sql(dimension))
             let plain = try rows(Self.reference(dimension))
             #expect(fast == plain, "funnel by \(dimension)")
-            _ = try FunnelReport(by: dimension).build(env.connection)
+            // The report shows what the snapshot stored, which is what the plain join says.
+            let snapshot = try FunnelSnapshot.take(env.connection)
+            let stored = try rows(
+                """
+                SELECT grp, \(FunnelReport.stages.joined(separator: ", ")) FROM disbursement.funnel_counts
+                 WHERE snapshot_id = \(snapshot.id) AND dimension = '\(dimension.rawValue)' ORDER BY grp IS NULL, grp
+                """)
+            #expect(stored == plain, "stored funnel by \(dimension)")
+            let table = try FunnelReport(by: dimension).build(env.connection)
+            #expect(table.rows.map { $0[0] } == plain.map { .text($0[0]) })
+            #expect(table.rows.map { $0[1] } == plain.map { .number(Int64($0[1]) ?? -1) })
             guard expectPaid else { continue }
             #expect(plain.count > 2)
             let total = try #require(plain.last)
