@@ -56,10 +56,16 @@ struct SummaryReportCommand: ParsableCommand {
 
     @OptionGroup var options: ReportOptions
 
+    @Flag(help: ArgumentHelp(
+        "Recount the totals from every payout first and say whether the kept ones had drifted.",
+        discussion: "The report reads totals kept as payouts are written; a recount reads the whole payouts table (a weekly check, or after anyone changed payouts by hand)."))
+    var recount = false
+
     func run() throws {
         try runReportingErrors {
             let (from, to) = options.range
-            print(try SummaryReport(from: from, to: to).build(try options.connect()).render(options.format), terminator: "")
+            let report = SummaryReport(from: from, to: to, recount: recount)
+            print(try report.build(try options.connect()).render(options.format), terminator: "")
         }
     }
 }

@@ -159,6 +159,7 @@ public struct NightlyRun {
             try connection.execute(EligibilitySQL.decisions)
             try connection.execute("ANALYZE run_decision")
             try connection.execute(EligibilitySQL.payouts)
+            try connection.execute(EligibilitySQL.payoutTotals)
             // Reconciliation often follows a night at once, before autovacuum has looked at the
             // new payouts; with no statistics its joins were planned for an empty table.
             try connection.execute("ANALYZE disbursement.payouts")

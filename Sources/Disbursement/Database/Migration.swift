@@ -25,6 +25,7 @@ public struct Migration: Sendable {
         Migration(3, "reconciliation", PackageResources._003_reconciliation_sql),
         Migration(4, "leaner_payouts", PackageResources._004_leaner_payouts_sql),
         Migration(5, "funnel_snapshots", PackageResources._005_funnel_snapshots_sql),
+        Migration(6, "payout_totals", PackageResources._006_payout_totals_sql),
     ]
 
     public var fileName: String { String(format: "%04d_%@.sql", version, name) }

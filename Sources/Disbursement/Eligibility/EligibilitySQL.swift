@@ -226,6 +226,15 @@ enum EligibilitySQL {
          ORDER BY d.registrant_id, d.kind, d.number
         """
 
+    /// The batch's payouts, all ISSUED, added to the kept totals (migration 0006).
+    static let payoutTotals = """
+        INSERT INTO disbursement.payout_totals (business_date, channel, kind, status, payouts, amount)
+        SELECT \(date), channel, kind, 'ISSUED', count(*), sum(amount)
+          FROM run_decision
+         WHERE reason IS NULL
+         GROUP BY channel, kind
+        """
+
     /// A hold ends when its entitlement is no longer held for the same reason (paid, expired,
     /// or held for another reason, which starts a new hold).
     static let releaseHolds = """

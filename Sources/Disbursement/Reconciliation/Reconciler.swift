@@ -128,7 +128,7 @@ public struct Reconciler {
                 // payouts, which turned a 1-second update into a never-ending one in bench/night.
                 for statement in [
                     "ANALYZE recon_line", ReconciliationSQL.decide, "ANALYZE recon_decision", ReconciliationSQL.recordLines,
-                    ReconciliationSQL.recordExceptions, ReconciliationSQL.apply,
+                    ReconciliationSQL.recordExceptions, ReconciliationSQL.apply, ReconciliationSQL.moveTotals,
                 ] {
                     try connection.execute(statement)
                 }

@@ -36,7 +36,7 @@ enum ReconciliationSQL {
           FROM (
             SELECT l.line_no, l.end_to_end_id, p.registrant_id, l.kind, l.number, l.attempt, l.status, l.amount,
                    l.reason_code, l.reason_text, l.settled_at, l.permanent, l.rejection_means_return,
-                   p.status AS current_status, p.amount AS payout_amount,
+                   p.status AS current_status, p.amount AS payout_amount, p.business_date, p.channel,
                    -- Unknown references share the NULL partition; they are exceptions anyway.
                    row_number() OVER (PARTITION BY l.registrant_id, l.kind, l.number, l.attempt ORDER BY l.line_no)
                      AS occurrence
@@ -79,6 +79,24 @@ enum ReconciliationSQL {
           FROM recon_decision d
          WHERE d.decision = 'APPLY'
            AND p.registrant_id = d.registrant_id AND p.kind = d.kind AND p.number = d.number AND p.attempt = d.attempt
+        """
+
+    /// Each payout changed moves from its status to the new one in the kept totals
+    /// (migration 0006): the same rows and values as `apply`.
+    static let moveTotals = """
+        INSERT INTO disbursement.payout_totals AS t (business_date, channel, kind, status, payouts, amount)
+        SELECT business_date, channel, kind, status, sum(payouts), sum(amount)
+          FROM (SELECT business_date, channel, kind, current_status AS status, -1 AS payouts, -payout_amount AS amount
+                  FROM recon_decision WHERE decision = 'APPLY'
+                UNION ALL
+                SELECT business_date, channel, kind,
+                       CASE WHEN current_status = 'PAID' AND status = 'FAILED' THEN 'RETURNED' ELSE status END,
+                       1, payout_amount
+                  FROM recon_decision WHERE decision = 'APPLY') moves
+         GROUP BY business_date, channel, kind, status
+         ORDER BY business_date, channel, kind, status
+        ON CONFLICT (business_date, channel, kind, status)
+        DO UPDATE SET payouts = t.payouts + excluded.payouts, amount = t.amount + excluded.amount
         """
 
     /// The file's tally: decision × status, lines and rupiah.

@@ -20,16 +20,28 @@ public struct FinancePage {
         let funnel = try FunnelReport(by: .wave).build(connection)
         let summary = try SummaryReport(from: from, to: to).build(connection)
         let reconciliation = try ReconciliationReport().build(connection)
+        // Held on a date: every hold begun by then and not yet released. The holds are read
+        // once, as what each date added (begun) and took away (released), instead of once per date.
         let days = try connection.query(
             """
-            SELECT b.business_date::text AS d,
-                   (SELECT coalesce(sum(p.amount), 0) FROM disbursement.payouts p
-                     WHERE p.business_date = b.business_date AND p.status = 'PAID') AS paid,
-                   (SELECT coalesce(sum(h.amount), 0) FROM disbursement.holds h
-                     WHERE h.held_since <= b.business_date AND (h.released_on IS NULL OR h.released_on > b.business_date)) AS held
-              FROM disbursement.batches b
-             WHERE ($1::date IS NULL OR b.business_date >= $1::date) AND ($2::date IS NULL OR b.business_date <= $2::date)
-             ORDER BY b.business_date
+            WITH changes AS (
+                SELECT on_date, sum(amount) AS amount
+                  FROM (SELECT held_since AS on_date, amount FROM disbursement.holds
+                        UNION ALL
+                        SELECT released_on, -amount FROM disbursement.holds WHERE released_on IS NOT NULL) moves
+                 GROUP BY on_date
+            ), per_date AS (
+                SELECT b.business_date,
+                       (SELECT coalesce(sum(c.amount), 0) FROM changes c WHERE c.on_date <= b.business_date) AS held
+                  FROM disbursement.batches b
+            )
+            SELECT d.business_date::text AS d,
+                   (SELECT coalesce(sum(t.amount), 0)::bigint FROM disbursement.payout_totals t
+                     WHERE t.business_date = d.business_date AND t.status = 'PAID') AS paid,
+                   d.held::bigint AS held
+              FROM per_date d
+             WHERE ($1::date IS NULL OR d.business_date >= $1::date) AND ($2::date IS NULL OR d.business_date <= $2::date)
+             ORDER BY d.business_date
             """, [from, to]
         ).map { Day(date: try $0.decode("d"), paid: try $0.decode("paid"), held: try $0.decode("held")) }
 

@@ -26,8 +26,11 @@ struct ReconcilerTests {
     func reconcile(_ env: TestEnvironment, _ files: [String], dryRun: Bool = false, asOf: String = "2020-06-02") throws -> Reconciler.Outcome {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        return try Reconciler(settings: env.settings, logger: logger).reconcile(
+        let outcome = try Reconciler(settings: env.settings, logger: logger).reconcile(
             try env.database.connect(), files: files, format: nil, dryRun: dryRun, asOf: BusinessDate(asOf)!, arguments: [])
+        // Every reconciliation keeps the summary's totals exactly what the payouts say.
+        #expect(try PayoutTotals.drift(env.connection) == 0)
+        return outcome
     }
 
     func status(_ env: TestEnvironment, _ reference: String) throws -> String {
@@ -99,6 +102,19 @@ struct ReconcilerTests {
         // Unanswered payouts are reported once, not on every import.
         let again = try reconcile(env, [try statusFile(env, "3.csv", ["PK-3-T1-1,PAID,1000000,,,"])], asOf: "2020-07-02")
         #expect(again.unanswered == 0)
+    }
+
+    /// Payouts changed by hand make the kept totals drift; a recount says so and corrects them.
+    @Test func aRecountFindsAndCorrectsTotalsChangedByHand() throws {
+        let env = try Self.night()
+        try reconcile(env, [try statusFile(env, "1.csv", ["PK-1-T1-1,PAID,1000000,,,", "PK-2-I1-1,FAILED,600000,AM04,,"])])
+        let clean = try env.cli("report", "summary", "--recount")
+        #expect(clean.status == 0 && clean.stdout.contains("the kept totals were right"))
+        try env.connection.execute("UPDATE disbursement.payouts SET status = 'PAID' WHERE end_to_end_id = 'PK-3-I1-1'")
+        #expect(try PayoutTotals.drift(env.connection) == 2)  // one fewer ISSUED, one more PAID
+        let corrected = try env.cli("report", "summary", "--recount")
+        #expect(corrected.status == 0 && corrected.stdout.contains("RECOUNTED: 2 kept total(s) differed"))
+        #expect(try PayoutTotals.drift(env.connection) == 0)
     }
 
     @Test func outOfOrderFilesNeverMoveAPayoutBackwards() throws {

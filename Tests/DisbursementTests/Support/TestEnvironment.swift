@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import Logging
 
 @testable import Disbursement
@@ -37,8 +38,11 @@ final class TestEnvironment {
         guard let businessDate = BusinessDate(date) else { throw TestSetupError("bad date \(date)") }
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        return try NightlyRun(settings: override ?? settings, key: key, logger: logger).execute(
+        let report = try NightlyRun(settings: override ?? settings, key: key, logger: logger).execute(
             try database.connect(), options: .init(businessDate: businessDate, dryRun: dryRun, arguments: ["run", date]))
+        // Every night keeps the summary's totals exactly what the payouts say.
+        #expect(try PayoutTotals.drift(connection) == 0)
+        return report
     }
 
     func count(_ sql: String, _ parameters: [(any PostgresEncodable)?] = []) throws -> Int {
