@@ -22,7 +22,9 @@ final class XMLPullReader {
         var first: (message: String, line: Int)?
     }
 
-    private static let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue)
+    /// IGNORE_ENC: the input is UTF-8 (checked before), whatever its declaration claims; a
+    /// declared UTF-16 would otherwise switch the decoder half-way through the first line.
+    private static let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_IGNORE_ENC.rawValue)
     private static let initialized: Void = xmlInitParser()
 
     private let reader: xmlTextReaderPtr
@@ -43,20 +45,30 @@ final class XMLPullReader {
         try self.init(xmlReaderForMemory(base.assumingMemoryBound(to: CChar.self), count, nil, "UTF-8", Self.options))
     }
 
+    /// Keeps the first error; libxml2 calls it instead of printing.
+    private static let collect: xmlStructuredErrorFunc = { context, error in
+        guard let context, let error else { return }
+        let errors = Unmanaged<Errors>.fromOpaque(context).takeUnretainedValue()
+        guard errors.first == nil, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
+        let message = error.pointee.message.map { String(cString: $0) } ?? "malformed XML"
+        errors.first = (message.trimmingWhitespace, Int(error.pointee.line))
+    }
+
     private init(_ reader: xmlTextReaderPtr?) throws(StatusFileError) {
         guard let reader else { throw StatusFileError(line: nil, problem: "the XML reader could not start (out of memory?)") }
         self.reader = reader
-        // Errors are collected instead of printed: the library never writes to stderr itself.
-        xmlTextReaderSetStructuredErrorHandler(reader, { context, error in
-            guard let context, let error else { return }
-            let errors = Unmanaged<Errors>.fromOpaque(context).takeUnretainedValue()
-            guard errors.first == nil, error.pointee.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
-            let message = error.pointee.message.map { String(cString: $0) } ?? "malformed XML"
-            errors.first = (message.trimmingWhitespace, Int(error.pointee.line))
-        }, Unmanaged.passUnretained(errors).toOpaque())
+        // Errors are collected, never printed: the library does not write to stderr. The
+        // reader's handler sees parse errors; input and encoding errors go to the thread's
+        // handler (libxml2 keeps it per thread), which is ours while this reader lives.
+        let context = Unmanaged.passUnretained(errors).toOpaque()
+        xmlTextReaderSetStructuredErrorHandler(reader, Self.collect, context)
+        xmlSetStructuredErrorFunc(context, Self.collect)
     }
 
-    deinit { xmlFreeTextReader(reader) }
+    deinit {
+        xmlFreeTextReader(reader)
+        xmlSetStructuredErrorFunc(nil, nil)
+    }
 
     var line: Int { Int(xmlTextReaderGetParserLineNumber(reader)) }
 

@@ -73,16 +73,22 @@ struct VirtualAccountIssuer {
                     "SELECT registrant_id, ordinal FROM run_new_va WHERE ordinal >= $1 AND ordinal < $2 ORDER BY ordinal",
                     [start, stop])
                 let prefix = segment.cipher.prefix
+                let issued = try rows.map { row in
+                    let sequence = segment.firstSequence + (try row.decode(1, as: Int64.self) - Int64(segment.firstOrdinal))
+                    return (va: try segment.cipher.number(forSequence: sequence), registrant: try row.decode(0, as: String.self),
+                            sequence: sequence)
+                }
+                // In number order, each page of the unique index on va is written once per chunk
+                // instead of once per number falling on it (the numbers are spread at random).
+                // The chunk is a run of consecutive participants, so the primary key still grows
+                // at its right edge.
                 try connection.copyIn(
                     "COPY disbursement.virtual_accounts (registrant_id, va, prefix, sequence_no, issued_on, run_id) FROM STDIN"
                 ) { writer in
-                    for (index, row) in rows.enumerated() {
+                    for (index, account) in issued.sorted(by: { $0.va < $1.va }).enumerated() {
                         if index == 1 { checkpoint("virtual accounts: copying") }
-                        let ordinal = try row.decode(1, as: Int64.self)
-                        let sequence = segment.firstSequence + (ordinal - Int64(segment.firstOrdinal))
                         try writer.append([
-                            try row.decode(0, as: String.self), try segment.cipher.number(forSequence: sequence),
-                            prefix, String(sequence), date.description, String(runID),
+                            account.registrant, account.va, prefix, String(account.sequence), date.description, String(runID),
                         ])
                     }
                 }

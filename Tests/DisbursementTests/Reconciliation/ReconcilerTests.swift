@@ -177,5 +177,17 @@ struct ReconcilerTests {
         #expect(bad.status == 65)
         #expect(bad.stderr.contains("line 2"))
         #expect(bad.stderr.split(separator: "\n").count == 1)
+        // libxml2 reports through us, never on stderr by itself: one sentence, even for errors
+        // in the input layer (a declared UTF-16 is read as the UTF-8 it must be).
+        for (name, body) in [
+            ("z.xml", "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.002.001.10\"><a></b></Document>"),
+            ("w.xml", "<?xml version=\"1.0\" encoding=\"UTF-16\"?><Document xmlns=\"urn:other\"/>"),
+        ] {
+            let url = env.output.appending(path: name)
+            try Data(body.utf8).write(to: url)
+            let refused = try env.cli("reconcile", url.path)
+            #expect(refused.status == 65)
+            #expect(refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")
+        }
     }
 }

@@ -144,6 +144,15 @@ struct StatusReaderTests {
         ])
     }
 
+    /// The bytes must be UTF-8 and are read as such, whatever the declaration says.
+    @Test func aDeclaredEncodingDoesNotChangeHowTheBytesAreRead() throws {
+        let transaction = "<TxInfAndSts><OrgnlEndToEndId>PK-1-I1-1</OrgnlEndToEndId><TxSts>ACSC</TxSts></TxInfAndSts>"
+        for encoding in ["UTF-16", "ISO-8859-1", "EBCDIC-US"] {
+            let document = Self.pain002(transaction).replacingOccurrences(of: "encoding=\"UTF-8\"", with: "encoding=\"\(encoding)\"")
+            #expect(try xml(document).map(\.endToEndId) == ["PK-1-I1-1"], "\(encoding)")
+        }
+    }
+
     /// The end-to-end id is read exactly as the night writes it; lookalikes name no payout.
     @Test func payoutReferencesAreReadStrictly() {
         let reference = PayoutReference("PK-42-I3-2")
