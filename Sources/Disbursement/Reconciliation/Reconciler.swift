@@ -55,7 +55,7 @@ public struct Reconciler {
             for file in files {
                 results.append(try importFile(connection, path: file, format: format, dryRun: dryRun, runID: log.runID))
             }
-            let (unanswered, amount) = try checkUnanswered(connection, asOf: asOf, dryRun: dryRun)
+            let (unanswered, amount) = try checkUnanswered(connection, asOf: asOf, dryRun: dryRun, runID: log.runID)
             let outcome = Outcome(files: results, unanswered: unanswered, unansweredAmount: amount)
             let exceptions = outcome.exceptionCount
             try log.finish(
@@ -75,8 +75,9 @@ public struct Reconciler {
     }
 
     /// Payouts with no final answer `unanswered_after_days` after their batch, once all files
-    /// of this import are applied. Each is reported once, ever.
-    private func checkUnanswered(_ connection: Connection, asOf: BusinessDate, dryRun: Bool) throws -> (Int, Int64) {
+    /// of this import are applied. Each is reported once, ever; each batch date is read once
+    /// after it passed the limit (migration 0007), one date at a time through the BRIN index.
+    private func checkUnanswered(_ connection: Connection, asOf: BusinessDate, dryRun: Bool, runID: Int64) throws -> (Int, Int64) {
         struct DryRunRollback: Error {}
         var result = (0, Int64(0))
         do {
@@ -84,9 +85,16 @@ public struct Reconciler {
                 try connection.execute(
                     "SELECT set_config('disburse.as_of', $1, true), set_config('disburse.unanswered_days', $2, true)",
                     [asOf, settings.unansweredAfterDays])
-                let row = try connection.queryOne(
-                    "WITH added AS (\(ReconciliationSQL.unanswered) RETURNING amount) SELECT count(*), coalesce(sum(amount), 0) FROM added")
-                result = (try row.decode(0, as: Int.self), try row.decode(1, as: Int64.self))
+                let dates = try connection.query(ReconciliationSQL.uncheckedDates).map { try $0.decode(0, as: String.self) }
+                for date in dates {
+                    let row = try connection.queryOne(
+                        "WITH added AS (\(ReconciliationSQL.unanswered) RETURNING amount) SELECT count(*), coalesce(sum(amount), 0) FROM added",
+                        [date])
+                    result.0 += try row.decode(0, as: Int.self)
+                    result.1 += try row.decode(1, as: Int64.self)
+                    try connection.execute(
+                        "INSERT INTO disbursement.unanswered_checked (business_date, run_id) VALUES ($1::date, $2)", [date, runID])
+                }
                 if dryRun { throw DryRunRollback() }
             }
         } catch is DryRunRollback {}

@@ -105,14 +105,21 @@ enum ReconciliationSQL {
           FROM recon_decision GROUP BY decision, status
         """
 
-    /// Payouts with no final answer long after their batch; reported once each.
+    /// Batch dates past `unanswered_after_days` whose payouts were never checked for answers.
+    static let uncheckedDates = """
+        SELECT b.business_date::text FROM disbursement.batches b
+         WHERE b.business_date < current_setting('disburse.as_of')::date - current_setting('disburse.unanswered_days')::int
+           AND NOT EXISTS (SELECT 1 FROM disbursement.unanswered_checked c WHERE c.business_date = b.business_date)
+         ORDER BY b.business_date
+        """
+
+    /// The payouts of one batch date ($1) with no final answer; reported once each.
     static let unanswered = """
         INSERT INTO disbursement.recon_exceptions (file_id, kind, end_to_end_id, registrant_id, amount, detail)
         SELECT NULL::bigint, 'UNANSWERED', p.end_to_end_id, p.registrant_id, p.amount,
                'no final status since the batch of ' || p.business_date
           FROM disbursement.payouts p
-         WHERE p.status IN ('ISSUED', 'PENDING')
-           AND p.business_date < current_setting('disburse.as_of')::date - current_setting('disburse.unanswered_days')::int
+         WHERE p.business_date = $1::date AND p.status IN ('ISSUED', 'PENDING')
         ON CONFLICT (end_to_end_id) WHERE kind = 'UNANSWERED' DO NOTHING
         """
 }

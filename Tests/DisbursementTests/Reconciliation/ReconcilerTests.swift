@@ -104,6 +104,26 @@ struct ReconcilerTests {
         #expect(again.unanswered == 0)
     }
 
+    /// Each batch date is checked for unanswered payouts once it is past the limit, including a
+    /// batch made after a reconciliation whose limit date already lay beyond it.
+    @Test func unansweredPayoutsAreFoundOnceForEveryBatchDate() throws {
+        let env = try Self.night()
+        let first = try reconcile(env, [try statusFile(env, "1.csv", ["PK-1-T1-1,PAID,1000000,,,"])], asOf: "2020-07-01")
+        #expect(first.unanswered == 8)
+        try env.registry.payableParticipant(4)
+        try env.run("2020-06-10")
+        let second = try reconcile(env, [try statusFile(env, "2.csv", ["PK-2-T1-1,PAID,1000000,,,"])], asOf: "2020-07-02")
+        #expect(second.unanswered == 3)  // participant 4's batch of 2020-06-10
+        let third = try reconcile(env, [try statusFile(env, "3.csv", ["PK-3-T1-1,PAID,1000000,,,"])], asOf: "2020-07-03")
+        #expect(third.unanswered == 0)
+        #expect(try env.count("SELECT count(*) FROM disbursement.unanswered_checked") == 2)
+        #expect(try env.count("SELECT count(*) FROM disbursement.recon_exceptions WHERE kind = 'UNANSWERED'") == 11)
+        // A dry run reports what it would find but marks nothing as checked.
+        try env.run("2020-06-20")
+        try reconcile(env, [try statusFile(env, "4.csv", ["PK-4-T1-1,PAID,1000000,,,"])], dryRun: true, asOf: "2020-07-30")
+        #expect(try env.count("SELECT count(*) FROM disbursement.unanswered_checked") == 2)
+    }
+
     /// Payouts changed by hand make the kept totals drift; a recount says so and corrects them.
     @Test func aRecountFindsAndCorrectsTotalsChangedByHand() throws {
         let env = try Self.night()
