@@ -22,13 +22,25 @@ public struct BatchFiles {
         for batch in batches {
             guard let day = BusinessDate(try batch.decode("d", as: String.self)) else { continue }
             let recorded = try batch.decodeIfPresent("manifest_sha256", as: String.self)
+            var createdFolder = false
             if let recorded {
                 if isIntact(day, manifestSHA256: recorded) { continue }
-                // A repair first renders without writing: if the batch or the settings changed
-                // since, it is refused before a single file that was sent is overwritten.
-                _ = try render(connection, date: day, recordedManifest: recorded, writing: false)
+                if FileManager.default.fileExists(atPath: folder(day)) {
+                    // A repair first renders without writing: if the batch or the settings changed
+                    // since, it is refused before a single file that was sent is overwritten.
+                    _ = try render(connection, date: day, recordedManifest: recorded, writing: false)
+                } else {
+                    // Nothing of the batch is left to overwrite, so the files are written at once
+                    // (half the work); if they come out different, the folder goes again.
+                    createdFolder = true
+                }
             }
-            written += try render(connection, date: day, recordedManifest: recorded, writing: true)
+            do {
+                written += try render(connection, date: day, recordedManifest: recorded, writing: true)
+            } catch {
+                if createdFolder { try? FileManager.default.removeItem(atPath: folder(day)) }
+                throw error
+            }
         }
         return written
     }

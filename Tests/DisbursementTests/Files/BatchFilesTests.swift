@@ -110,6 +110,26 @@ struct BatchFilesTests {
         #expect(!FileManager.default.fileExists(atPath: folder.appending(path: "BNI-001.csv").path))
     }
 
+    /// A lost folder is written back in one pass; if the batch changed since, nothing of it
+    /// is left behind.
+    @Test func aLostFolderIsRewrittenOrLeftAbsent() throws {
+        let env = try TestEnvironment()
+        try Self.populate(env)
+        try env.run("2020-06-01")
+        let folder = env.output.appending(path: "2020-06-01")
+        let originals = try files(folder).map { ($0, try Data(contentsOf: folder.appending(path: $0))) }
+        try FileManager.default.removeItem(at: folder)
+        #expect(try env.run("2020-06-01").alreadyRecorded)
+        for (name, data) in originals { #expect(try Data(contentsOf: folder.appending(path: name)) == data, "\(name)") }
+
+        try FileManager.default.removeItem(at: folder)
+        try env.connection.execute("UPDATE disbursement.payouts SET account_name = account_name || ' X'")
+        let again = try env.cli("run", "--date", "2020-06-01")
+        #expect(again.status != 0)
+        #expect(again.stderr.contains("differ from those recorded"), "\(again.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: folder.path))
+    }
+
     @Test func manifestsFormAHashChainThatVerifyWalks() throws {
         let env = try TestEnvironment()
         try Self.populate(env)
