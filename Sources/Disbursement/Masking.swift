@@ -15,4 +15,28 @@ public enum Masking {
             return String(first) + String(repeating: "*", count: word.count - 1)
         }.joined(separator: " ")
     }
+
+    /// Any run of 8 or more digits in text echoed from outside (a status file's field, a
+    /// registry value in an error) keeps only its last 4: a NIK, an account or phone number
+    /// never reaches stderr or the run log whole. Shorter numbers (line numbers, amounts
+    /// below 10^8, dates) stay readable.
+    public static func digitRuns(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        var run = ""
+        func flush() {
+            result += run.count >= 8 ? lastFour(run) : run
+            run = ""
+        }
+        for character in text {
+            if character.isASCII, character.isNumber {
+                run.append(character)
+            } else {
+                flush()
+                result.append(character)
+            }
+        }
+        flush()
+        return result
+    }
 }
