@@ -33,7 +33,7 @@ struct BatchFilesTests {
         #expect(!names.contains { $0.hasPrefix(".") })
         let schema = try #require(ProcessInfo.processInfo.environment["DISBURSE_PAIN001_XSD"], "scripts/test sets DISBURSE_PAIN001_XSD")
         for name in names where name.hasSuffix(".xml") {
-            let result = try Shell.run("/usr/bin/xmllint", ["--noout", "--schema", schema, folder.appending(path: name).path])
+            let result = try Shell.run(try ExternalTool.xmllint.located(), ["--noout", "--schema", schema, folder.appending(path: name).path])
             #expect(result.status == 0, "\(name): \(result.stderr)")
         }
         #expect(try FileManager.default.attributesOfItem(atPath: folder.path)[.posixPermissions] as? Int == 0o700)
@@ -54,7 +54,7 @@ struct BatchFilesTests {
             """
         var seen = 0
         for name in try files(folder) where name.hasSuffix(".csv") {
-            let result = try Shell.run("/usr/bin/env", ["python3", "-c", script, folder.appending(path: name).path])
+            let result = try Shell.run(try ExternalTool.python3.located(), ["-c", script, folder.appending(path: name).path])
             let rows = try JSONDecoder().decode([[String]].self, from: Data(result.stdout.utf8))
             #expect(rows.first == ["end_to_end_id", "channel", "account_no", "account_name", "amount", "currency", "kind", "number", "va"])
             for row in rows.dropFirst() {

@@ -177,7 +177,7 @@ struct HostileRegistryTests {
         for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
             let path = folder.appending(path: name).path
             if name.hasSuffix(".xml") {
-                let result = try Shell.run("/usr/bin/xmllint", ["--noout", "--schema", schema, path])
+                let result = try Shell.run(try ExternalTool.xmllint.located(), ["--noout", "--schema", schema, path])
                 #expect(result.status == 0, "\(name): \(result.stderr)")
             } else if name.hasSuffix(".csv") {
                 let text = try String(contentsOfFile: path, encoding: .utf8)

@@ -38,7 +38,7 @@ struct FinancePageTests {
         #expect(html.contains("&lt;b&gt;bank&amp;co&lt;i&gt;.csv"))
         #expect(!html.contains("<b>bank"))
         #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("href="), "the page loads nothing from elsewhere")
-        let wellFormed = try Shell.run("/usr/bin/xmllint", ["--noout", page.path])
+        let wellFormed = try Shell.run(try ExternalTool.xmllint.located(), ["--noout", page.path])
         #expect(wellFormed.status == 0, "\(wellFormed.stderr)")
         let mode = try FileManager.default.attributesOfItem(atPath: page.path)[.posixPermissions] as? Int
         #expect(mode.map { $0 & 0o777 } == 0o600)
