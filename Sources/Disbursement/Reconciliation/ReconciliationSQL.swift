@@ -63,9 +63,11 @@ enum ReconciliationSQL {
     /// before left it: APPLY, UNCHANGED, or an exception kind (SPEC §7). Forward moves only:
     /// ISSUED → PENDING → PAID → RETURNED, or from ISSUED or PENDING to FAILED or RETURNED.
     /// PENDING is an acknowledgement every final status has passed, so a late one changes
-    /// nothing. Any other move contradicts what the channel said before: a PAID report of an
-    /// attempt whose entitlement has a later attempt live or paid is a DOUBLE_PAYMENT (money
-    /// went out twice, or may yet); anything else a STATUS_CONFLICT. The payout keeps its status.
+    /// nothing. A PAID report while another attempt of the entitlement has paid or may have
+    /// (a later one live, one PAID, or one whose own PAID report is an open STATUS_CONFLICT) is
+    /// a DOUBLE_PAYMENT: money went out twice, or may yet. (Once a DOUBLE_PAYMENT is open, the
+    /// other attempt's own PAID is an ordinary move: the rupiah to recover are counted once.) Any other move contradicts what the
+    /// channel said before: a STATUS_CONFLICT. On either exception the payout keeps its status.
     static let decisions = """
         SELECT m.line_no, m.end_to_end_id, m.registrant_id, m.kind, m.number, m.attempt, m.status, m.amount,
                m.reason_code, m.reason_text, m.settled_at, m.permanent, m.payout_amount, m.business_date, m.channel,
@@ -73,15 +75,22 @@ enum ReconciliationSQL {
                CASE
                  WHEN m.early IS NOT NULL THEN m.early
                  WHEN m.status = p.status THEN 'UNCHANGED'
+                 -- A first attempt that is live has no other attempt: only retries and PAID after
+                 -- FAILED or RETURNED, few lines, look at the entitlement's other attempts.
+                 WHEN m.status = 'PAID' AND (m.attempt > 1 OR p.status IN ('FAILED', 'RETURNED')) AND EXISTS (
+                        SELECT 1 FROM disbursement.payouts q
+                         WHERE q.registrant_id = m.registrant_id AND q.kind = m.kind AND q.number = m.number
+                           AND q.attempt <> m.attempt
+                           AND (q.status = 'PAID' OR (q.live AND q.attempt > m.attempt)
+                                OR EXISTS (SELECT 1 FROM disbursement.recon_exceptions x
+                                             JOIN disbursement.status_lines sl USING (file_id, line_no)
+                                            WHERE x.registrant_id = q.registrant_id AND x.end_to_end_id = q.end_to_end_id
+                                              AND x.kind = 'STATUS_CONFLICT'
+                                              AND x.resolution_id IS NULL AND sl.status = 'PAID'))) THEN 'DOUBLE_PAYMENT'
                  WHEN p.status = 'ISSUED' THEN 'APPLY'
                  WHEN m.status = 'PENDING' THEN 'UNCHANGED'
                  WHEN p.status = 'PENDING' THEN 'APPLY'
                  WHEN p.status = 'PAID' AND m.status = 'RETURNED' THEN 'APPLY'
-                 -- Only reached for PAID after FAILED or RETURNED: few lines probe the index.
-                 WHEN m.status = 'PAID' AND EXISTS (
-                        SELECT 1 FROM disbursement.payouts q
-                         WHERE q.registrant_id = m.registrant_id AND q.kind = m.kind AND q.number = m.number
-                           AND q.attempt > m.attempt AND q.live) THEN 'DOUBLE_PAYMENT'
                  ELSE 'STATUS_CONFLICT'
                END AS decision
           FROM recon_match m
@@ -102,9 +111,11 @@ enum ReconciliationSQL {
                permanent,
                CASE WHEN decision = 'APPLY' THEN 'APPLIED' WHEN decision = 'UNCHANGED' THEN 'UNCHANGED' ELSE 'EXCEPTION' END
           FROM recon_decision
+         WHERE round = \(round)
         """
 
-    /// A DOUBLE_PAYMENT carries the rupiah to recover: the attempt's amount, paid once more
+    /// Recorded round by round: a later round's DOUBLE_PAYMENT check sees an earlier round's
+    /// exceptions. A DOUBLE_PAYMENT carries the rupiah to recover: the attempt's amount, paid once more
     /// than the entitlement is owed.
     static let recordExceptions = """
         INSERT INTO disbursement.recon_exceptions
@@ -115,12 +126,12 @@ enum ReconciliationSQL {
                  WHEN 'UNKNOWN_REFERENCE' THEN 'no payout has this end_to_end_id'
                  WHEN 'DUPLICATE_LINE' THEN 'the same line appears earlier in the same file'
                  WHEN 'AMOUNT_MISMATCH' THEN 'file says ' || amount || ', payout is ' || payout_amount
-                 WHEN 'DOUBLE_PAYMENT' THEN 'file says PAID but the payout is ' || current_status
-                      || ' and a later attempt of the entitlement is live or paid: recover ' || payout_amount
+                 WHEN 'DOUBLE_PAYMENT' THEN 'file says PAID, the payout is ' || current_status
+                      || ', and another attempt of the entitlement has paid or may have: recover ' || payout_amount
                  ELSE 'file says ' || status || ' but the payout is already ' || current_status
                END
           FROM recon_decision
-         WHERE decision NOT IN ('APPLY', 'UNCHANGED')
+         WHERE round = \(round) AND decision NOT IN ('APPLY', 'UNCHANGED')
         """
 
     static let apply = """

@@ -22,10 +22,10 @@ enum StatusRounds {
             try connection.execute("SELECT set_config('disburse.round', $1, true)", [round])
             try connection.execute(ReconciliationSQL.decide)
             if round == 1 { try connection.execute("ANALYZE recon_decision") }
+            try connection.execute(ReconciliationSQL.recordLines)
+            try connection.execute(ReconciliationSQL.recordExceptions)
             try connection.execute(ReconciliationSQL.apply)
             try connection.execute(ReconciliationSQL.moveTotals)
         }
-        try connection.execute(ReconciliationSQL.recordLines)
-        try connection.execute(ReconciliationSQL.recordExceptions)
     }
 }
