@@ -58,6 +58,11 @@ struct HostileStatusFileTests {
             .refused("10^12")),
         csv("amount just above 10^12", "PK-1-T1-1,PAID,1000000000001,,,\r\n", .refused("line 2")),
         csv("amount of exactly 10^12", "PK-1-T1-1,PAID,1000000000000,,,\r\n", .exception("AMOUNT_MISMATCH")),
+        // Each line for one entitlement is a round of statements: a flood of them is refused.
+        csv("101 different lines for one payout", (0...100).map { "PK-1-T1-1,PENDING,1000000,,note \($0),\r\n" }.joined(),
+            .refused("more than 100")),
+        csv("100 different lines for one payout", (1...100).map { "PK-1-T1-1,PENDING,1000000,,note \($0),\r\n" }.joined(),
+            .applied("PK-1-T1-1", "PENDING")),
         xml("pain.002 amount above 10^12", transaction(
             "PK-1-T1-1", "ACSC", extra: "<OrgnlTxRef><Amt><InstdAmt Ccy=\"IDR\">1000000000001</InstdAmt></Amt></OrgnlTxRef>"),
             .refused("10^12")),
