@@ -11,8 +11,8 @@ struct Disburse: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            MigrateCommand.self, RunCommand.self, ReconcileCommand.self, ReportCommand.self, VACommand.self,
-            VerifyCommand.self,
+            MigrateCommand.self, RunCommand.self, ReconcileCommand.self, ResolveCommand.self, ReportCommand.self,
+            VACommand.self, VerifyCommand.self,
         ]
     )
 }

@@ -112,13 +112,24 @@ struct FunnelReportCommand: ParsableCommand {
 
 struct ReconciliationReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "reconciliation", abstract: "Per imported status file: lines, matched, exceptions by kind, rupiah in each.")
+        commandName: "reconciliation",
+        abstract: "Per imported status file: lines, matched, exceptions by kind, rupiah in each; then open conflicts and double payments.")
 
     @OptionGroup var options: ReportOptions
 
+    @Flag(help: "Only the open status conflicts and double payments, one row per payout (the table format shows both).")
+    var open = false
+
     func run() throws {
         try runReportingErrors {
-            print(try ReconciliationReport().build(try options.connect()).render(options.format), terminator: "")
+            let connection = try options.connect()
+            let report = ReconciliationReport()
+            if open {
+                print(try report.open(connection).render(options.format), terminator: "")
+                return
+            }
+            print(try report.build(connection).render(options.format), terminator: "")
+            if options.format == .table { print("\n" + (try report.open(connection).render(.table)), terminator: "") }
         }
     }
 }

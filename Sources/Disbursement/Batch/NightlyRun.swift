@@ -149,6 +149,7 @@ public struct NightlyRun {
         try timed("entitlements") {
             try connection.execute(EligibilitySQL.entitlements)
             try connection.execute("ANALYZE run_entitlement")
+            try connection.execute(ConflictHoldSQL.openConflicts)
             try connection.execute(EligibilitySQL.expire)
         }
         try timed("holds and payouts") {
@@ -166,6 +167,7 @@ public struct NightlyRun {
             checkpoint("payouts written")
             try connection.execute(EligibilitySQL.releaseHolds)
             try connection.execute(EligibilitySQL.newHolds)
+            try connection.execute(ConflictHoldSQL.holds)
         }
         let summary = try RunSummary.collect(connection, date: date, virtualAccountsIssued: issued)
         try connection.execute(

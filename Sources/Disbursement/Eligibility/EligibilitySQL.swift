@@ -109,7 +109,11 @@ enum EligibilitySQL {
 
     static let expire = """
         INSERT INTO disbursement.expired (registrant_id, kind, number, decree_no, amount, expired_on)
-        SELECT registrant_id, kind, number, decree_no, amount, \(date) FROM run_entitlement WHERE expiring
+        SELECT registrant_id, kind, number, decree_no, amount, \(date) FROM run_entitlement e
+         WHERE expiring
+           -- An open status conflict may be money paid: it is settled first (ConflictHoldSQL).
+           AND NOT EXISTS (SELECT 1 FROM run_conflict c
+                            WHERE c.registrant_id = e.registrant_id AND c.kind = e.kind AND c.number = e.number)
         """
 
     /// NIKs held by more than one registrant, over the whole registry. Read in NIK order from
@@ -181,6 +185,8 @@ enum EligibilitySQL {
                CASE WHEN e.kind = 'TRAINING' THEN 'VA' ELSE coalesce(p.provider, '') END AS channel,
                coalesce(h.last_attempt, 0) + 1 AS attempt,
                CASE
+                 -- First: money may have moved, so it stays visible whatever else applies.
+                 WHEN c.registrant_id IS NOT NULL THEN 'STATUS_CONFLICT'
                  WHEN NOT m.approved THEN 'NOT_APPROVED'
                  WHEN m.decree_count > 1 THEN 'DUPLICATE_DECREE'
                  WHEN NOT p.nik_valid THEN 'INVALID_NIK'
@@ -202,6 +208,7 @@ enum EligibilitySQL {
           JOIN run_member m USING (registrant_id)
           JOIN run_person p USING (registrant_id)
           LEFT JOIN history h USING (registrant_id, kind, number)
+          LEFT JOIN run_conflict c USING (registrant_id, kind, number)
          WHERE NOT e.expiring
         """
 
@@ -243,6 +250,10 @@ enum EligibilitySQL {
            AND NOT EXISTS (SELECT 1 FROM run_decision d
                             WHERE d.registrant_id = h.registrant_id AND d.kind = h.kind AND d.number = h.number
                               AND d.reason = h.reason)
+           -- An unresolved conflict stays held even while a payout of it is live (ConflictHoldSQL).
+           AND NOT (h.reason = 'STATUS_CONFLICT'
+                    AND EXISTS (SELECT 1 FROM run_conflict c
+                                 WHERE c.registrant_id = h.registrant_id AND c.kind = h.kind AND c.number = h.number))
         """
 
     static let newHolds = """

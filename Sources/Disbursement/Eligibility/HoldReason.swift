@@ -2,6 +2,9 @@
 /// reports, files and finance's spreadsheets use them. Order is precedence: the first that
 /// applies is the one recorded.
 public enum HoldReason: String, CaseIterable, Sendable, Codable {
+    /// A channel contradicted itself about a payout of the entitlement (SPEC §7): first, since
+    /// money may have moved; held until finance settles it with `disburse resolve`.
+    case statusConflict = "STATUS_CONFLICT"
     case notApproved = "NOT_APPROVED"
     case duplicateDecree = "DUPLICATE_DECREE"
     case invalidNIK = "INVALID_NIK"

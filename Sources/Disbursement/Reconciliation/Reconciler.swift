@@ -131,15 +131,7 @@ public struct Reconciler {
                 try connection.execute("SET LOCAL work_mem = '256MB'")
                 try connection.execute(ReconciliationSQL.stage)
                 try stage(connection, url: url, name: name, format: detected)
-                // Every temporary table is analysed before it is joined: without statistics the
-                // planner can take a million lines for a handful and nest loops over the
-                // payouts, which turned a 1-second update into a never-ending one in bench/night.
-                for statement in [
-                    "ANALYZE recon_line", ReconciliationSQL.decide, "ANALYZE recon_decision", ReconciliationSQL.recordLines,
-                    ReconciliationSQL.recordExceptions, ReconciliationSQL.apply, ReconciliationSQL.moveTotals,
-                ] {
-                    try connection.execute(statement)
-                }
+                try StatusRounds.apply(connection, file: name)
                 let tally = try connection.query(ReconciliationSQL.tally)
                 let fileResult = try summarize(tally, name: name, sha256: sha256)
                 try connection.execute(
@@ -160,19 +152,24 @@ public struct Reconciler {
             try connection.copyIn(
                 """
                 COPY recon_line (line_no, end_to_end_id, registrant_id, kind, number, attempt, status, amount, reason_code,
-                                 reason_text, settled_at, permanent, rejection_means_return) FROM STDIN
+                                 reason_text, settled_at, settled_order, permanent) FROM STDIN
                 """
             ) { writer in
                 let append: (StatusLine) throws -> Void = { line in
+                    if let amount = line.amount, amount > StatusLine.maximumAmount {
+                        throw StatusFileError(
+                            line: format == .csv ? line.lineNumber : nil,
+                            problem: "the amount \(amount) for \(Masking.digitRuns(line.endToEndId)) is above 10^12 rupiah, more than any payout; ask the channel for a corrected file")
+                    }
                     let payout = PayoutReference(line.endToEndId)
                     try writer.append([
                         String(line.lineNumber), line.endToEndId, payout.map { String($0.registrantID) }, payout?.kind,
                         payout.map { String($0.number) }, payout.map { String($0.attempt) }, line.status.rawValue,
                         line.amount.map(String.init),
                         line.reasonCode, line.reasonText, line.settledAt,
+                        SettlementTime.microseconds(line.settledAt).map(String.init),
                         (line.status == .failed || line.status == .returned)
                             && (line.reasonCode.map(ReasonCode.isPermanent) ?? false) ? "t" : "f",
-                        line.rejectionMeansReturn ? "t" : "f",
                     ])
                 }
                 switch format {
@@ -197,16 +194,24 @@ public struct Reconciler {
             switch decision {
             case "APPLY":
                 result.applied[try row.decode("status", as: String.self), default: 0] += count
-                result.matchedAmount += amount
+                result.matchedAmount = try Self.add(result.matchedAmount, amount, name: name)
             case "UNCHANGED":
                 result.unchanged += count
-                result.matchedAmount += amount
+                result.matchedAmount = try Self.add(result.matchedAmount, amount, name: name)
             default:
                 result.exceptions[decision, default: 0] += count
-                result.exceptionAmount += amount
+                result.exceptionAmount = try Self.add(result.exceptionAmount, amount, name: name)
             }
         }
         return result
+    }
+
+    /// Rupiah sums of one file; a sum beyond Int64 (billions of lines at the 10^12 limit) is a
+    /// file no channel sends, refused rather than trapping.
+    static func add(_ total: Int64, _ amount: Int64, name: String) throws -> Int64 {
+        let (sum, overflow) = total.addingReportingOverflow(amount)
+        if overflow { throw InputError("\(name) is not a valid status file, nothing was imported: its amounts add up to more than 9.2 × 10^18 rupiah.") }
+        return sum
     }
 
     static func sha256(of url: URL) throws -> String {

@@ -5,41 +5,41 @@ enum ReconciliationSQL {
     static let fileID = "current_setting('disburse.file_id')::bigint"
 
     /// `registrant_id`, `kind`, `number`, `attempt` are the payout the reference names
-    /// (`PayoutReference`), NULL when it names none.
+    /// (`PayoutReference`), NULL when it names none; `settled_order` is `settled_at` as an
+    /// instant (`SettlementTime`), NULL when it has none.
     static let stage = """
         CREATE TEMP TABLE recon_line (
             line_no int, end_to_end_id text, registrant_id bigint, kind text, number int, attempt int, status text,
-            amount bigint, reason_code text, reason_text text, settled_at text, permanent boolean,
-            rejection_means_return boolean
+            amount bigint, reason_code text, reason_text text, settled_at text, settled_order bigint, permanent boolean
         ) ON COMMIT DROP
         """
 
-    /// What each line does: one of APPLY, UNCHANGED, or an exception kind. Lines are matched to
-    /// payouts on the primary key (which keeps the lookup on the distribution key); the text
-    /// must be the payout's too. The first line for a payout counts; later ones are duplicates.
-    static let decisions = """
+    /// Each line matched to its payout, with what it is whatever the payout's status
+    /// (`early`: UNKNOWN_REFERENCE, DUPLICATE_LINE, AMOUNT_MISMATCH, or NULL for a line that may
+    /// move its payout) and its round. Lines are matched on the payouts' primary key (which keeps
+    /// the lookup on the distribution key); the text must be the payout's too. Only identical
+    /// lines are duplicates. The lines that may move payouts are numbered per entitlement in
+    /// `settled_at` order, then file order: round n applies the n-th line of every entitlement,
+    /// so several lines for one payout act as if they came in separate files, and an earlier
+    /// attempt's line sees the later attempt's status as the line before left it.
+    static let match = """
+        CREATE TEMP TABLE recon_match ON COMMIT DROP AS
         SELECT m.*,
-               CASE
-                 WHEN m.registrant_id IS NULL THEN 'UNKNOWN_REFERENCE'
-                 WHEN m.occurrence > 1 THEN 'DUPLICATE_LINE'
-                 WHEN m.amount IS NOT NULL AND m.amount <> m.payout_amount THEN 'AMOUNT_MISMATCH'
-                 WHEN m.status = m.current_status THEN 'UNCHANGED'
-                 -- Out of order: a pending answer never moves a payout back.
-                 WHEN m.status = 'PENDING' AND m.current_status IN ('PAID', 'FAILED', 'RETURNED') THEN 'UNCHANGED'
-                 WHEN m.current_status IN ('ISSUED', 'PENDING') THEN 'APPLY'
-                 -- A paid payout that comes back is a return, not a conflict (in pain.002, a
-                 -- rejection after ACSC).
-                 WHEN m.current_status = 'PAID' AND m.status = 'RETURNED' THEN 'APPLY'
-                 WHEN m.current_status = 'PAID' AND m.status = 'FAILED' AND m.rejection_means_return THEN 'APPLY'
-                 ELSE 'STATUS_CONFLICT'
-               END AS decision
+               CASE WHEN m.early IS NULL
+                    THEN row_number() OVER (PARTITION BY m.early IS NULL, m.registrant_id, m.kind, m.number
+                                            ORDER BY m.settled_order NULLS LAST, m.line_no)
+                    ELSE 1 END::int AS round
           FROM (
             SELECT l.line_no, l.end_to_end_id, p.registrant_id, l.kind, l.number, l.attempt, l.status, l.amount,
-                   l.reason_code, l.reason_text, l.settled_at, l.permanent, l.rejection_means_return,
-                   p.status AS current_status, p.amount AS payout_amount, p.business_date, p.channel,
-                   -- Unknown references share the NULL partition; they are exceptions anyway.
-                   row_number() OVER (PARTITION BY l.registrant_id, l.kind, l.number, l.attempt ORDER BY l.line_no)
-                     AS occurrence
+                   l.reason_code, l.reason_text, l.settled_at, l.settled_order, l.permanent,
+                   p.amount AS payout_amount, p.business_date, p.channel,
+                   CASE
+                     WHEN p.registrant_id IS NULL THEN 'UNKNOWN_REFERENCE'
+                     WHEN row_number() OVER (PARTITION BY l.end_to_end_id, l.status, l.amount, l.reason_code,
+                                                          l.reason_text, l.settled_at ORDER BY l.line_no) > 1
+                       THEN 'DUPLICATE_LINE'
+                     WHEN l.amount IS NOT NULL AND l.amount <> p.amount THEN 'AMOUNT_MISMATCH'
+                   END AS early
               FROM recon_line l
               LEFT JOIN disbursement.payouts p
                 ON p.registrant_id = l.registrant_id AND p.kind = l.kind AND p.number = l.number
@@ -47,7 +47,61 @@ enum ReconciliationSQL {
           ) m
         """
 
-    static let decide = "CREATE TEMP TABLE recon_decision ON COMMIT DROP AS \(decisions)"
+    /// More lines than this for one entitlement in one file refuse the file: no channel sends
+    /// them, and each is a round of statements.
+    static let maximumRounds = 100
+
+    static let rounds = "SELECT coalesce(max(round), 0) FROM recon_match"
+
+    static let tooManyLines = """
+        SELECT end_to_end_id FROM recon_match WHERE round > \(maximumRounds) ORDER BY line_no LIMIT 1
+        """
+
+    static let round = "(SELECT current_setting('disburse.round')::int)"
+
+    /// What each line of the current round does, against its payout's status as the rounds
+    /// before left it: APPLY, UNCHANGED, or an exception kind (SPEC §7). Forward moves only:
+    /// ISSUED → PENDING → PAID → RETURNED, or from ISSUED or PENDING to FAILED or RETURNED.
+    /// PENDING is an acknowledgement every final status has passed, so a late one changes
+    /// nothing. A PAID report while another attempt of the entitlement has paid or may have
+    /// (a later one live, one PAID, or one whose own PAID report is an open STATUS_CONFLICT) is
+    /// a DOUBLE_PAYMENT: money went out twice, or may yet. (Once a DOUBLE_PAYMENT is open, the
+    /// other attempt's own PAID is an ordinary move: the rupiah to recover are counted once.) Any other move contradicts what the
+    /// channel said before: a STATUS_CONFLICT. On either exception the payout keeps its status.
+    static let decisions = """
+        SELECT m.line_no, m.end_to_end_id, m.registrant_id, m.kind, m.number, m.attempt, m.status, m.amount,
+               m.reason_code, m.reason_text, m.settled_at, m.permanent, m.payout_amount, m.business_date, m.channel,
+               m.round, p.status AS current_status,
+               CASE
+                 WHEN m.early IS NOT NULL THEN m.early
+                 WHEN m.status = p.status THEN 'UNCHANGED'
+                 -- A first attempt that is live has no other attempt: only retries and PAID after
+                 -- FAILED or RETURNED, few lines, look at the entitlement's other attempts.
+                 WHEN m.status = 'PAID' AND (m.attempt > 1 OR p.status IN ('FAILED', 'RETURNED')) AND EXISTS (
+                        SELECT 1 FROM disbursement.payouts q
+                         WHERE q.registrant_id = m.registrant_id AND q.kind = m.kind AND q.number = m.number
+                           AND q.attempt <> m.attempt
+                           AND (q.status = 'PAID' OR (q.live AND q.attempt > m.attempt)
+                                OR EXISTS (SELECT 1 FROM disbursement.recon_exceptions x
+                                             JOIN disbursement.status_lines sl USING (file_id, line_no)
+                                            WHERE x.registrant_id = q.registrant_id AND x.end_to_end_id = q.end_to_end_id
+                                              AND x.kind = 'STATUS_CONFLICT'
+                                              AND x.resolution_id IS NULL AND sl.status = 'PAID'))) THEN 'DOUBLE_PAYMENT'
+                 WHEN p.status = 'ISSUED' THEN 'APPLY'
+                 WHEN m.status = 'PENDING' THEN 'UNCHANGED'
+                 WHEN p.status = 'PENDING' THEN 'APPLY'
+                 WHEN p.status = 'PAID' AND m.status = 'RETURNED' THEN 'APPLY'
+                 ELSE 'STATUS_CONFLICT'
+               END AS decision
+          FROM recon_match m
+          LEFT JOIN disbursement.payouts p
+            ON p.registrant_id = m.registrant_id AND p.kind = m.kind AND p.number = m.number AND p.attempt = m.attempt
+         WHERE m.round = \(round)
+        """
+
+    static let createDecisions = "CREATE TEMP TABLE recon_decision ON COMMIT DROP AS \(decisions) WITH NO DATA"
+
+    static let decide = "INSERT INTO recon_decision \(decisions)"
 
     static let recordLines = """
         INSERT INTO disbursement.status_lines
@@ -57,27 +111,34 @@ enum ReconciliationSQL {
                permanent,
                CASE WHEN decision = 'APPLY' THEN 'APPLIED' WHEN decision = 'UNCHANGED' THEN 'UNCHANGED' ELSE 'EXCEPTION' END
           FROM recon_decision
+         WHERE round = \(round)
         """
 
+    /// Recorded round by round: a later round's DOUBLE_PAYMENT check sees an earlier round's
+    /// exceptions. A DOUBLE_PAYMENT carries the rupiah to recover: the attempt's amount, paid once more
+    /// than the entitlement is owed.
     static let recordExceptions = """
-        INSERT INTO disbursement.recon_exceptions (file_id, line_no, kind, end_to_end_id, registrant_id, amount, detail)
+        INSERT INTO disbursement.recon_exceptions
+            (file_id, line_no, kind, end_to_end_id, registrant_id, amount, amount_to_recover, detail)
         SELECT \(fileID), line_no, decision, end_to_end_id, registrant_id, coalesce(amount, payout_amount),
+               CASE WHEN decision = 'DOUBLE_PAYMENT' THEN payout_amount END,
                CASE decision
                  WHEN 'UNKNOWN_REFERENCE' THEN 'no payout has this end_to_end_id'
-                 WHEN 'DUPLICATE_LINE' THEN 'the reference appears earlier in the same file'
+                 WHEN 'DUPLICATE_LINE' THEN 'the same line appears earlier in the same file'
                  WHEN 'AMOUNT_MISMATCH' THEN 'file says ' || amount || ', payout is ' || payout_amount
+                 WHEN 'DOUBLE_PAYMENT' THEN 'file says PAID, the payout is ' || current_status
+                      || ', and another attempt of the entitlement has paid or may have: recover ' || payout_amount
                  ELSE 'file says ' || status || ' but the payout is already ' || current_status
                END
           FROM recon_decision
-         WHERE decision NOT IN ('APPLY', 'UNCHANGED')
+         WHERE round = \(round) AND decision NOT IN ('APPLY', 'UNCHANGED')
         """
 
     static let apply = """
         UPDATE disbursement.payouts p
-           SET status = CASE WHEN d.current_status = 'PAID' AND d.status = 'FAILED' THEN 'RETURNED' ELSE d.status END,
-               status_at = now(), reason_code = d.reason_code, permanent = d.permanent
+           SET status = d.status, status_at = now(), reason_code = d.reason_code, permanent = d.permanent
           FROM recon_decision d
-         WHERE d.decision = 'APPLY'
+         WHERE d.round = \(round) AND d.decision = 'APPLY'
            AND p.registrant_id = d.registrant_id AND p.kind = d.kind AND p.number = d.number AND p.attempt = d.attempt
         """
 
@@ -87,12 +148,10 @@ enum ReconciliationSQL {
         INSERT INTO disbursement.payout_totals AS t (business_date, channel, kind, status, payouts, amount)
         SELECT business_date, channel, kind, status, sum(payouts), sum(amount)
           FROM (SELECT business_date, channel, kind, current_status AS status, -1 AS payouts, -payout_amount AS amount
-                  FROM recon_decision WHERE decision = 'APPLY'
+                  FROM recon_decision WHERE round = \(round) AND decision = 'APPLY'
                 UNION ALL
-                SELECT business_date, channel, kind,
-                       CASE WHEN current_status = 'PAID' AND status = 'FAILED' THEN 'RETURNED' ELSE status END,
-                       1, payout_amount
-                  FROM recon_decision WHERE decision = 'APPLY') moves
+                SELECT business_date, channel, kind, status, 1, payout_amount
+                  FROM recon_decision WHERE round = \(round) AND decision = 'APPLY') moves
          GROUP BY business_date, channel, kind, status
          ORDER BY business_date, channel, kind, status
         ON CONFLICT (business_date, channel, kind, status)

@@ -11,6 +11,9 @@ public struct StatusLine: Sendable, Equatable {
     public var status: PayoutStatus
     /// Whole rupiah, when the file states it.
     public var amount: Int64?
+    /// Above this a status file is malformed (SPEC §7): no payout comes near, and sums of a
+    /// file's amounts stay far inside Int64.
+    public static let maximumAmount: Int64 = 1_000_000_000_000
     public var reasonCode: String?
     public var reasonText: String?
     public var settledAt: String?

@@ -20,6 +20,7 @@ public struct FinancePage {
         let funnel = try FunnelReport(by: .wave).build(connection)
         let summary = try SummaryReport(from: from, to: to).build(connection)
         let reconciliation = try ReconciliationReport().build(connection)
+        let openConflicts = try ReconciliationReport().open(connection)
         // Held on a date: every hold begun by then and not yet released. The holds are read
         // once, as what each date added (begun) and took away (released), instead of once per date
         // (MATERIALIZED: a CTE used once would otherwise be folded into the per-date subquery).
@@ -57,7 +58,7 @@ public struct FinancePage {
             <h2>Paid and held per business date</h2>
             \(dailyChart(days))
             """
-        html += Self.table(summary) + Self.table(reconciliation) + Self.table(funnel)
+        html += Self.table(summary) + Self.table(reconciliation) + Self.table(openConflicts) + Self.table(funnel)
         html += "</body></html>\n"
         return html
     }

@@ -1,5 +1,6 @@
 /// `report reconciliation`: per imported status file, its lines, what matched, and every
-/// kind of exception with the rupiah in it.
+/// kind of exception with the rupiah in it; then every open status conflict and double
+/// payment, until finance resolves it (SPEC §8).
 public struct ReconciliationReport {
     public init() {}
 
@@ -7,7 +8,8 @@ public struct ReconciliationReport {
         var table = ReportTable(
             title: "Reconciliation per status file",
             columns: ["imported_at", "file", "lines", "matched", "matched_amount", "exceptions", "exception_amount",
-                      "unknown_reference", "amount_mismatch", "duplicate_line", "status_conflict", "unanswered"])
+                      "unknown_reference", "amount_mismatch", "duplicate_line", "status_conflict", "double_payment",
+                      "unanswered"])
         let rows = try connection.query(
             """
             SELECT to_char(f.imported_at AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD HH24:MI') AS imported_at, f.file_name,
@@ -21,6 +23,7 @@ public struct ReconciliationReport {
                    count(*) FILTER (WHERE e.kind = 'AMOUNT_MISMATCH') AS amount_mismatch,
                    count(*) FILTER (WHERE e.kind = 'DUPLICATE_LINE') AS duplicate_line,
                    count(*) FILTER (WHERE e.kind = 'STATUS_CONFLICT') AS status_conflict,
+                   count(*) FILTER (WHERE e.kind = 'DOUBLE_PAYMENT') AS double_payment,
                    count(*) FILTER (WHERE e.kind = 'UNANSWERED') AS unanswered
               FROM disbursement.status_files f
               LEFT JOIN disbursement.recon_exceptions e USING (file_id)
@@ -28,7 +31,7 @@ public struct ReconciliationReport {
             UNION ALL
             -- Payouts found unanswered belong to no file.
             SELECT to_char(max(found_at) AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD HH24:MI'), '(no answer from any file)',
-                   0, 0, 0, count(*), coalesce(sum(amount), 0), 0, 0, 0, 0, count(*)
+                   0, 0, 0, count(*), coalesce(sum(amount), 0), 0, 0, 0, 0, 0, count(*)
               FROM disbursement.recon_exceptions WHERE file_id IS NULL
             HAVING count(*) > 0
              ORDER BY 1, 2
@@ -40,9 +43,59 @@ public struct ReconciliationReport {
                 .number(try row.decode("matched_amount")), .number(try row.decode("exceptions")),
                 .number(try row.decode("exception_amount")), .number(try row.decode("unknown_reference")),
                 .number(try row.decode("amount_mismatch")), .number(try row.decode("duplicate_line")),
-                .number(try row.decode("status_conflict")), .number(try row.decode("unanswered")),
+                .number(try row.decode("status_conflict")), .number(try row.decode("double_payment")),
+                .number(try row.decode("unanswered")),
             ])
         }
+        let open = try connection.queryOne(
+            """
+            SELECT count(DISTINCT end_to_end_id) FILTER (WHERE kind = 'STATUS_CONFLICT') AS conflicts,
+                   count(DISTINCT end_to_end_id) FILTER (WHERE kind = 'DOUBLE_PAYMENT') AS doubles,
+                   coalesce(sum(amount_to_recover), 0) AS to_recover
+              FROM disbursement.recon_exceptions
+             WHERE kind IN ('STATUS_CONFLICT', 'DOUBLE_PAYMENT') AND resolution_id IS NULL
+            """)
+        let conflicts = try open.decode("conflicts", as: Int64.self)
+        let doubles = try open.decode("doubles", as: Int64.self)
+        table.notes = [conflicts + doubles == 0
+            ? "No status conflict or double payment is open."
+            : "OPEN: \(conflicts.grouped) payouts in status conflict, \(doubles.grouped) double payments (Rp\(try open.decode("to_recover", as: Int64.self).grouped) to recover); their entitlements are held until finance settles each with disburse resolve."]
+        return table
+    }
+
+    /// One row per payout with an open STATUS_CONFLICT or DOUBLE_PAYMENT: what the channel
+    /// said, the status the payout kept, and for a double payment the rupiah to recover.
+    public func open(_ connection: Connection) throws -> ReportTable {
+        var table = ReportTable(
+            title: "Open status conflicts and double payments (until settled with disburse resolve)",
+            columns: ["found_at", "end_to_end_id", "exception", "payout_status", "amount", "amount_to_recover", "lines",
+                      "file", "detail"])
+        let rows = try connection.query(
+            """
+            SELECT to_char(min(e.found_at) AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD HH24:MI') AS found_at, e.end_to_end_id,
+                   CASE WHEN bool_or(e.kind = 'DOUBLE_PAYMENT') THEN 'DOUBLE_PAYMENT' ELSE 'STATUS_CONFLICT' END AS exception,
+                   p.status, p.amount, coalesce(max(e.amount_to_recover), 0) AS amount_to_recover, count(*) AS lines,
+                   (array_agg(f.file_name ORDER BY e.exception_id DESC))[1] AS file_name,
+                   (array_agg(e.detail ORDER BY e.exception_id DESC))[1] AS detail
+              FROM disbursement.recon_exceptions e
+              JOIN disbursement.payouts p ON p.registrant_id = e.registrant_id AND p.end_to_end_id = e.end_to_end_id
+              LEFT JOIN disbursement.status_files f USING (file_id)
+             WHERE e.kind IN ('STATUS_CONFLICT', 'DOUBLE_PAYMENT') AND e.resolution_id IS NULL
+             GROUP BY e.end_to_end_id, p.status, p.amount
+             ORDER BY 1, 2
+            """)
+        for row in rows {
+            table.rows.append([
+                .text(try row.decode("found_at")), .text(try row.decode("end_to_end_id")), .text(try row.decode("exception")),
+                .text(try row.decode("status")), .number(try row.decode("amount")),
+                .number(try row.decode("amount_to_recover")), .number(try row.decode("lines")),
+                .text(try row.decodeIfPresent("file_name", as: String.self) ?? ""), .text(try row.decode("detail")),
+            ])
+        }
+        let recover = rows.isEmpty ? 0 : try rows.reduce(Int64(0)) { $0 + (try $1.decode("amount_to_recover", as: Int64.self)) }
+        table.notes = [rows.isEmpty
+            ? "None open."
+            : "Rp\(recover.grouped) to recover from double payments. Settle each with: disburse resolve END_TO_END_ID --status PAID|FAILED|RETURNED --reason TEXT"]
         return table
     }
 }

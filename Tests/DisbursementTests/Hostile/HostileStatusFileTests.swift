@@ -52,7 +52,20 @@ struct HostileStatusFileTests {
         csv("settled in year 1", "PK-1-T1-1,PAID,1000000,,,0001-01-01\r\n", .applied("PK-1-T1-1", "PAID")),
         csv("settled in 9999", "PK-1-T1-1,PAID,1000000,,,9999-12-31\r\n", .applied("PK-1-T1-1", "PAID")),
         csv("SQL in the reference", "'; DROP TABLE x;--,PAID,1,,,\r\n", .exception("UNKNOWN_REFERENCE")),
-        csv("amount at the bigint limit", "PK-1-T1-1,PAID,9223372036854775807,,,\r\n", .exception("AMOUNT_MISMATCH")),
+        csv("amount at the bigint limit", "PK-1-T1-1,PAID,9223372036854775807,,,\r\n", .refused("10^12")),
+        // Two of them once overflowed the file's rupiah sum in Swift and trapped.
+        csv("two amounts near the bigint limit", "PK-1-T1-1,PAID,9000000000000000000,,,\r\nPK-9-T1-1,PAID,9000000000000000000,,,\r\n",
+            .refused("10^12")),
+        csv("amount just above 10^12", "PK-1-T1-1,PAID,1000000000001,,,\r\n", .refused("line 2")),
+        csv("amount of exactly 10^12", "PK-1-T1-1,PAID,1000000000000,,,\r\n", .exception("AMOUNT_MISMATCH")),
+        // Each line for one entitlement is a round of statements: a flood of them is refused.
+        csv("101 different lines for one payout", (0...100).map { "PK-1-T1-1,PENDING,1000000,,note \($0),\r\n" }.joined(),
+            .refused("more than 100")),
+        csv("100 different lines for one payout", (1...100).map { "PK-1-T1-1,PENDING,1000000,,note \($0),\r\n" }.joined(),
+            .applied("PK-1-T1-1", "PENDING")),
+        xml("pain.002 amount above 10^12", transaction(
+            "PK-1-T1-1", "ACSC", extra: "<OrgnlTxRef><Amt><InstdAmt Ccy=\"IDR\">1000000000001</InstdAmt></Amt></OrgnlTxRef>"),
+            .refused("10^12")),
         csv("a line twice", "PK-1-T1-1,PAID,1000000,,,\r\nPK-1-T1-1,PAID,1000000,,,\r\n", .exception("DUPLICATE_LINE")),
         csv("lower-case reference", "pk-1-t1-1,PAID,1000000,,,\r\n", .exception("UNKNOWN_REFERENCE")),
         csv("amount beyond bigint", "PK-1-T1-1,PAID,9223372036854775808,,,\r\n", .refused("line 2")),

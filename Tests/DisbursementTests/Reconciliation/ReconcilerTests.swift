@@ -147,7 +147,7 @@ struct ReconcilerTests {
         #expect(try status(env, "PK-1-I1-1") == "RETURNED")
     }
 
-    @Test func pain002RejectionAfterSettlementIsAReturn() throws {
+    @Test func pain002RejectionBeforeSettlementIsAFailure() throws {
         let env = try Self.night()
         let url = env.output.appending(path: "s.xml")
         try Data(StatusReaderTests.pain002("""
@@ -157,12 +157,6 @@ struct ReconcilerTests {
         try reconcile(env, [url.path])
         #expect(try status(env, "PK-1-I1-1") == "PAID")
         #expect(try status(env, "PK-2-I1-1") == "FAILED")
-        let later = env.output.appending(path: "s2.xml")
-        try Data(StatusReaderTests.pain002("""
-            <TxInfAndSts><OrgnlEndToEndId>PK-1-I1-1</OrgnlEndToEndId><TxSts>RJCT</TxSts><StsRsnInf><Rsn><Cd>MD07</Cd></Rsn></StsRsnInf></TxInfAndSts>
-            """).utf8).write(to: later)
-        try reconcile(env, [later.path])
-        #expect(try status(env, "PK-1-I1-1") == "RETURNED")
     }
 
     @Test func aMalformedFileImportsNothingAtAll() throws {

@@ -1,0 +1,148 @@
+import Foundation
+
+/// `disburse resolve`: finance settles an open STATUS_CONFLICT or DOUBLE_PAYMENT (SPEC §7) by
+/// giving the payout's true final status and a reason. The payout moves to it (kept totals
+/// with it), every open conflict of the payout is closed and the settlement is recorded with
+/// the database session user, the operating-system user and the time. The entitlement's hold
+/// releases on the next night, which then makes the next attempt if the payout is FAILED or
+/// RETURNED. Runs under the run lock and is recorded in the run log like every command.
+public struct Resolver {
+    /// The statuses finance may give: a payout's final answers. PENDING settles nothing.
+    public static let allowed: [PayoutStatus] = [.paid, .failed, .returned]
+
+    public struct Outcome: Codable, Equatable, Sendable {
+        public var endToEndId: String
+        public var statusBefore: String
+        public var status: String
+        public var exceptionsClosed: Int
+        public var amountToRecover: Int64
+        public var resolutionID: Int64
+    }
+
+    public init() {}
+
+    public func resolve(
+        _ connection: Connection, endToEndId: String, status: PayoutStatus, reason: String, arguments: [String]
+    ) throws -> Outcome {
+        try Migrator().verify(connection)
+        let log = try RunLog.start(connection, command: "resolve", arguments: arguments, businessDate: nil, dryRun: false)
+        do {
+            try RunLock.acquire(connection)
+        } catch {
+            try? log.finish(connection, outcome: "refused", exitCode: 75, message: "\(error)")
+            throw error
+        }
+        defer { RunLock.release(connection) }
+        do {
+            let outcome = try connection.withTransaction {
+                try settle(connection, endToEndId: endToEndId, status: status, reason: reason, runID: log.runID)
+            }
+            try log.finish(
+                connection, outcome: "succeeded", exitCode: 0,
+                message: "\(outcome.endToEndId) \(outcome.statusBefore) → \(outcome.status)", counts: try Reconciler.json(outcome))
+            return outcome
+        } catch {
+            try? log.finish(connection, outcome: "failed", exitCode: (error as? UsageError) != nil ? 64 : 1, message: "\(error)")
+            throw error
+        }
+    }
+
+    private func settle(_ connection: Connection, endToEndId: String, status: PayoutStatus, reason: String, runID: Int64) throws -> Outcome {
+        let shown = Masking.digitRuns(String(endToEndId.prefix(40)))
+        guard Self.allowed.contains(status) else {
+            throw UsageError("--status must be the payout's true final status: PAID, FAILED or RETURNED.")
+        }
+        let reasonText = reason.trimmingSpaces
+        guard !reasonText.isEmpty, reasonText.count <= 1000 else {
+            throw UsageError("--reason must say in 1 to 1,000 characters why the payout is settled so (finance's case note).")
+        }
+        guard let reference = PayoutReference(endToEndId),
+              let payout = try connection.query(
+                """
+                SELECT status, amount FROM disbursement.payouts
+                 WHERE registrant_id = $1 AND kind = $2 AND number = $3 AND attempt = $4 AND end_to_end_id = $5
+                   FOR UPDATE
+                """, [reference.registrantID, reference.kind, Int(reference.number), Int(reference.attempt), endToEndId]
+              ).first
+        else {
+            throw UsageError("No payout has the reference \(shown); copy it from report reconciliation.")
+        }
+        let before = try payout.decode("status", as: String.self)
+        let open = try connection.queryOne(
+            """
+            SELECT count(*), coalesce(sum(amount_to_recover), 0) FROM disbursement.recon_exceptions
+             WHERE registrant_id = $1 AND end_to_end_id = $2
+               AND kind IN ('STATUS_CONFLICT', 'DOUBLE_PAYMENT') AND resolution_id IS NULL
+            """, [reference.registrantID, endToEndId])
+        let openCount = try open.decode(0, as: Int.self)
+        guard openCount > 0 else {
+            throw UsageError("Payout \(shown) has no open status conflict or double payment; there is nothing to resolve.")
+        }
+        if status == .paid, let other = try connection.query(
+            """
+            SELECT end_to_end_id, status FROM disbursement.payouts
+             WHERE registrant_id = $1 AND kind = $2 AND number = $3 AND attempt <> $4 AND live
+            """, [reference.registrantID, reference.kind, Int(reference.number), Int(reference.attempt)]
+        ).first {
+            throw UsageError(
+                "Payout \(Masking.digitRuns(try other.decode("end_to_end_id", as: String.self))) of the same entitlement is \(try other.decode("status", as: String.self)), and an entitlement is paid once: settle \(shown) as RETURNED once one of the two payments is recovered, or as FAILED if it never arrived.")
+        }
+        if before != status.rawValue {
+            try connection.execute(
+                """
+                UPDATE disbursement.payouts SET status = $5, status_at = now()
+                 WHERE registrant_id = $1 AND kind = $2 AND number = $3 AND attempt = $4
+                """, [reference.registrantID, reference.kind, Int(reference.number), Int(reference.attempt), status.rawValue])
+            // The kept totals follow the payout (migration 0006), as in reconciliation.
+            try connection.execute(
+                """
+                INSERT INTO disbursement.payout_totals AS t (business_date, channel, kind, status, payouts, amount)
+                SELECT p.business_date, p.channel, p.kind, m.status, m.payouts, m.payouts * p.amount
+                  FROM disbursement.payouts p
+                 CROSS JOIN (VALUES ($5::text, -1), ($6::text, 1)) AS m (status, payouts)
+                 WHERE p.registrant_id = $1 AND p.kind = $2 AND p.number = $3 AND p.attempt = $4
+                ON CONFLICT (business_date, channel, kind, status)
+                DO UPDATE SET payouts = t.payouts + excluded.payouts, amount = t.amount + excluded.amount
+                """,
+                [reference.registrantID, reference.kind, Int(reference.number), Int(reference.attempt), before, status.rawValue])
+        }
+        let user = ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? String(getuid())
+        let resolutionID = try connection.queryOne(
+            """
+            INSERT INTO disbursement.resolutions
+                (registrant_id, kind, number, attempt, end_to_end_id, status_before, status, reason, os_user, run_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            RETURNING resolution_id
+            """,
+            [reference.registrantID, reference.kind, Int(reference.number), Int(reference.attempt), endToEndId, before,
+             status.rawValue, reasonText, user, runID]
+        ).decode(0, as: Int64.self)
+        try connection.execute(
+            """
+            UPDATE disbursement.recon_exceptions SET resolution_id = $3
+             WHERE registrant_id = $1 AND end_to_end_id = $2
+               AND kind IN ('STATUS_CONFLICT', 'DOUBLE_PAYMENT') AND resolution_id IS NULL
+            """, [reference.registrantID, endToEndId, resolutionID])
+        return Outcome(
+            endToEndId: endToEndId, statusBefore: before, status: status.rawValue, exceptionsClosed: openCount,
+            amountToRecover: try open.decode(1, as: Int64.self), resolutionID: resolutionID)
+    }
+}
+
+extension Resolver {
+    /// What finance reads after settling: the move, the exceptions closed, what happens next.
+    public static func render(_ outcome: Outcome, json: Bool) -> String {
+        if json { return ((try? Reconciler.json(outcome)) ?? "{}") + "\n" }
+        let next = outcome.status == PayoutStatus.paid.rawValue
+            ? "the entitlement counts as paid"
+            : "the entitlement is due again at the next night (a new attempt, unless another hold applies)"
+        var lines = [
+            "Resolved \(outcome.endToEndId): \(outcome.statusBefore) → \(outcome.status); \(outcome.exceptionsClosed) open exception(s) closed (resolution \(outcome.resolutionID)).",
+            "Its STATUS_CONFLICT hold releases at the next night; then \(next).",
+        ]
+        if outcome.amountToRecover > 0 {
+            lines.append("Double payment: Rp\(outcome.amountToRecover.grouped) was to be recovered.")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
