@@ -11,6 +11,9 @@ public enum FailureCategory: Sendable {
     case busy
     /// Settings, key or schema version are wrong (exit 78).
     case configuration
+    /// The tool's own records disagree (a proof or control total fails): nothing was
+    /// committed (exit 1).
+    case inconsistent
 }
 
 /// An error that knows its category and says, in one sentence, what is wrong and what to do.
