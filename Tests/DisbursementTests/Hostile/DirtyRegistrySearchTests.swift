@@ -31,7 +31,7 @@ struct DirtyRegistrySearchTests {
         try Self.distrustConstraints(env.connection)
         try Self.populate(env, &random)
         for (index, night) in Self.nights.enumerated() {
-            try Self.damage(env, &random, rounds: index == 0 ? 40 : 15)
+            try Self.damage(env, &random, turn: Int(seed % 1000) * Self.nights.count + index, rounds: index == 0 ? 20 : 10)
             do {
                 try env.run(night)
             } catch {
@@ -158,7 +158,14 @@ struct DirtyRegistrySearchTests {
         ("decree_no = NULL", nil), ("decree_no = 'SK-BAD'", nil),
     ]
 
-    static func damage(_ env: TestEnvironment, _ random: inout SplitMix64, rounds: Int) throws {
+    /// Every column of the catalogue is damaged in every world and night, with its values taken
+    /// in turn across worlds (so a few hundred cases cover every column × every value), then
+    /// `rounds` more at random.
+    static func damage(_ env: TestEnvironment, _ random: inout SplitMix64, turn: Int, rounds: Int) throws {
+        for (index, damage) in catalogue.enumerated() {
+            let target = Int64(1 + random.below(participantsPerWorld))
+            try env.connection.execute(damage.sql, [target, damage.values[(turn + index) % damage.values.count]])
+        }
         for _ in 0..<rounds {
             let target = Int64(1 + random.below(participantsPerWorld))
             let damage = catalogue[random.below(catalogue.count)]
