@@ -161,7 +161,8 @@ struct RegistryModel {
 
     /// Channel and number an incentive or survey may be paid to today, or why not.
     func payableAccount(_ id: Int64) -> Result<(channel: String, number: String), Reason> {
-        guard let account = accountInForce(id) else { return .failure("no account") }
+        // An account without an id cannot be told from another one later: not payable.
+        guard let account = accountInForce(id), account.id != nil else { return .failure("no account") }
         guard account.status == "active" else { return .failure("account not active") }
         guard let provider = account.provider, let channel = settings.channel(provider), channel.enabled,
               channel.kind == .bank || channel.kind == .ewallet
