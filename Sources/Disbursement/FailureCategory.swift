@@ -42,3 +42,11 @@ public struct UsageError: OperatorError, Sendable {
     public var category: FailureCategory { .usage }
     public init(_ description: String) { self.description = description }
 }
+
+/// The tool's own records disagree with each other or cannot be read back (a proof that does not
+/// add up, a batch that cannot be rendered): exit 1, nothing more is done.
+public struct InconsistencyError: OperatorError, Sendable {
+    public let description: String
+    public var category: FailureCategory { .inconsistent }
+    public init(_ description: String) { self.description = description }
+}

@@ -50,19 +50,19 @@ enum DecreeProof {
          ORDER BY decree_no
         """
 
-    /// A batch whose proof fails is not committed: the caller's transaction rolls back.
-    struct Failed: OperatorError, Sendable {
-        let description: String
-        var category: FailureCategory { .inconsistent }
-    }
-
     static func check(_ connection: Connection) throws {
         try connection.execute(record)
         let rows = try connection.query(failing)
         guard let first = rows.first else { return }
-        let decree = NightlyRun.printable(try first.decode("decree_no", as: String.self))
+        let decree = Masking.printable(try first.decode("decree_no", as: String.self))
         let others = rows.count > 1 ? " (and \(rows.count - 1) other decree(s))" : ""
-        throw Failed(description:
-            "The proof that nothing vanished fails for decree \"\(decree)\"\(others): \(try first.decode("missing", as: Int64.self)) due entitlement(s), Rp\((try first.decode("missing_amount", as: Int64.self)).grouped), are in no state after the night, so the batch was not committed; call the disburse team.")
+        let missing = try first.decode("missing", as: Int64.self)
+        let amount = try first.decode("missing_amount", as: Int64.self)
+        let what = missing != 0
+            ? "\(missing) due entitlement(s), Rp\(amount.grouped), are in no state after the night"
+            : "what the night recorded differs from what was due by Rp\(amount.grouped)"
+        // The caller's transaction rolls back: a batch whose proof fails is not committed.
+        throw InconsistencyError(
+            "The proof that nothing vanished fails for decree \"\(decree)\"\(others): \(what), so the batch was not committed; call the disburse team.")
     }
 }

@@ -177,25 +177,13 @@ public struct NightlyRun {
     /// operator hears about it on stderr (cron mails warnings), naming the decree.
     private func warnAboutInvalidDecrees(_ connection: Connection) throws {
         for row in try connection.query(EligibilitySQL.invalidDecrees) {
-            let name = try row.decodeIfPresent("decree_no", as: String.self).map { "Decree \"\(Self.printable($0))\"" }
+            let name = try row.decodeIfPresent("decree_no", as: String.self).map { "Decree \"\(Masking.printable($0))\"" }
                 ?? "A decree membership without a decree number"
             let members = try row.decode("members", as: Int.self)
             let problem = try row.decode("problem", as: String.self)
             logger.warning(
                 "\(name) \(problem): its \(members.grouped) member(s) are held INVALID_DECREE and the night goes on for everyone else. Ask the registry team to correct the decree.")
         }
-    }
-
-    /// Text from the registry as one safe line: no control or direction characters, and long
-    /// digit runs masked.
-    static func printable(_ text: String) -> String {
-        let visible = String(String.UnicodeScalarView(text.unicodeScalars.map {
-            switch $0.properties.generalCategory {
-            case .control, .format, .lineSeparator, .paragraphSeparator: "?"
-            default: $0
-            }
-        }))
-        return Masking.digitRuns(String(visible.prefix(80)))
     }
 
     /// On a terminal the operator sees each phase start and end; under cron the logger is at

@@ -24,7 +24,7 @@ public struct BatchFiles {
             // (a night that wrote no files must not pass as done).
             let text = try batch.decode("d", as: String.self)
             guard let day = BusinessDate(text) else {
-                throw PostgresError(kind: .decoding, message: "The business date of a recorded batch reads \"\(Masking.digitRuns(text))\", not YYYY-MM-DD, so its files cannot be written; check the database's DateStyle and call the disburse team.")
+                throw InconsistencyError("The business date of a recorded batch reads \"\(Masking.printable(text))\", not YYYY-MM-DD, so its files cannot be written; call the disburse team.")
             }
             let recorded = try batch.decodeIfPresent("manifest_sha256", as: String.self)
             var createdFolder = false

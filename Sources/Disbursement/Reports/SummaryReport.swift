@@ -1,7 +1,10 @@
-/// `report summary`: per business date, channel and kind, what was issued and what became of it.
-/// Every payout is in exactly one state, so issued − paid − failed − returned − pending must be 0;
-/// the control line proves it per row and prints the difference where it is not.
+/// `report summary`: per business date, channel and kind, what was issued (as recorded when the
+/// batch was made) and what became of it. Every payout is in exactly one state, so issued − paid
+/// − failed − returned − pending must be 0; the control line proves it per row and prints the
+/// difference where it is not. `--by decree` shows the nights' proofs that nothing vanished.
 public struct SummaryReport {
+    /// `channel`: the control total per batch, channel and kind; `decree`: the proof per night
+    /// and decree.
     public enum Dimension: String, Sendable, CaseIterable {
         case channel, decree
     }
@@ -128,7 +131,7 @@ public struct SummaryReport {
             """, [from, to])
         var failures = 0
         for row in rows {
-            var cells: [ReportTable.Cell] = [.text(try row.decode("d")), .text(NightlyRun.printable(try row.decode("decree_no")))]
+            var cells: [ReportTable.Cell] = [.text(try row.decode("d")), .text(Masking.printable(try row.decode("decree_no")))]
             for column in ["due_count", "due_amount", "paid_count", "paid_amount", "held_count", "held_amount", "expired_count",
                            "expired_amount", "retry_count", "retry_amount", "proof_count", "proof"] {
                 cells.append(.number(try row.decode(column, as: Int64.self)))

@@ -34,17 +34,23 @@ struct ProofTests {
         try Invariants.check(env)
     }
 
-    @Test func aNightWhoseProofFailsIsNotCommitted() throws {
+    /// Bugs simulated by triggers: one loses every hold written, one pays a rupiah more than due.
+    @Test(arguments: [
+        ("holds", "BEGIN RETURN NULL; END", "in no state"),
+        ("payouts", "BEGIN NEW.amount := NEW.amount + 1; RETURN NEW; END", "differs from what was due by Rp-"),
+    ])
+    func aNightWhoseProofFailsIsNotCommitted(_ table: String, _ body: String, _ said: String) throws {
         let env = try Self.world()
-        // A bug that loses holds, simulated: every hold written is silently dropped.
+        // Both are constants of this test, never data.
         try env.connection.executeScript(
             """
-            CREATE FUNCTION public.lose() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$;
-            CREATE TRIGGER lose BEFORE INSERT ON disbursement.holds FOR EACH ROW EXECUTE FUNCTION public.lose();
+            CREATE FUNCTION public.bug() RETURNS trigger LANGUAGE plpgsql AS $$ \(body) $$;
+            CREATE TRIGGER bug BEFORE INSERT ON disbursement.\(table) FOR EACH ROW EXECUTE FUNCTION public.bug();
             """)
         let night = try env.cli("run", "--date", "2020-06-01")
         #expect(night.status == 1, "\(night.stderr)")
-        #expect(night.stderr.contains("decree \"SK-1\"") && night.stderr.contains("not committed"), "\(night.stderr)")
+        #expect(night.stderr.contains("decree \"SK-1\"") && night.stderr.contains("not committed") && night.stderr.contains(said),
+                "\(night.stderr)")
         #expect(night.stderr.split(separator: "\n").filter { $0.hasPrefix("disburse:") }.count == 1, "\(night.stderr)")
         #expect(try env.count("SELECT count(*) FROM disbursement.batches") == 0)
         #expect(try env.count("SELECT count(*) FROM disbursement.payouts") == 0)
