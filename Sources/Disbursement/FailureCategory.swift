@@ -11,6 +11,9 @@ public enum FailureCategory: Sendable {
     case busy
     /// Settings, key or schema version are wrong (exit 78).
     case configuration
+    /// The tool's own records disagree (a proof or control total fails): nothing was
+    /// committed (exit 1).
+    case inconsistent
 }
 
 /// An error that knows its category and says, in one sentence, what is wrong and what to do.
@@ -37,5 +40,13 @@ public struct InputError: OperatorError, Sendable {
 public struct UsageError: OperatorError, Sendable {
     public let description: String
     public var category: FailureCategory { .usage }
+    public init(_ description: String) { self.description = description }
+}
+
+/// The tool's own records disagree with each other or cannot be read back (a proof that does not
+/// add up, a batch that cannot be rendered): exit 1, nothing more is done.
+public struct InconsistencyError: OperatorError, Sendable {
+    public let description: String
+    public var category: FailureCategory { .inconsistent }
     public init(_ description: String) { self.description = description }
 }

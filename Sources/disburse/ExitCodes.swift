@@ -12,6 +12,7 @@ enum ExitCodes {
             case .unavailable: return (69, error.description)
             case .busy: return (75, error.description)
             case .configuration: return (78, error.description)
+            case .inconsistent: return (1, error.description)
             }
         }
         if let error = error as? PostgresError {

@@ -10,6 +10,7 @@ struct ReportCommand: ParsableCommand {
 
 extension ReportFormat: ExpressibleByArgument {}
 extension FunnelReport.Dimension: ExpressibleByArgument {}
+extension SummaryReport.Dimension: ExpressibleByArgument {}
 
 /// The options every report shares.
 struct ReportOptions: ParsableArguments {
@@ -61,11 +62,16 @@ struct SummaryReportCommand: ParsableCommand {
         discussion: "The report reads totals kept as payouts are written; a recount reads the whole payouts table (a weekly check, or after anyone changed payouts by hand)."))
     var recount = false
 
+    @Option(help: "channel (issued and what became of it, with the control total) or decree (the proof that nothing vanished).")
+    var by: SummaryReport.Dimension = .channel
+
     func run() throws {
         try runReportingErrors {
             let (from, to) = options.range
             let report = SummaryReport(from: from, to: to, recount: recount)
-            print(try report.build(try options.connect()).render(options.format), terminator: "")
+            let connection = try options.connect()
+            let table = by == .decree ? try report.byDecree(connection) : try report.build(connection)
+            print(table.render(options.format), terminator: "")
         }
     }
 }

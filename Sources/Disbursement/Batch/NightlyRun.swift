@@ -118,13 +118,7 @@ public struct NightlyRun {
         // saves on them, and sorts and hashes of a national batch need more than the default memory.
         try connection.execute("SET LOCAL jit = off")
         try connection.execute("SET LOCAL work_mem = '256MB'")
-        try EligibilitySQL.bind(
-            connection, date: date, channels: settings.enabledChannelCodes, attemptLimit: settings.attemptLimit)
-        let invalid = try connection.query(EligibilitySQL.invalidDecrees).map { try $0.decode(0, as: String.self) }
-        if !invalid.isEmpty {
-            throw InputError(
-                "Decree \(invalid.joined(separator: ", ")) has a zero, negative, missing or implausibly large amount or count (amounts 1 to 10,000,000,000, counts 0 to 120); nothing was written. Ask the registry team to correct the decree, then run again.")
-        }
+        try EligibilitySQL.bind(connection, date: date, settings: settings)
         try connection.execute(
             """
             INSERT INTO disbursement.batches (business_date, run_id, created_at, tool_version, settings_fingerprint, summary)
@@ -133,9 +127,12 @@ public struct NightlyRun {
         let issuer = VirtualAccountIssuer(prefixes: settings.vaPrefixes, key: key)
         try issuer.bindRanges(connection)
         try timed("members") {
+            try connection.execute(EligibilitySQL.decrees)
+            try connection.execute(EligibilitySQL.decreesIndex)
             try connection.execute(EligibilitySQL.members)
             try connection.execute(EligibilitySQL.membersIndex)
             try connection.execute("ANALYZE run_member")
+            try warnAboutInvalidDecrees(connection)
         }
         let issued = try timed("virtual accounts") {
             try connection.execute(EligibilitySQL.newVirtualAccounts)
@@ -155,12 +152,14 @@ public struct NightlyRun {
         try timed("holds and payouts") {
             for statement in EligibilitySQL.duplicateNIKs { try connection.execute(statement) }
             try connection.execute(EligibilitySQL.persons)
+            for statement in EligibilitySQL.ambiguousPersons { try connection.execute(statement) }
             try connection.execute(EligibilitySQL.personsIndex)
             try connection.execute("ANALYZE run_person")
             try connection.execute(EligibilitySQL.decisions)
             try connection.execute("ANALYZE run_decision")
             try connection.execute(EligibilitySQL.payouts)
             try connection.execute(EligibilitySQL.payoutTotals)
+            try connection.execute(EligibilitySQL.batchIssued)
             // Reconciliation often follows a night at once, before autovacuum has looked at the
             // new payouts; with no statistics its joins were planned for an empty table.
             try connection.execute("ANALYZE disbursement.payouts")
@@ -169,10 +168,24 @@ public struct NightlyRun {
             try connection.execute(EligibilitySQL.newHolds)
             try connection.execute(ConflictHoldSQL.holds)
         }
+        try timed("proof per decree") { try DecreeProof.check(connection) }
         let summary = try RunSummary.collect(connection, date: date, virtualAccountsIssued: issued)
         try connection.execute(
             "UPDATE disbursement.batches SET summary = $2::jsonb WHERE business_date = $1", [date, try summary.json()])
         return summary
+    }
+
+    /// A decree that cannot be paid as written holds its members and the night goes on; the
+    /// operator hears about it on stderr (cron mails warnings), naming the decree.
+    private func warnAboutInvalidDecrees(_ connection: Connection) throws {
+        for row in try connection.query(EligibilitySQL.invalidDecrees) {
+            let name = try row.decodeIfPresent("decree_no", as: String.self).map { "Decree \"\(Masking.printable($0))\"" }
+                ?? "A decree membership without a decree number"
+            let members = try row.decode("members", as: Int.self)
+            let problem = try row.decode("problem", as: String.self)
+            logger.warning(
+                "\(name) \(problem): its \(members.grouped) member(s) are held INVALID_DECREE and the night goes on for everyone else. Ask the registry team to correct the decree.")
+        }
     }
 
     /// On a terminal the operator sees each phase start and end; under cron the logger is at

@@ -18,6 +18,12 @@ public final class Connection {
             PQfinish(handle)
             throw PostgresError(kind: .connectionFailed, message: message)
         }
+        do {
+            try Connection.pinSessionSettings(handle)
+        } catch {
+            PQfinish(handle)
+            throw error
+        }
         self.handle = handle
     }
 

@@ -8,42 +8,82 @@ enum EligibilitySQL {
     static let date = "(SELECT current_setting('disburse.business_date')::date)"
     static let channels = "current_setting('disburse.channels')::text[]"
     static let attemptLimit = "(SELECT current_setting('disburse.attempt_limit')::int)"
+    /// Configured channels by the kind the settings give them (enabled or not).
+    static let bankChannels = "(SELECT current_setting('disburse.bank_channels')::text[])"
+    static let ewalletChannels = "(SELECT current_setting('disburse.ewallet_channels')::text[])"
 
-    static func bind(_ connection: Connection, date: BusinessDate, channels: [String], attemptLimit: Int) throws {
+    static func bind(_ connection: Connection, date: BusinessDate, settings: Settings) throws {
         try connection.execute(
             """
             SELECT set_config('disburse.business_date', $1, true), set_config('disburse.channels', $2, true),
-                   set_config('disburse.attempt_limit', $3, true)
-            """, [date, PostgresArray(channels), attemptLimit])
+                   set_config('disburse.attempt_limit', $3, true), set_config('disburse.bank_channels', $4, true),
+                   set_config('disburse.ewallet_channels', $5, true)
+            """,
+            [date, PostgresArray(settings.enabledChannelCodes), settings.attemptLimit,
+             PostgresArray(settings.channelCodes(.bank)), PostgresArray(settings.channelCodes(.ewallet))])
     }
 
-    /// Decrees in force whose scheme cannot be paid as written.
-    static let invalidDecrees = """
-        SELECT decree_no FROM registry.decrees
-         WHERE issued_on <= \(date)
-           -- The ceilings are far above any real scheme; they stop a typo from paying
-           -- billions or from minting millions of entitlements, and keep sums inside bigint.
-           AND (training_amount IS NULL OR training_amount NOT BETWEEN 1 AND 10000000000
-             OR incentive_amount IS NULL OR incentive_amount NOT BETWEEN 1 AND 10000000000
-             OR survey_amount IS NULL OR survey_amount NOT BETWEEN 1 AND 10000000000
-             OR incentive_tranches IS NULL OR incentive_tranches NOT BETWEEN 0 AND 120
-             OR incentive_interval_days IS NULL OR incentive_interval_days NOT BETWEEN 0 AND 3660
-             OR survey_count IS NULL OR survey_count NOT BETWEEN 0 AND 120)
-         ORDER BY decree_no
+    /// One row per decree number, whatever the registry holds (a number listed twice is one
+    /// row), with what makes it unpayable as written, or NULL. Members of a decree with a
+    /// problem are held INVALID_DECREE; the night goes on for everyone else.
+    static let decrees = """
+        CREATE TEMP TABLE run_decree ON COMMIT DROP AS
+        SELECT d.decree_no, min(d.issued_on) AS issued_on, min(d.payable_until) AS payable_until,
+               min(d.training_amount) AS training_amount, min(d.incentive_amount) AS incentive_amount,
+               min(d.incentive_tranches) AS incentive_tranches, min(d.incentive_interval_days) AS incentive_interval_days,
+               min(d.survey_amount) AS survey_amount, min(d.survey_count) AS survey_count,
+               CASE
+                 WHEN count(*) > 1 THEN 'is listed more than once in registry.decrees'
+                 WHEN min(d.issued_on) IS NULL THEN 'has no issued_on'
+                 -- The programme began in 2020: an earlier date is a typo, not a decree.
+                 WHEN min(d.issued_on) < DATE '2000-01-01' THEN 'has an implausible issued_on (before 2000)'
+                 -- The ceilings are far above any real scheme; they stop a typo from paying
+                 -- billions or from minting millions of entitlements, and keep sums inside bigint.
+                 WHEN min(d.training_amount) IS NULL OR min(d.training_amount) NOT BETWEEN 1 AND 10000000000
+                   OR min(d.incentive_amount) IS NULL OR min(d.incentive_amount) NOT BETWEEN 1 AND 10000000000
+                   OR min(d.survey_amount) IS NULL OR min(d.survey_amount) NOT BETWEEN 1 AND 10000000000
+                   THEN 'has a missing, zero, negative or implausibly large amount (1 to 10,000,000,000)'
+                 WHEN min(d.incentive_tranches) IS NULL OR min(d.incentive_tranches) NOT BETWEEN 0 AND 120
+                   OR min(d.survey_count) IS NULL OR min(d.survey_count) NOT BETWEEN 0 AND 120
+                   OR min(d.incentive_interval_days) IS NULL OR min(d.incentive_interval_days) NOT BETWEEN 0 AND 3660
+                   THEN 'has a missing or implausible count or interval (counts 0 to 120, interval 0 to 3,660 days)'
+                 WHEN min(d.payable_until) < min(d.issued_on) THEN 'has a payable_until before its issued_on'
+               END AS problem
+          FROM registry.decrees d
+         WHERE d.decree_no IS NOT NULL
+         GROUP BY d.decree_no
         """
 
+    static let decreesIndex = "ALTER TABLE run_decree ADD PRIMARY KEY (decree_no)"
+
     /// One row per registrant in a decree in force. The decree whose scheme applies is the
-    /// approved one (earliest issued when several); being in two decrees is itself a hold.
+    /// approved one (earliest issued when several); being in two decrees is itself a hold. A
+    /// membership is approved only when its status is exactly 'approved' (all its rows, when the
+    /// registry lists it twice). A decree that is missing or has no issued_on is taken as in
+    /// force, so its members are held INVALID_DECREE rather than forgotten.
     static let members = """
         CREATE TEMP TABLE run_member ON COMMIT DROP AS
         SELECT m.registrant_id,
-               (array_agg(m.decree_no ORDER BY (m.status = 'approved') DESC, d.issued_on, m.decree_no))[1] AS decree_no,
-               bool_or(m.status = 'approved') AS approved,
-               count(*) AS decree_count
+               (array_agg(m.decree_no ORDER BY (m.status = 'approved') DESC NULLS LAST, d.issued_on, m.decree_no))[1] AS decree_no,
+               CASE WHEN min(m.decree_no) <> max(m.decree_no) OR count(m.decree_no) BETWEEN 1 AND count(*) - 1
+                    THEN coalesce(bool_or(m.status = 'approved'), false)
+                    ELSE bool_and(coalesce(m.status = 'approved', false)) END AS approved,
+               CASE WHEN min(m.decree_no) <> max(m.decree_no) OR count(m.decree_no) BETWEEN 1 AND count(*) - 1
+                    THEN 2 ELSE 1 END AS decree_count
           FROM registry.decree_members m
-          JOIN registry.decrees d USING (decree_no)
-         WHERE d.issued_on <= \(date) AND m.registrant_id IS NOT NULL
+          LEFT JOIN run_decree d USING (decree_no)
+         WHERE m.registrant_id IS NOT NULL AND (d.issued_on IS NULL OR d.issued_on <= \(date))
          GROUP BY m.registrant_id
+        """
+
+    /// Decrees in force with members that cannot be paid as written, for the night's warnings.
+    static let invalidDecrees = """
+        SELECT rm.decree_no, coalesce(d.problem, 'is not in registry.decrees') AS problem, count(*) AS members
+          FROM run_member rm
+          LEFT JOIN run_decree d USING (decree_no)
+         WHERE d.decree_no IS NULL OR d.problem IS NOT NULL
+         GROUP BY rm.decree_no, d.problem
+         ORDER BY rm.decree_no
         """
 
     static let membersIndex = "ALTER TABLE run_member ADD PRIMARY KEY (registrant_id)"
@@ -55,23 +95,38 @@ enum EligibilitySQL {
         SELECT registrant_id, (row_number() OVER (ORDER BY registrant_id) - 1)::bigint AS ordinal
           FROM run_member rm
          WHERE rm.approved
+           -- A decree that cannot be paid as written does not establish the approval yet.
+           AND EXISTS (SELECT 1 FROM run_decree d WHERE d.decree_no = rm.decree_no AND d.problem IS NULL)
            AND NOT EXISTS (SELECT 1 FROM disbursement.virtual_accounts v WHERE v.registrant_id = rm.registrant_id)
         """
 
     static let newVirtualAccountsIndex = "CREATE INDEX ON run_new_va (ordinal)"
 
     /// Every entitlement that exists for the date and is neither settled nor expired: due ones,
-    /// and for decrees past payable_until all of them (they are about to expire).
+    /// and for decrees past payable_until all of them (they are about to expire). Members of a
+    /// decree with a problem get the entitlements its scheme can be read for, all held: an
+    /// amount outside the plausible range reads as 0 (unknown), a count outside it as at least 1
+    /// and at most 120, an interval outside it as 0; they never expire while the decree is wrong,
+    /// and an approved one without a VA is owed TRAINING 1 from the day it is seen.
     static let entitlements = """
         CREATE TEMP TABLE run_entitlement ON COMMIT DROP AS
         WITH m AS MATERIALIZED (
             -- Everything the three kinds need about a member, gathered once: the decree's
             -- scheme, the first qualifying completion, the day the VA was issued.
-            SELECT rm.registrant_id, rm.decree_no, d.training_amount, d.incentive_amount, d.incentive_tranches,
-                   d.incentive_interval_days, d.survey_amount, d.survey_count, d.payable_until,
+            SELECT rm.registrant_id, coalesce(rm.decree_no, '(none)') AS decree_no, rm.approved,
+                   d.decree_no IS NOT NULL AND d.problem IS NULL AS decree_valid,
+                   CASE WHEN d.training_amount BETWEEN 1 AND 10000000000 THEN d.training_amount ELSE 0 END AS training_amount,
+                   CASE WHEN d.incentive_amount BETWEEN 1 AND 10000000000 THEN d.incentive_amount ELSE 0 END AS incentive_amount,
+                   CASE WHEN d.survey_amount BETWEEN 1 AND 10000000000 THEN d.survey_amount ELSE 0 END AS survey_amount,
+                   CASE WHEN d.decree_no IS NOT NULL AND d.problem IS NULL THEN d.incentive_tranches
+                        ELSE least(greatest(coalesce(d.incentive_tranches, 1), 1), 120) END AS incentive_tranches,
+                   CASE WHEN d.incentive_interval_days BETWEEN 0 AND 3660 THEN d.incentive_interval_days ELSE 0 END AS incentive_interval_days,
+                   CASE WHEN d.decree_no IS NOT NULL AND d.problem IS NULL THEN d.survey_count
+                        ELSE least(greatest(coalesce(d.survey_count, 1), 1), 120) END AS survey_count,
+                   CASE WHEN d.decree_no IS NOT NULL AND d.problem IS NULL THEN d.payable_until END AS payable_until,
                    f.first_on, v.issued_on AS va_on
               FROM run_member rm
-              JOIN registry.decrees d USING (decree_no)
+              LEFT JOIN run_decree d USING (decree_no)
               LEFT JOIN (
                     SELECT c.registrant_id, min((c.completed_at AT TIME ZONE 'Asia/Jakarta')::date) AS first_on
                       FROM registry.training_completions c
@@ -83,19 +138,21 @@ enum EligibilitySQL {
               LEFT JOIN disbursement.virtual_accounts v USING (registrant_id)
         ), candidate AS (
             SELECT m.registrant_id, 'TRAINING'::text AS kind, 1 AS number, m.training_amount AS amount,
-                   m.decree_no, m.va_on AS due_on, m.payable_until
+                   m.decree_no, m.decree_valid, coalesce(m.va_on, \(date)) AS due_on, m.payable_until
               FROM m
-             WHERE m.va_on IS NOT NULL
+             WHERE m.va_on IS NOT NULL OR (m.approved AND NOT m.decree_valid)
             UNION ALL
-            SELECT m.registrant_id, 'INCENTIVE', n, m.incentive_amount, m.decree_no,
+            SELECT m.registrant_id, 'INCENTIVE', n, m.incentive_amount, m.decree_no, m.decree_valid,
                    m.first_on + (n - 1) * m.incentive_interval_days, m.payable_until
               FROM m CROSS JOIN LATERAL generate_series(1, m.incentive_tranches) AS n
              WHERE m.first_on IS NOT NULL
             UNION ALL
-            SELECT m.registrant_id, 'SURVEY', s.survey_no, m.survey_amount, m.decree_no,
-                   greatest((s.submitted_at AT TIME ZONE 'Asia/Jakarta')::date, m.first_on), m.payable_until
+            -- A survey listed twice counts once, from its first submission.
+            SELECT m.registrant_id, 'SURVEY', s.survey_no, m.survey_amount, m.decree_no, m.decree_valid,
+                   greatest(min((s.submitted_at AT TIME ZONE 'Asia/Jakarta')::date), m.first_on), m.payable_until
               FROM m JOIN registry.survey_responses s USING (registrant_id)
              WHERE m.first_on IS NOT NULL AND s.survey_no BETWEEN 1 AND m.survey_count AND s.submitted_at IS NOT NULL
+             GROUP BY m.registrant_id, s.survey_no, m.survey_amount, m.decree_no, m.decree_valid, m.first_on, m.payable_until
         )
         SELECT c.*, (c.payable_until IS NOT NULL AND c.payable_until < \(date)) AS expiring
           FROM candidate c
@@ -132,38 +189,57 @@ enum EligibilitySQL {
 
     /// What the holds need to know about each person with something due, computed once per
     /// person: identity checks and the account in force (most recently linked, not closed).
+    /// An account's payable kind is its provider's channel kind from the settings, never the
+    /// row's own `kind` (which only has to agree with it).
     static let persons = """
         CREATE TEMP TABLE run_person ON COMMIT DROP AS
         WITH account_in_force AS (
             SELECT DISTINCT ON (pa.registrant_id) pa.*,
-                   -- An e-wallet is paid to its number in one canonical form (62…), the form
-                   -- the phone check compares.
-                   CASE WHEN pa.kind = 'ewallet' THEN disbursement.normalize_phone(pa.account_no)
-                        ELSE pa.account_no END AS payable_no
+                   CASE WHEN pa.provider = ANY (\(bankChannels)::text[]) THEN 'bank'
+                        WHEN pa.provider = ANY (\(ewalletChannels)::text[]) THEN 'ewallet' END AS channel_kind
               FROM registry.payout_accounts pa
              WHERE pa.status IS DISTINCT FROM 'closed'
              ORDER BY pa.registrant_id, pa.linked_at DESC NULLS LAST, pa.account_id DESC
+        ), a AS (
+            -- An e-wallet is paid to its number in one canonical form (62…), the form the
+            -- phone check compares.
+            SELECT f.*, CASE WHEN f.channel_kind = 'ewallet' THEN disbursement.normalize_phone(f.account_no)
+                             ELSE f.account_no END AS payable_no
+              FROM account_in_force f
         )
         SELECT p.registrant_id, r.full_name,
                -- Digits and a length test, not '^[0-9]{16}$': counted repetitions cost PostgreSQL's
                -- regex engine about a microsecond a row.
                coalesce(r.nik ~ '^[0-9]+$' AND octet_length(r.nik) = 16, false) AS nik_valid,
                dup.nik IS NOT NULL AS nik_duplicate,
-               a.account_id, a.provider, a.kind AS account_kind, a.payable_no AS account_no,
+               a.account_id, a.provider, a.kind AS account_kind, a.channel_kind, a.payable_no AS account_no,
                a.account_name, a.upgraded, a.status AS account_status,
-               a.owner_nik IS NOT DISTINCT FROM r.nik AS owner_matches,
-               disbursement.normalize_phone(a.account_no) IS NOT DISTINCT FROM disbursement.normalize_phone(r.phone) AS phone_matches,
-               -- E-wallets: 8 to 15 digits. Banks: 1 to 34 letters, digits, spaces or dashes,
-               -- starting with a letter or digit and holding at least one digit.
-               coalesce(CASE WHEN a.kind = 'ewallet'
-                             THEN a.payable_no ~ '^[0-9]+$' AND octet_length(a.payable_no) BETWEEN 8 AND 15
+               coalesce(a.owner_nik = r.nik, false) AS owner_matches,
+               coalesce(disbursement.normalize_phone(a.account_no) = disbursement.normalize_phone(r.phone), false) AS phone_matches,
+               -- E-wallets: 8 to 15 digits written 62…. Banks: 1 to 34 letters, digits, spaces
+               -- or dashes, starting with a letter or digit and holding at least one digit.
+               coalesce(CASE WHEN a.channel_kind = 'ewallet'
+                             THEN a.payable_no ~ '^62[0-9]+$' AND octet_length(a.payable_no) BETWEEN 8 AND 15
                              ELSE a.payable_no ~ '^[0-9A-Za-z][0-9A-Za-z -]*$' AND octet_length(a.payable_no) <= 34
                                   AND a.payable_no ~ '[0-9]' END, false) AS account_no_valid
           FROM (SELECT DISTINCT registrant_id FROM run_entitlement WHERE NOT expiring) p
           LEFT JOIN registry.registrants r USING (registrant_id)
           LEFT JOIN run_duplicate_nik dup USING (nik)
-          LEFT JOIN account_in_force a USING (registrant_id)
+          LEFT JOIN a USING (registrant_id)
         """
+
+    /// A registrant id the registry lists twice: which row's NIK and phone are true is unknown,
+    /// so the person is held INVALID_NIK, once. (Normally touches nothing.)
+    static let ambiguousPersons = [
+        """
+        UPDATE run_person SET nik_valid = false
+         WHERE registrant_id IN (SELECT registrant_id FROM run_person GROUP BY registrant_id HAVING count(*) > 1)
+        """,
+        """
+        DELETE FROM run_person a USING run_person b
+         WHERE a.registrant_id = b.registrant_id AND a.ctid > b.ctid
+        """,
+    ]
 
     static let personsIndex = "ALTER TABLE run_person ADD PRIMARY KEY (registrant_id)"
 
@@ -189,15 +265,18 @@ enum EligibilitySQL {
                  WHEN c.registrant_id IS NOT NULL THEN 'STATUS_CONFLICT'
                  WHEN NOT m.approved THEN 'NOT_APPROVED'
                  WHEN m.decree_count > 1 THEN 'DUPLICATE_DECREE'
+                 WHEN NOT e.decree_valid THEN 'INVALID_DECREE'
                  WHEN NOT p.nik_valid THEN 'INVALID_NIK'
                  WHEN p.nik_duplicate THEN 'DUPLICATE_NIK'
                  WHEN e.kind <> 'TRAINING' AND p.account_id IS NULL THEN 'NO_LINKED_ACCOUNT'
                  WHEN e.kind <> 'TRAINING' AND p.account_status IS DISTINCT FROM 'active' THEN 'ACCOUNT_NOT_ACTIVE'
-                 WHEN e.kind <> 'TRAINING' AND p.account_kind = 'ewallet' AND p.upgraded IS NOT TRUE THEN 'ACCOUNT_NOT_UPGRADED'
+                 WHEN e.kind <> 'TRAINING' AND (p.account_kind IS NULL OR p.account_kind <> p.channel_kind) THEN 'ACCOUNT_KIND_MISMATCH'
+                 WHEN e.kind <> 'TRAINING' AND p.channel_kind = 'ewallet' AND p.upgraded IS NOT TRUE THEN 'ACCOUNT_NOT_UPGRADED'
                  WHEN e.kind <> 'TRAINING' AND NOT p.owner_matches THEN 'ACCOUNT_OWNER_MISMATCH'
-                 WHEN e.kind <> 'TRAINING' AND p.account_kind = 'ewallet' AND NOT p.phone_matches THEN 'PHONE_MISMATCH'
+                 WHEN e.kind <> 'TRAINING' AND p.channel_kind = 'ewallet' AND NOT p.phone_matches THEN 'PHONE_MISMATCH'
                  WHEN e.kind <> 'TRAINING' AND NOT p.account_no_valid THEN 'INVALID_ACCOUNT_NO'
-                 WHEN e.kind <> 'TRAINING' AND NOT (coalesce(p.provider, '') = ANY (\(channels))) THEN 'UNSUPPORTED_CHANNEL'
+                 WHEN e.kind <> 'TRAINING' AND (p.channel_kind IS NULL OR NOT (coalesce(p.provider, '') = ANY (\(channels))))
+                      THEN 'UNSUPPORTED_CHANNEL'
                  WHEN e.kind = 'TRAINING' AND NOT ('VA' = ANY (\(channels))) THEN 'UNSUPPORTED_CHANNEL'
                  WHEN coalesce(h.attempts, 0) >= \(attemptLimit) THEN 'RETRY_LIMIT'
                  WHEN h.last_permanent
@@ -237,6 +316,16 @@ enum EligibilitySQL {
     static let payoutTotals = """
         INSERT INTO disbursement.payout_totals (business_date, channel, kind, status, payouts, amount)
         SELECT \(date), channel, kind, 'ISSUED', count(*), sum(amount)
+          FROM run_decision
+         WHERE reason IS NULL
+         GROUP BY channel, kind
+        """
+
+    /// What the batch issued, recorded once (migration 0008): the control total of
+    /// `report summary` compares the payouts' statuses with it.
+    static let batchIssued = """
+        INSERT INTO disbursement.batch_issued (business_date, channel, kind, payouts, amount)
+        SELECT \(date), channel, kind, count(*), sum(amount)
           FROM run_decision
          WHERE reason IS NULL
          GROUP BY channel, kind

@@ -7,10 +7,16 @@ public enum HoldReason: String, CaseIterable, Sendable, Codable {
     case statusConflict = "STATUS_CONFLICT"
     case notApproved = "NOT_APPROVED"
     case duplicateDecree = "DUPLICATE_DECREE"
+    /// The member's decree is missing, listed twice, or has a NULL or implausible date,
+    /// amount, count or interval: its members are held, the night goes on (SPEC §3).
+    case invalidDecree = "INVALID_DECREE"
     case invalidNIK = "INVALID_NIK"
     case duplicateNIK = "DUPLICATE_NIK"
     case noLinkedAccount = "NO_LINKED_ACCOUNT"
     case accountNotActive = "ACCOUNT_NOT_ACTIVE"
+    /// The account's `kind` is NULL or not the kind the settings give its provider's channel.
+    /// Checked before the e-wallet rules, which follow the channel's kind.
+    case accountKindMismatch = "ACCOUNT_KIND_MISMATCH"
     case accountNotUpgraded = "ACCOUNT_NOT_UPGRADED"
     case accountOwnerMismatch = "ACCOUNT_OWNER_MISMATCH"
     case phoneMismatch = "PHONE_MISMATCH"

@@ -14,13 +14,18 @@ public struct BatchFiles {
     func ensureAll(_ connection: Connection, through date: BusinessDate) throws -> [String] {
         let batches = try connection.query(
             """
-            SELECT business_date::text AS d, manifest_sha256 FROM disbursement.batches
+            SELECT to_char(business_date, 'YYYY-MM-DD') AS d, manifest_sha256 FROM disbursement.batches
              WHERE business_date <= $1 AND (manifest_sha256 IS NULL OR business_date = $1)
              ORDER BY business_date
             """, [date])
         var written: [String] = []
         for batch in batches {
-            guard let day = BusinessDate(try batch.decode("d", as: String.self)) else { continue }
+            // A batch that cannot be named cannot be rendered: that is an error, never a skip
+            // (a night that wrote no files must not pass as done).
+            let text = try batch.decode("d", as: String.self)
+            guard let day = BusinessDate(text) else {
+                throw InconsistencyError("The business date of a recorded batch reads \"\(Masking.printable(text))\", not YYYY-MM-DD, so its files cannot be written; call the disburse team.")
+            }
             let recorded = try batch.decodeIfPresent("manifest_sha256", as: String.self)
             var createdFolder = false
             if let recorded {

@@ -1,7 +1,14 @@
-/// `report summary`: per business date, channel and kind, what was issued and what became of it.
-/// Every payout is in exactly one state, so issued − paid − failed − returned − pending must be 0;
-/// the control line proves it per row and prints the difference where it is not.
+/// `report summary`: per business date, channel and kind, what was issued (as recorded when the
+/// batch was made) and what became of it. Every payout is in exactly one state, so issued − paid
+/// − failed − returned − pending must be 0; the control line proves it per row and prints the
+/// difference where it is not. `--by decree` shows the nights' proofs that nothing vanished.
 public struct SummaryReport {
+    /// `channel`: the control total per batch, channel and kind; `decree`: the proof per night
+    /// and decree.
+    public enum Dimension: String, Sendable, CaseIterable {
+        case channel, decree
+    }
+
     public var from: BusinessDate?
     public var to: BusinessDate?
     /// Recount the kept totals from the payouts first (`PayoutTotals.recount`).
@@ -20,22 +27,37 @@ public struct SummaryReport {
                       "failed_count", "failed_amount", "returned_count", "returned_amount", "pending_count",
                       "pending_amount", "control"])
         let drift = recount ? try PayoutTotals.recount(connection) : nil
+        // Issued is what each night recorded when it made its batch (migration 0008); the
+        // statuses are the kept totals as reconciliation moved them. Equal unless payouts were
+        // changed outside disburse (visible after --recount).
         let rows = try connection.query(
             """
-            SELECT business_date::text AS d, channel, kind,
-                   sum(payouts)::bigint AS issued_n, sum(amount)::bigint AS issued_a,
-                   coalesce(sum(payouts) FILTER (WHERE status = 'PAID'), 0)::bigint AS paid_n,
-                   coalesce(sum(amount) FILTER (WHERE status = 'PAID'), 0)::bigint AS paid_a,
-                   coalesce(sum(payouts) FILTER (WHERE status = 'FAILED'), 0)::bigint AS failed_n,
-                   coalesce(sum(amount) FILTER (WHERE status = 'FAILED'), 0)::bigint AS failed_a,
-                   coalesce(sum(payouts) FILTER (WHERE status = 'RETURNED'), 0)::bigint AS returned_n,
-                   coalesce(sum(amount) FILTER (WHERE status = 'RETURNED'), 0)::bigint AS returned_a,
-                   coalesce(sum(payouts) FILTER (WHERE status IN ('ISSUED', 'PENDING')), 0)::bigint AS pending_n,
-                   coalesce(sum(amount) FILTER (WHERE status IN ('ISSUED', 'PENDING')), 0)::bigint AS pending_a
-              FROM disbursement.payout_totals
-             WHERE ($1::date IS NULL OR business_date >= $1::date) AND ($2::date IS NULL OR business_date <= $2::date)
-             GROUP BY business_date, channel, kind
-            HAVING sum(payouts) <> 0
+            WITH issued AS (
+                SELECT business_date, channel, kind, payouts, amount FROM disbursement.batch_issued
+                 WHERE ($1::date IS NULL OR business_date >= $1::date) AND ($2::date IS NULL OR business_date <= $2::date)
+            ), now AS (
+                SELECT business_date, channel, kind, sum(payouts) AS total,
+                       coalesce(sum(payouts) FILTER (WHERE status = 'PAID'), 0) AS paid_n,
+                       coalesce(sum(amount) FILTER (WHERE status = 'PAID'), 0) AS paid_a,
+                       coalesce(sum(payouts) FILTER (WHERE status = 'FAILED'), 0) AS failed_n,
+                       coalesce(sum(amount) FILTER (WHERE status = 'FAILED'), 0) AS failed_a,
+                       coalesce(sum(payouts) FILTER (WHERE status = 'RETURNED'), 0) AS returned_n,
+                       coalesce(sum(amount) FILTER (WHERE status = 'RETURNED'), 0) AS returned_a,
+                       coalesce(sum(payouts) FILTER (WHERE status IN ('ISSUED', 'PENDING')), 0) AS pending_n,
+                       coalesce(sum(amount) FILTER (WHERE status IN ('ISSUED', 'PENDING')), 0) AS pending_a
+                  FROM disbursement.payout_totals
+                 WHERE ($1::date IS NULL OR business_date >= $1::date) AND ($2::date IS NULL OR business_date <= $2::date)
+                 GROUP BY business_date, channel, kind
+            )
+            SELECT to_char(business_date, 'YYYY-MM-DD') AS d, channel, kind,
+                   coalesce(i.payouts, 0)::bigint AS issued_n, coalesce(i.amount, 0)::bigint AS issued_a,
+                   coalesce(n.paid_n, 0)::bigint AS paid_n, coalesce(n.paid_a, 0)::bigint AS paid_a,
+                   coalesce(n.failed_n, 0)::bigint AS failed_n, coalesce(n.failed_a, 0)::bigint AS failed_a,
+                   coalesce(n.returned_n, 0)::bigint AS returned_n, coalesce(n.returned_a, 0)::bigint AS returned_a,
+                   coalesce(n.pending_n, 0)::bigint AS pending_n, coalesce(n.pending_a, 0)::bigint AS pending_a
+              FROM issued i
+              FULL JOIN now n USING (business_date, channel, kind)
+             WHERE coalesce(i.payouts, 0) <> 0 OR coalesce(n.total, 0) <> 0
              ORDER BY business_date, channel, kind
             """, [from, to])
         var failures = 0
@@ -73,6 +95,53 @@ public struct SummaryReport {
             "Held now: \((try held.decode("n", as: Int.self)).grouped) entitlements, Rp\((try held.decode("a", as: Int64.self)).grouped).",
             "Expired (back to the treasury): \((try expired.decode("n", as: Int.self)).grouped) entitlements, Rp\((try expired.decode("a", as: Int64.self)).grouped).",
         ]
+        let proofs = try connection.queryOne(
+            """
+            SELECT count(*) FILTER (WHERE \(Self.proofDifference) <> 0 OR \(Self.proofCountDifference) <> 0) AS failing,
+                   count(*) AS decrees
+              FROM disbursement.decree_proofs
+             WHERE ($1::date IS NULL OR business_date >= $1::date) AND ($2::date IS NULL OR business_date <= $2::date)
+            """, [from, to])
+        let failing = try proofs.decode("failing", as: Int.self)
+        table.notes.append(failing == 0
+            ? "Proof per decree (--by decree): due = paid or in flight + held + expired + awaiting retry for all \((try proofs.decode("decrees", as: Int.self)).grouped) decree night(s)."
+            : "PROOF FAILED for \(failing) decree night(s): see --by decree; call the disburse team before paying anything.")
+        return table
+    }
+
+    static let proofDifference = "(due_amount - paid_amount - held_amount - expired_amount - retry_amount)"
+    static let proofCountDifference = "(due_count - paid_count - held_count - expired_count - retry_count)"
+
+    /// `--by decree`: per night and decree, what was due and the state each entitlement ended
+    /// in; `proof` is the rupiah difference, 0 when nothing vanished.
+    public func byDecree(_ connection: Connection) throws -> ReportTable {
+        var table = ReportTable(
+            title: "Proof per decree" + DateRange.label(from, to),
+            columns: ["business_date", "decree_no", "due_count", "due_amount", "paid_or_in_flight_count",
+                      "paid_or_in_flight_amount", "held_count", "held_amount", "expired_count", "expired_amount",
+                      "awaiting_retry_count", "awaiting_retry_amount", "proof_count", "proof"])
+        let rows = try connection.query(
+            """
+            SELECT to_char(business_date, 'YYYY-MM-DD') AS d, decree_no, due_count, due_amount, paid_count, paid_amount,
+                   held_count, held_amount, expired_count, expired_amount, retry_count, retry_amount,
+                   \(Self.proofCountDifference) AS proof_count, \(Self.proofDifference) AS proof
+              FROM disbursement.decree_proofs
+             WHERE ($1::date IS NULL OR business_date >= $1::date) AND ($2::date IS NULL OR business_date <= $2::date)
+             ORDER BY business_date, decree_no COLLATE "C"
+            """, [from, to])
+        var failures = 0
+        for row in rows {
+            var cells: [ReportTable.Cell] = [.text(try row.decode("d")), .text(Masking.printable(try row.decode("decree_no")))]
+            for column in ["due_count", "due_amount", "paid_count", "paid_amount", "held_count", "held_amount", "expired_count",
+                           "expired_amount", "retry_count", "retry_amount", "proof_count", "proof"] {
+                cells.append(.number(try row.decode(column, as: Int64.self)))
+            }
+            if cells.suffix(2) != [.number(0), .number(0)] { failures += 1 }
+            table.rows.append(cells)
+        }
+        table.notes = [failures == 0
+            ? "Proof: due = paid or in flight + held + expired + awaiting retry for every decree on every night (difference 0)."
+            : "PROOF FAILED on \(failures) row(s): entitlements due that night are in no state; call the disburse team before paying anything."]
         return table
     }
 }

@@ -9,7 +9,7 @@ extension Settings {
     ]
     private static let vaKeys: Set<String> = ["prefixes", "key_file"]
     private static let channelKeys: Set<String> = [
-        "enabled", "debtor_name", "debtor_account", "debtor_agent_bic", "creditor_agent_bic",
+        "kind", "enabled", "debtor_name", "debtor_account", "debtor_agent_bic", "creditor_agent_bic",
     ]
 
     /// Loads the file named by `path`, or by `DISBURSE_CONFIG`, then applies environment
@@ -60,6 +60,7 @@ extension Settings {
             try channel.rejectUnknown(channelKeys)
             channels.append(ChannelSettings(
                 code: code,
+                kind: try channel.channelKind(code),
                 enabled: try channel.bool("enabled", default: true),
                 debtorName: try channel.string("debtor_name"),
                 debtorAccount: try channel.string("debtor_account"),
@@ -141,6 +142,26 @@ private struct TableReader {
         guard let value = table[key] else { return fallback }
         guard let flag = value.bool else { throw SettingsError("\(file): \"\(name(key))\" must be true or false.") }
         return flag
+    }
+
+    /// Every channel but VA says whether it pays banks or e-wallets; VA is the VA credit and
+    /// says nothing. A channel without a kind is a configuration error, not a guess: the kind
+    /// decides which accounts may be paid through it.
+    func channelKind(_ code: String) throws(SettingsError) -> ChannelKind {
+        if code == "VA" {
+            guard table["kind"] == nil else {
+                throw SettingsError("\(file): [\(path)] takes no kind: VA is the training credit to the participants' virtual accounts.")
+            }
+            return .virtualAccount
+        }
+        guard table["kind"] != nil else {
+            throw SettingsError("\(file): [\(path)] needs kind = \"bank\" or kind = \"ewallet\": it decides which accounts may be paid through the channel.")
+        }
+        switch try string("kind") {
+        case "bank": return .bank
+        case "ewallet": return .ewallet
+        default: throw SettingsError("\(file): \"\(name("kind"))\" must be \"bank\" or \"ewallet\".")
+        }
     }
 
     func bic(_ key: String) throws(SettingsError) -> String {

@@ -17,6 +17,12 @@ public struct Settings: Sendable, Equatable {
 
     public var enabledChannelCodes: [String] { channels.filter(\.enabled).map(\.code).sorted() }
 
+    /// Configured channels of one kind, enabled or not: an account's payable kind is its
+    /// provider's, whether or not the channel is enabled today.
+    public func channelCodes(_ kind: ChannelKind) -> [String] {
+        channels.filter { $0.kind == kind }.map(\.code).sorted()
+    }
+
     public func channel(_ code: String) -> ChannelSettings? { channels.first { $0.code == code } }
 
     /// A stable digest of what shapes the files (not the key), recorded in each manifest so

@@ -128,19 +128,20 @@ struct NightlyRunTests {
         #expect(try env.connection.queryOne("SELECT va FROM disbursement.virtual_accounts").decode(0, as: String.self) == va)
     }
 
-    @Test func anInvalidDecreeStopsTheRunBeforeAnythingIsWritten() throws {
+    @Test func anInvalidDecreeHoldsItsMembersAndTheNightGoesOn() throws {
         let env = try TestEnvironment()
         try env.registry.decree("SK-1")
         try env.registry.decree("SK-BAD", issuedOn: "2020-04-05", incentive: 0)
         try env.registry.payableParticipant(1)
-        #expect {
-            try env.run("2020-06-01")
-        } throws: { error in
-            (error as? InputError)?.description.contains("SK-BAD") == true
-        }
-        #expect(try env.count("SELECT count(*) FROM disbursement.batches") == 0)
-        #expect(try env.count("SELECT count(*) FROM disbursement.virtual_accounts") == 0)
-        #expect(try env.count("SELECT count(*) FROM disbursement.run_log WHERE outcome = 'failed'") == 1)
+        try env.registry.payableParticipant(2, decree: "SK-BAD")
+        try env.run("2020-06-01")
+        #expect(try env.payouts(1) == ["INCENTIVE1@BNI", "INCENTIVE2@BNI", "TRAINING1@VA"])
+        #expect(try env.payouts(2).isEmpty)
+        #expect(try env.hold(2, "TRAINING") == "INVALID_DECREE")
+        #expect(try env.hold(2, "INCENTIVE", 2) == "INVALID_DECREE")
+        // The approval of an unsound decree is not established yet: no VA.
+        #expect(try env.count("SELECT count(*) FROM disbursement.virtual_accounts WHERE registrant_id = 2") == 0)
+        #expect(try env.count("SELECT count(*) FROM disbursement.run_log WHERE outcome = 'succeeded'") == 1)
     }
 
     @Test func batchesOnlyMoveForwardInTime() throws {

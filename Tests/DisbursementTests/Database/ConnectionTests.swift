@@ -46,30 +46,30 @@ struct ConnectionTests {
     @Test func failedTransactionRollsBackAndReportsTheFirstError() throws {
         let database = try TestDatabase.make(migrated: false)
         let connection = try database.connect()
-        try connection.execute("CREATE TABLE t (id int PRIMARY KEY)")
+        try connection.execute("CREATE TABLE public.t (id int PRIMARY KEY)")
         do {
             try connection.withTransaction {
-                try connection.execute("INSERT INTO t VALUES (1)")
-                try connection.execute("INSERT INTO t VALUES (1)")
+                try connection.execute("INSERT INTO public.t VALUES (1)")
+                try connection.execute("INSERT INTO public.t VALUES (1)")
             }
             Issue.record("expected a unique violation")
         } catch let error as PostgresError {
             #expect(error.isUniqueViolation)
         }
-        #expect(try connection.queryOne("SELECT count(*) FROM t").decode(0, as: Int.self) == 0)
+        #expect(try connection.queryOne("SELECT count(*) FROM public.t").decode(0, as: Int.self) == 0)
     }
 
     @Test func swallowedErrorInsideTransactionIsNotReportedAsCommitted() throws {
         let database = try TestDatabase.make(migrated: false)
         let connection = try database.connect()
-        try connection.execute("CREATE TABLE t (id int PRIMARY KEY)")
+        try connection.execute("CREATE TABLE public.t (id int PRIMARY KEY)")
         #expect(throws: PostgresError.self) {
             try connection.withTransaction {
-                try connection.execute("INSERT INTO t VALUES (1)")
+                try connection.execute("INSERT INTO public.t VALUES (1)")
                 _ = try? connection.execute("SELECT 1/0")
             }
         }
-        #expect(try connection.queryOne("SELECT count(*) FROM t").decode(0, as: Int.self) == 0)
+        #expect(try connection.queryOne("SELECT count(*) FROM public.t").decode(0, as: Int.self) == 0)
     }
 
     @Test func refusedConnectionIsTypedAndHasNoPassword() throws {

@@ -8,13 +8,13 @@ struct CopyTests {
     @Test func copyInAndOutRoundTripsAwkwardText() throws {
         let database = try TestDatabase.make(migrated: false)
         let connection = try database.connect()
-        try connection.execute("CREATE TABLE t (id bigint, name text)")
+        try connection.execute("CREATE TABLE public.t (id bigint, name text)")
         let names: [String?] = ["tab\there", "new\nline", "back\\slash", nil, "Nur'aini & <Co> \"x\", é", "\\N", "", "ends\\"]
-        try connection.copyIn("COPY t FROM STDIN") { writer in
+        try connection.copyIn("COPY public.t FROM STDIN") { writer in
             for (index, name) in names.enumerated() { try writer.append([String(index), name]) }
         }
         var read: [String?] = []
-        try connection.copyOut("COPY (SELECT id, name FROM t ORDER BY id) TO STDOUT") { line in
+        try connection.copyOut("COPY (SELECT id, name FROM public.t ORDER BY id) TO STDOUT") { line in
             read.append(CopyText.fields(line)[1])
         }
         #expect(read == names)
@@ -29,27 +29,27 @@ struct CopyTests {
     @Test func aThrowingProducerAbortsTheCopyAndKeepsNothing() throws {
         let database = try TestDatabase.make(migrated: false)
         let connection = try database.connect()
-        try connection.execute("CREATE TABLE t (id bigint)")
+        try connection.execute("CREATE TABLE public.t (id bigint)")
         struct Broken: Error {}
         #expect(throws: Broken.self) {
-            try connection.copyIn("COPY t FROM STDIN") { writer in
+            try connection.copyIn("COPY public.t FROM STDIN") { writer in
                 for index in 0..<100_000 { try writer.append([String(index)]) }
                 throw Broken()
             }
         }
-        #expect(try connection.queryOne("SELECT count(*) FROM t").decode(0, as: Int.self) == 0)
+        #expect(try connection.queryOne("SELECT count(*) FROM public.t").decode(0, as: Int.self) == 0)
     }
 
     @Test func aMillionRowsStreamBothWaysWithFlatMemory() throws {
         let database = try TestDatabase.make(migrated: false)
         let connection = try database.connect()
-        try connection.execute("CREATE UNLOGGED TABLE t (id bigint, label text)")
+        try connection.execute("CREATE UNLOGGED TABLE public.t (id bigint, label text)")
         let before = ResidentMemory.current
-        let written = try connection.copyIn("COPY t FROM STDIN") { writer in
+        let written = try connection.copyIn("COPY public.t FROM STDIN") { writer in
             for index in 0..<1_000_000 { try writer.append([String(index), "participant-\(index)"]) }
         }
         var sum = 0
-        let lines = try connection.copyOut("COPY t TO STDOUT") { line in
+        let lines = try connection.copyOut("COPY public.t TO STDOUT") { line in
             sum += line.count
         }
         let growth = ResidentMemory.current - before

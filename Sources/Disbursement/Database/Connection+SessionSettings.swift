@@ -1,0 +1,44 @@
+import CLibPQ
+import Foundation
+
+extension Connection {
+    /// What every statement of the tool assumes about its session, pinned once per connection
+    /// so that a server, database or role with other defaults (`ALTER DATABASE … SET datestyle`)
+    /// changes nothing: dates read back as YYYY-MM-DD, text is UTF-8, a timestamp without an
+    /// explicit zone is a Jakarta time (business dates are Jakarta days), and no schema of
+    /// someone else's can shadow a function, operator or type (pg_catalog first, the session's
+    /// own temporary tables after it, nothing else: every table the tool reads is qualified).
+    static let sessionSettings: [(name: String, value: String)] = [
+        ("DateStyle", "ISO, YMD"),
+        ("IntervalStyle", "postgres"),
+        ("client_encoding", "UTF8"),
+        ("TimeZone", "Asia/Jakarta"),
+        ("search_path", "pg_catalog, pg_temp"),
+        ("extra_float_digits", "1"),
+        ("standard_conforming_strings", "on"),
+        ("lc_monetary", "C"),
+        ("lc_numeric", "C"),
+        ("lc_time", "C"),
+        ("bytea_output", "hex"),
+        ("array_nulls", "on"),
+        ("transform_null_equals", "off"),
+        ("default_transaction_isolation", "read committed"),
+        ("xmloption", "content"),
+    ]
+
+    /// One round trip: `set_config` takes bound values, and the names are constants of this file.
+    static func pinSessionSettings(_ handle: OpaquePointer) throws(PostgresError) {
+        let calls = sessionSettings.indices.map { "pg_catalog.set_config($\(2 * $0 + 1), $\(2 * $0 + 2), false)" }
+        let parameters = sessionSettings.flatMap { [$0.name, $0.value] }
+        let values: [UnsafeMutablePointer<CChar>?] = parameters.map { strdup($0) }
+        defer { values.forEach { free($0) } }
+        let pointers: [UnsafePointer<CChar>?] = values.map { $0.map { UnsafePointer($0) } }
+        guard let result = PQexecParams(
+            handle, "SELECT " + calls.joined(separator: ", "), Int32(pointers.count), nil, pointers, nil, nil, 0)
+        else {
+            throw PostgresError(kind: .connectionFailed, message: lastError(handle))
+        }
+        defer { PQclear(result) }
+        guard PQresultStatus(result) == PGRES_TUPLES_OK else { throw error(from: result, handle: handle) }
+    }
+}

@@ -1,0 +1,253 @@
+import Foundation
+
+@testable import Disbursement
+
+/// Who may be paid what on a business date, worked out in Swift from the registry rows read
+/// plainly (SPEC §2, §3), without any of the night's SQL. The search tests hold the tool to it:
+/// never a payout this model forbids; every entitlement it says is due and payable paid; every
+/// one it says is due in some state.
+struct RegistryModel {
+    struct Scheme {
+        let number: String
+        let issuedOn: String
+        let payableUntil: String?
+        let training: Int64, incentive: Int64, survey: Int64
+        let tranches: Int, interval: Int, surveys: Int
+    }
+
+    struct Account {
+        let id: Int64?
+        let provider: String?, kind: String?, number: String?, ownerNIK: String?, status: String?
+        let upgraded: Bool?
+        let linkedAt: Int64?
+    }
+
+    struct Key: Hashable, CustomStringConvertible {
+        let registrant: Int64, kind: String, number: Int
+        var description: String { "\(registrant)/\(kind)\(number)" }
+    }
+
+    let date: String
+    let settings: Settings
+    private var registrants: [Int64: [(nik: String?, phone: String?)]] = [:]
+    private var nikCount: [String: Int] = [:]
+    private var decreeRows: [String: [[String?]]] = [:]
+    private var members: [Int64: [(decree: String?, status: String?)]] = [:]
+    private var firstQualified: [Int64: String] = [:]
+    private var surveys: [Int64: [Int: String]] = [:]
+    private var accounts: [Int64: [Account]] = [:]
+
+    init(_ connection: Connection, date: String, settings: Settings) throws {
+        self.date = date
+        self.settings = settings
+        for row in try connection.query("SELECT registrant_id, nik, phone FROM registry.registrants") {
+            if let nik = row.values[1] { nikCount[nik, default: 0] += 1 }
+            guard let id = row.values[0].flatMap({ Int64($0) }) else { continue }
+            registrants[id, default: []].append((row.values[1], row.values[2]))
+        }
+        for row in try connection.query(
+            """
+            SELECT decree_no, to_char(issued_on, 'YYYY-MM-DD'), to_char(payable_until, 'YYYY-MM-DD'), training_amount::text,
+                   incentive_amount::text, survey_amount::text, incentive_tranches::text, incentive_interval_days::text,
+                   survey_count::text
+              FROM registry.decrees
+            """)
+        {
+            guard let number = row.values[0] else { continue }
+            decreeRows[number, default: []].append(Array(row.values.dropFirst()))
+        }
+        for row in try connection.query("SELECT registrant_id, decree_no, status FROM registry.decree_members") {
+            guard let id = row.values[0].flatMap({ Int64($0) }) else { continue }
+            members[id, default: []].append((row.values[1], row.values[2]))
+        }
+        for row in try connection.query(
+            """
+            SELECT registrant_id, to_char(completed_at AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD'), certificate_no,
+                   rating::text, review
+              FROM registry.training_completions
+            """)
+        {
+            guard let id = row.values[0].flatMap({ Int64($0) }), let day = row.values[1],
+                  Self.nonBlank(row.values[2]), Self.nonBlank(row.values[4]),
+                  let rating = row.values[3].flatMap({ Int($0) }), (1...5).contains(rating)
+            else { continue }
+            if firstQualified[id].map({ day < $0 }) ?? true { firstQualified[id] = day }
+        }
+        for row in try connection.query(
+            "SELECT registrant_id, survey_no::text, to_char(submitted_at AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD') FROM registry.survey_responses")
+        {
+            guard let id = row.values[0].flatMap({ Int64($0) }), let number = row.values[1].flatMap({ Int($0) }),
+                  let day = row.values[2] else { continue }
+            if surveys[id]?[number].map({ day < $0 }) ?? true { surveys[id, default: [:]][number] = day }
+        }
+        for row in try connection.query(
+            """
+            SELECT registrant_id, account_id::text, provider, kind, account_no, owner_nik, status, upgraded::text,
+                   (extract(epoch FROM linked_at) * 1000000)::bigint::text
+              FROM registry.payout_accounts
+            """)
+        {
+            guard let id = row.values[0].flatMap({ Int64($0) }) else { continue }
+            accounts[id, default: []].append(Account(
+                id: row.values[1].flatMap { Int64($0) }, provider: row.values[2], kind: row.values[3], number: row.values[4],
+                ownerNIK: row.values[5], status: row.values[6], upgraded: row.values[7].map { $0 == "true" },
+                linkedAt: row.values[8].flatMap { Int64($0) }))
+        }
+    }
+
+    static func nonBlank(_ text: String?) -> Bool {
+        guard let text else { return false }
+        return !text.trimmingCharacters(in: CharacterSet(charactersIn: " ")).isEmpty
+    }
+
+    /// A decree that can be paid as written, or nil.
+    func scheme(_ number: String?) -> Scheme? {
+        guard let number, let rows = decreeRows[number], rows.count == 1 else { return nil }
+        let row = rows[0]
+        guard let issued = row[0], issued >= "2000-01-01",
+              let training = row[2].flatMap({ Int64($0) }), (1...10_000_000_000).contains(training),
+              let incentive = row[3].flatMap({ Int64($0) }), (1...10_000_000_000).contains(incentive),
+              let survey = row[4].flatMap({ Int64($0) }), (1...10_000_000_000).contains(survey),
+              let tranches = row[5].flatMap({ Int($0) }), (0...120).contains(tranches),
+              let interval = row[6].flatMap({ Int($0) }), (0...3660).contains(interval),
+              let count = row[7].flatMap({ Int($0) }), (0...120).contains(count)
+        else { return nil }
+        if let until = row[1], until < issued { return nil }
+        return Scheme(number: number, issuedOn: issued, payableUntil: row[1], training: training, incentive: incentive,
+                      survey: survey, tranches: tranches, interval: interval, surveys: count)
+    }
+
+    /// The scheme of an approved participant whose approval is beyond doubt: every membership
+    /// row in force names the same decree, says exactly 'approved', and the decree is payable
+    /// as written and in force.
+    func approvedScheme(_ id: Int64) -> Scheme? {
+        let rows = (members[id] ?? []).filter { row in
+            // Memberships of a decree issued after the date do not exist yet for the date.
+            guard let number = row.decree, let issued = decreeRows[number]?.compactMap({ $0[0] }).min() else { return true }
+            return issued <= date
+        }
+        guard let first = rows.first, let number = first.decree,
+              rows.allSatisfy({ $0.decree == number && $0.status == "approved" }),
+              let scheme = scheme(number), scheme.issuedOn <= date
+        else { return nil }
+        return scheme
+    }
+
+    func identityOK(_ id: Int64) -> Bool {
+        guard let rows = registrants[id], rows.count == 1, let nik = rows[0].nik,
+              nik.utf8.count == 16, nik.utf8.allSatisfy({ (0x30...0x39).contains($0) }),
+              nikCount[nik] == 1
+        else { return false }
+        return true
+    }
+
+    static func normalizedPhone(_ text: String?) -> String? {
+        let digits = String((text ?? "").unicodeScalars.filter { (0x30...0x39).contains($0.value) }.map(Character.init))
+        let canonical = digits.hasPrefix("0") ? "62" + digits.dropFirst() : digits
+        return canonical.isEmpty ? nil : canonical
+    }
+
+    func accountInForce(_ id: Int64) -> Account? {
+        (accounts[id] ?? []).filter { $0.status != "closed" }.max { a, b in
+            switch (a.linkedAt, b.linkedAt) {
+            case let (x?, y?) where x != y: return x < y
+            case (nil, _?): return true
+            case (_?, nil): return false
+            // account_id DESC puts a NULL first, as PostgreSQL sorts it.
+            default: return (a.id ?? .max) < (b.id ?? .max)
+            }
+        }
+    }
+
+    /// Channel and number an incentive or survey may be paid to today, or why not.
+    func payableAccount(_ id: Int64) -> Result<(channel: String, number: String), Reason> {
+        // An account without an id cannot be told from another one later: not payable.
+        guard let account = accountInForce(id), account.id != nil else { return .failure("no account") }
+        guard account.status == "active" else { return .failure("account not active") }
+        guard let provider = account.provider, let channel = settings.channel(provider), channel.enabled,
+              channel.kind == .bank || channel.kind == .ewallet
+        else { return .failure("provider not a payable channel") }
+        guard account.kind == channel.kind.rawValue else { return .failure("kind mismatch") }
+        let nik = registrants[id]?.first?.nik
+        guard let owner = account.ownerNIK, owner == nik else { return .failure("owner mismatch") }
+        if channel.kind == .ewallet {
+            guard account.upgraded == true else { return .failure("not upgraded") }
+            guard let number = Self.normalizedPhone(account.number),
+                  number == Self.normalizedPhone(registrants[id]?.first?.phone) else { return .failure("phone mismatch") }
+            guard number.hasPrefix("62"), (8...15).contains(number.utf8.count) else { return .failure("e-wallet number") }
+            return .success((provider, number))
+        }
+        guard let number = account.number, (1...34).contains(number.utf8.count),
+              number.utf8.allSatisfy({ Self.bankCharacter($0) }), number.utf8.first.map({ $0 != 0x20 && $0 != 0x2D }) == true,
+              number.utf8.contains(where: { (0x30...0x39).contains($0) })
+        else { return .failure("bank number") }
+        return .success((provider, number))
+    }
+
+    static func bankCharacter(_ byte: UInt8) -> Bool {
+        (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte == 0x20 || byte == 0x2D
+    }
+
+    struct Reason: Error, CustomStringConvertible, ExpressibleByStringLiteral {
+        let description: String
+        init(stringLiteral value: String) { description = value }
+        init(_ value: String) { description = value }
+    }
+
+    /// Every entitlement due on the date with its amount, for a participant beyond doubt.
+    func due(_ id: Int64) -> [Key: Int64] {
+        guard let scheme = approvedScheme(id) else { return [:] }
+        var result: [Key: Int64] = [Key(registrant: id, kind: "TRAINING", number: 1): scheme.training]
+        guard let first = firstQualified[id] else { return result }
+        if scheme.tranches > 0 {
+            for n in 1...scheme.tranches where Self.add(days: (n - 1) * scheme.interval, to: first) <= date {
+                result[Key(registrant: id, kind: "INCENTIVE", number: n)] = scheme.incentive
+            }
+        }
+        for (number, day) in surveys[id] ?? [:] where (1...max(1, scheme.surveys)).contains(number) && number <= scheme.surveys {
+            if max(day, first) <= date { result[Key(registrant: id, kind: "SURVEY", number: number)] = scheme.survey }
+        }
+        return result
+    }
+
+    /// Why a payout made on the date must not exist, or nil when it may.
+    func forbidden(registrant id: Int64, kind: String, number: Int, channel: String, accountNo: String, amount: Int64, va: String?) -> String? {
+        guard let scheme = approvedScheme(id) else { return "not an approved participant of a sound decree" }
+        if let until = scheme.payableUntil, until < date { return "decree past payable_until" }
+        guard identityOK(id) else { return "identity (NIK) not beyond doubt" }
+        guard let expected = due(id)[Key(registrant: id, kind: kind, number: number)] else { return "not due" }
+        guard amount == expected else { return "amount \(amount) instead of \(expected)" }
+        if kind == "TRAINING" {
+            guard channel == "VA", accountNo == va, settings.channel("VA")?.enabled == true else { return "training not to the VA" }
+            return nil
+        }
+        switch payableAccount(id) {
+        case .failure(let reason): return reason.description
+        case .success(let target):
+            return target.channel == channel && target.number == accountNo ? nil : "paid to \(channel) instead of \(target.channel)"
+        }
+    }
+
+    var participants: [Int64] { Array(members.keys) }
+
+    /// Calendar arithmetic on YYYY-MM-DD (proleptic Gregorian, H. Hinnant's days-from-civil).
+    static func add(days: Int, to day: String) -> String {
+        let parts = day.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return day }
+        let y0 = parts[1] <= 2 ? parts[0] - 1 : parts[0]
+        let era = (y0 >= 0 ? y0 : y0 - 399) / 400
+        let yoe = y0 - era * 400
+        let doy = (153 * (parts[1] + (parts[1] > 2 ? -3 : 9)) + 2) / 5 + parts[2] - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let z = era * 146097 + doe - 719468 + days + 719468
+        let era2 = (z >= 0 ? z : z - 146096) / 146097
+        let doe2 = z - era2 * 146097
+        let yoe2 = (doe2 - doe2 / 1460 + doe2 / 36524 - doe2 / 146096) / 365
+        let doy2 = doe2 - (365 * yoe2 + yoe2 / 4 - yoe2 / 100)
+        let mp = (5 * doy2 + 2) / 153
+        let d = doy2 - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe2 + era2 * 400 + (m <= 2 ? 1 : 0)
+        return String(format: "%04d-%02d-%02d", y, m, d)
+    }
+}
