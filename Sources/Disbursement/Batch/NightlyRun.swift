@@ -69,6 +69,8 @@ public struct NightlyRun {
     private func executeLocked(_ connection: Connection, options: Options, runID: Int64) throws -> Report {
         let date = options.businessDate
         let files = BatchFiles(settings: settings, logger: logger, checkpoint: checkpoint)
+        // The key is checked on every run, a re-run of a recorded date too (SPEC §4).
+        try VirtualAccountIssuer(prefixes: settings.vaPrefixes, key: key).bindRanges(connection, bind: false)
         if let stored = try connection.query(
             "SELECT summary::text FROM disbursement.batches WHERE business_date = $1", [date]
         ).first {
@@ -123,7 +125,7 @@ public struct NightlyRun {
         let invalid = try connection.query(EligibilitySQL.invalidDecrees).map { try $0.decode(0, as: String.self) }
         if !invalid.isEmpty {
             throw InputError(
-                "Decree \(invalid.joined(separator: ", ")) has a zero, negative, missing or implausibly large amount or count (amounts 1 to 10,000,000,000, counts 0 to 120); nothing was written. Ask the registry team to correct the decree, then run again.")
+                "Decree \(invalid.map(Masking.digitRuns).joined(separator: ", ")) has a zero, negative, missing or implausibly large amount or count (amounts 1 to 10,000,000,000, counts 0 to 120); nothing was written. Ask the registry team to correct the decree, then run again.")
         }
         try connection.execute(
             """
@@ -143,7 +145,7 @@ public struct NightlyRun {
             let issued = try issuer.issue(connection, date: date, runID: runID, checkpoint: checkpoint)
             // The planner must see the numbers just issued (a million rows its statistics do
             // not know yet), or it plans the joins below for an empty table.
-            if issued > 0 { try connection.execute("ANALYZE disbursement.virtual_accounts") }
+            if issued > 0 { try connection.execute("SELECT disbursement.refresh_statistics('virtual_accounts')") }
             return issued
         }
         try timed("entitlements") {
@@ -162,7 +164,7 @@ public struct NightlyRun {
             try connection.execute(EligibilitySQL.payoutTotals)
             // Reconciliation often follows a night at once, before autovacuum has looked at the
             // new payouts; with no statistics its joins were planned for an empty table.
-            try connection.execute("ANALYZE disbursement.payouts")
+            try connection.execute("SELECT disbursement.refresh_statistics('payouts')")
             checkpoint("payouts written")
             try connection.execute(EligibilitySQL.releaseHolds)
             try connection.execute(EligibilitySQL.newHolds)

@@ -22,14 +22,14 @@ public struct ReconciliationReport {
                    count(*) FILTER (WHERE e.kind = 'DUPLICATE_LINE') AS duplicate_line,
                    count(*) FILTER (WHERE e.kind = 'STATUS_CONFLICT') AS status_conflict,
                    count(*) FILTER (WHERE e.kind = 'UNANSWERED') AS unanswered
-              FROM disbursement.status_files f
-              LEFT JOIN disbursement.recon_exceptions e USING (file_id)
-             GROUP BY f.file_id
+              FROM disbursement_reports.status_files f
+              LEFT JOIN disbursement_reports.recon_exceptions e USING (file_id)
+             GROUP BY f.file_id, f.imported_at, f.file_name, f.summary
             UNION ALL
             -- Payouts found unanswered belong to no file.
             SELECT to_char(max(found_at) AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD HH24:MI'), '(no answer from any file)',
                    0, 0, 0, count(*), coalesce(sum(amount), 0), 0, 0, 0, 0, count(*)
-              FROM disbursement.recon_exceptions WHERE file_id IS NULL
+              FROM disbursement_reports.recon_exceptions WHERE file_id IS NULL
             HAVING count(*) > 0
              ORDER BY 1, 2
             """)

@@ -32,7 +32,7 @@ public struct SummaryReport {
                    coalesce(sum(amount) FILTER (WHERE status = 'RETURNED'), 0)::bigint AS returned_a,
                    coalesce(sum(payouts) FILTER (WHERE status IN ('ISSUED', 'PENDING')), 0)::bigint AS pending_n,
                    coalesce(sum(amount) FILTER (WHERE status IN ('ISSUED', 'PENDING')), 0)::bigint AS pending_a
-              FROM disbursement.payout_totals
+              FROM disbursement_reports.payout_totals
              WHERE ($1::date IS NULL OR business_date >= $1::date) AND ($2::date IS NULL OR business_date <= $2::date)
              GROUP BY business_date, channel, kind
             HAVING sum(payouts) <> 0
@@ -56,12 +56,12 @@ public struct SummaryReport {
         }
         let held = try connection.queryOne(
             """
-            SELECT count(*) AS n, coalesce(sum(amount), 0) AS a FROM disbursement.holds
+            SELECT count(*) AS n, coalesce(sum(amount), 0) AS a FROM disbursement_reports.holds
              WHERE released_on IS NULL AND ($1::date IS NULL OR held_since >= $1::date) AND ($2::date IS NULL OR held_since <= $2::date)
             """, [from, to])
         let expired = try connection.queryOne(
             """
-            SELECT count(*) AS n, coalesce(sum(amount), 0) AS a FROM disbursement.expired
+            SELECT count(*) AS n, coalesce(sum(amount), 0) AS a FROM disbursement_reports.expired
              WHERE ($1::date IS NULL OR expired_on >= $1::date) AND ($2::date IS NULL OR expired_on <= $2::date)
             """, [from, to])
         table.notes = (drift.map { [$0 == 0
