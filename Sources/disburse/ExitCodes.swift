@@ -14,6 +14,7 @@ enum ExitCodes {
             case .configuration: return (78, error.description)
             }
         }
+        if let error = error as? AtomicFile.IOFailure { return (1, error.description) }
         if let error = error as? PostgresError {
             if error.isUnavailable {
                 return (69, "The database is unavailable: \(error.message). Check DATABASE_URL / PGHOST and that PostgreSQL is running, then retry.")

@@ -52,7 +52,7 @@ struct PIIScanTests {
             .map { try $0.decode(0, as: String.self) }
         for number in numbers { try run("va", "lookup", number) }
         try run("va", "check", "1234567890123456")
-        try CLI.run(["verify", env.output.path], environment: environment).record(&said)
+        try run("verify", env.output.path)
         let logText = try env.connection.query("SELECT t::text FROM disbursement.run_log t").map { try $0.decode(0, as: String.self) }
         let text = (said + logText).joined(separator: "\n")
         var written: [String] = []
