@@ -44,9 +44,9 @@ public final class Connection {
             return "the server asks for a password and none was given (use ~/.pgpass or PGPASSFILE, never the command line)"
         }
         if PQconnectionUsedPassword(handle) == 1 {
-            return "PostgreSQL refused the login (check the user and its password)"
+            return "PostgreSQL refused the login or the database (check the user, its password and the database name)"
         }
-        return "PostgreSQL could not be reached or refused the connection"
+        return "PostgreSQL could not be reached or refused the connection (check the host, port, user and database name)"
     }
 
     deinit {
