@@ -78,15 +78,16 @@ struct PIIScanTests {
         let emails = Set(try env.connection.query("SELECT lower(email) FROM registry.registrants WHERE email LIKE '%@%'")
             .map { try $0.decode(0, as: String.self) })
         #expect(emails.count > 1_000)
-        let lowered = text.lowercased()
-        #expect(!emails.contains { lowered.contains($0) }, "an e-mail address in output")
+        // The scanner itself must find an address planted in text.
+        #expect(Self.emailTokens("mail <\(emails.first ?? "")>, then").isSubset(of: emails))
+        #expect(emails.isDisjoint(with: Self.emailTokens(text)), "an e-mail address in output")
         for secret in [password, "Pw%Scan@Night9", "Scan@Night", "EnvScanPw7"] {
             #expect(!text.contains(secret), "the password appears in output or the run log")
             #expect(!fileText.contains(secret), "the password appears in a file")
         }
         let fileRuns = Self.digitRuns(fileText)
         #expect(!fileRuns.contains { run in Self.windows(run, lengths: [16]).contains { niks.contains($0) } }, "a NIK in a payout file")
-        #expect(!emails.contains { fileText.lowercased().contains($0) }, "an e-mail address in a payout file")
+        #expect(emails.isDisjoint(with: Self.emailTokens(fileText)), "an e-mail address in a payout file")
         let key = try String(contentsOfFile: env.settings.vaKeyFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(niks.count > 1_000 && accounts.count > 500, "the scan needs data to find")
 
@@ -124,6 +125,28 @@ struct PIIScanTests {
         }
         if current.count >= 8 { runs.append(current) }
         return runs
+    }
+
+    /// Every run of characters an e-mail address can hold that has an `@` in it, lower-cased:
+    /// one pass over the text instead of a search per known address.
+    static func emailTokens(_ text: String) -> Set<String> {
+        var tokens: Set<String> = []
+        var current: [UInt8] = []
+        func flush() {
+            if current.contains(UInt8(ascii: "@")) { tokens.insert(String(decoding: current, as: UTF8.self).lowercased()) }
+            current.removeAll(keepingCapacity: true)
+        }
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "%"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"):
+                current.append(byte)
+            default:
+                flush()
+            }
+        }
+        flush()
+        return tokens
     }
 
     static func windows(_ run: String, lengths: Set<Int>) -> [String] {
