@@ -1,9 +1,23 @@
--- Least-privilege roles (SPEC §9). Run once per database by an administrator, after
--- `disburse migrate`; safe to run again. Passwords/authentication are set outside this file.
---   disburse_job      the nightly job: reads registry, reads and writes disbursement
---   disburse_finance  finance: reads only the masked reporting views in disbursement_reports
+-- Least-privilege roles (SPEC §9). An administrator runs this file as a superuser on the
+-- programme's database after the first `disburse migrate`, and again after any migrate that
+-- adds tables (safe to run again; until then default privileges cover them, see below).
+-- Passwords and authentication (pg_hba.conf, ~/.pgpass) are set outside this file.
+--
+--   disburse_owner    owns the schemas disbursement and disbursement_reports and everything in
+--                     them; runs `disburse migrate` and nothing else. An owner can delete and
+--                     alter, so no other role is the owner.
+--   disburse_job      the nightly job, reconcile, `report funnel --refresh` and `report summary
+--                     --recount`: reads the registry columns it uses, writes disbursement through
+--                     grants per table and column. It cannot delete the run log, VAs, ranges,
+--                     batches, payouts, holds or anything a status file left, cannot change a
+--                     key's fingerprint, a VA or a payout's amount, and cannot write the registry.
+--   disburse_finance  every `disburse report` (summary, holds, funnel, reconciliation in every
+--                     format, html): reads only the masked views in disbursement_reports.
 DO $$
 BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'disburse_owner') THEN
+        CREATE ROLE disburse_owner LOGIN;
+    END IF;
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'disburse_job') THEN
         CREATE ROLE disburse_job LOGIN;
     END IF;
@@ -13,51 +27,111 @@ BEGIN
 END
 $$;
 
-REVOKE ALL ON SCHEMA registry, disbursement FROM PUBLIC;
+-- Ownership: the migration role owns the tool's schemas and every object in them, so later
+-- migrations (run as disburse_owner) create objects it owns, and ANALYZE runs as it through
+-- disbursement.refresh_statistics (migration 0013).
+CREATE SCHEMA IF NOT EXISTS disbursement_reports;
+ALTER SCHEMA disbursement OWNER TO disburse_owner;
+-- `disburse migrate` says CREATE SCHEMA IF NOT EXISTS, which needs this even when the schema exists.
+DO $$ BEGIN EXECUTE format('GRANT CREATE ON DATABASE %I TO disburse_owner', current_database()); END $$;
+ALTER SCHEMA disbursement_reports OWNER TO disburse_owner;
+DO $$
+DECLARE
+    object record;
+BEGIN
+    FOR object IN
+        SELECT c.oid::regclass AS name, c.relkind FROM pg_class c
+         WHERE c.relnamespace IN ('disbursement'::regnamespace, 'disbursement_reports'::regnamespace)
+           AND c.relkind IN ('r', 'v', 'm', 'p', 'S')
+           -- A sequence owned by a column follows its table.
+           AND NOT (c.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'a'))
+    LOOP
+        EXECUTE format('ALTER %s %s OWNER TO disburse_owner',
+                       CASE object.relkind WHEN 'S' THEN 'SEQUENCE' WHEN 'v' THEN 'VIEW'
+                                           WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'TABLE' END, object.name);
+    END LOOP;
+    FOR object IN
+        SELECT p.oid::regprocedure AS name FROM pg_proc p WHERE p.pronamespace = 'disbursement'::regnamespace
+    LOOP
+        EXECUTE format('ALTER FUNCTION %s OWNER TO disburse_owner', object.name);
+    END LOOP;
+END
+$$;
 
+-- Nobody gets anything by default; each role gets exactly what follows.
+REVOKE ALL ON SCHEMA registry, disbursement, disbursement_reports FROM PUBLIC;
+REVOKE ALL ON ALL TABLES IN SCHEMA registry FROM disburse_job, disburse_finance;
+REVOKE ALL ON ALL TABLES IN SCHEMA disbursement FROM PUBLIC, disburse_job, disburse_finance;
+REVOKE ALL ON ALL TABLES IN SCHEMA disbursement_reports FROM PUBLIC, disburse_job, disburse_finance;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA disbursement FROM PUBLIC, disburse_job, disburse_finance;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA disbursement FROM PUBLIC, disburse_job, disburse_finance;
+-- (A table-level REVOKE also takes back the column grants of earlier versions of this file.)
+
+-- The job: the registry columns it reads (SPEC §2), nothing else of the registry.
 GRANT USAGE ON SCHEMA registry TO disburse_job;
-GRANT SELECT ON ALL TABLES IN SCHEMA registry TO disburse_job;
-GRANT USAGE, CREATE ON SCHEMA disbursement TO disburse_job;
-GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA disbursement TO disburse_job;
+GRANT SELECT (registrant_id, nik, full_name, phone, province_code, email_verified_at, nik_verified_at, phone_verified_at)
+    ON registry.registrants TO disburse_job;
+GRANT SELECT (decree_no, wave, issued_on, training_amount, incentive_amount, incentive_tranches, incentive_interval_days,
+              survey_amount, survey_count, payable_until)
+    ON registry.decrees TO disburse_job;
+GRANT SELECT (decree_no, registrant_id, status) ON registry.decree_members TO disburse_job;
+GRANT SELECT (registrant_id, completed_at, certificate_no, rating, review) ON registry.training_completions TO disburse_job;
+GRANT SELECT (registrant_id, survey_no, submitted_at) ON registry.survey_responses TO disburse_job;
+GRANT SELECT (account_id, registrant_id, provider, kind, account_no, account_name, owner_nik, upgraded, status, linked_at,
+              updated_at)
+    ON registry.payout_accounts TO disburse_job;
+
+-- The job in its own schema: per table, per column. No DELETE where a row must stay.
+GRANT USAGE ON SCHEMA disbursement TO disburse_job;
+GRANT SELECT ON disbursement.schema_migrations TO disburse_job;
+GRANT SELECT, INSERT ON disbursement.run_log TO disburse_job;
+GRANT UPDATE (finished_at, outcome, exit_code, message, counts) ON disbursement.run_log TO disburse_job;
+-- A range's key fingerprint, prefix and capacity never change: only its counter moves.
+GRANT SELECT, INSERT ON disbursement.va_ranges TO disburse_job;
+GRANT UPDATE (next_sequence) ON disbursement.va_ranges TO disburse_job;
+GRANT SELECT, INSERT ON disbursement.virtual_accounts TO disburse_job;
+GRANT SELECT, INSERT ON disbursement.batches TO disburse_job;
+GRANT UPDATE (summary, manifest_sha256) ON disbursement.batches TO disburse_job;
+-- Reconciliation moves a payout's status; who, what and how much never change.
+GRANT SELECT, INSERT ON disbursement.payouts TO disburse_job;
+GRANT UPDATE (status, status_at, reason_code, permanent) ON disbursement.payouts TO disburse_job;
+GRANT SELECT, INSERT ON disbursement.holds TO disburse_job;
+GRANT UPDATE (released_on) ON disbursement.holds TO disburse_job;
+GRANT SELECT, INSERT ON disbursement.expired TO disburse_job;
+GRANT SELECT, INSERT ON disbursement.status_files TO disburse_job;
+GRANT UPDATE (summary) ON disbursement.status_files TO disburse_job;
+GRANT SELECT, INSERT ON disbursement.status_lines, disbursement.recon_exceptions, disbursement.unanswered_checked
+    TO disburse_job;
+GRANT UPDATE (resolution_id) ON disbursement.recon_exceptions TO disburse_job;
+-- What each night issued and its proof per decree (migration 0008) are written once, never changed.
+GRANT SELECT, INSERT ON disbursement.batch_issued, disbursement.decree_proofs TO disburse_job;
+-- Finance's settlements (`disburse resolve`, migration 0010), kept for ever.
+GRANT SELECT, INSERT ON disbursement.resolutions TO disburse_job;
+GRANT SELECT, INSERT ON disbursement.funnel_snapshots, disbursement.funnel_counts TO disburse_job;
+GRANT UPDATE (seconds) ON disbursement.funnel_snapshots TO disburse_job;
+-- Kept totals, derived from the payouts: `report summary --recount` replaces them all.
+GRANT SELECT, INSERT, UPDATE, DELETE ON disbursement.payout_totals TO disburse_job;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA disbursement TO disburse_job;
-GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA disbursement TO disburse_job;
+GRANT EXECUTE ON FUNCTION disbursement.normalize_phone(text), disbursement.refresh_statistics(text) TO disburse_job;
 -- Temporary tables hold each night's working sets.
 DO $$ BEGIN EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO disburse_job', current_database()); END $$;
 
--- Finance sees masked views only. The views run with their owner's rights, so finance needs
--- no grant on the tables underneath.
-CREATE SCHEMA IF NOT EXISTS disbursement_reports;
-REVOKE ALL ON SCHEMA disbursement_reports FROM PUBLIC;
+-- Reports: finance and the job read the masked views only (they run with their owner's
+-- rights, so no grant on the tables underneath is needed).
+GRANT USAGE ON SCHEMA disbursement_reports TO disburse_finance, disburse_job;
+GRANT SELECT ON ALL TABLES IN SCHEMA disbursement_reports TO disburse_finance, disburse_job;
 
-CREATE OR REPLACE VIEW disbursement_reports.payouts AS
-SELECT p.business_date, p.channel, p.kind, p.number, p.attempt, p.end_to_end_id, p.registrant_id, p.decree_no,
-       repeat('*', greatest(length(p.account_no) - 4, 0)) || right(p.account_no, 4) AS account_no_masked,
-       p.amount, p.status, p.status_at, p.reason_code
-  FROM disbursement.payouts p;
-
-CREATE OR REPLACE VIEW disbursement_reports.holds AS
-SELECT h.registrant_id, h.decree_no, h.kind, h.number, h.amount, h.reason, h.held_since, h.released_on,
-       repeat('*', greatest(length(r.nik) - 4, 0)) || right(r.nik, 4) AS nik_masked
-  FROM disbursement.holds h
-  LEFT JOIN registry.registrants r USING (registrant_id);
-
-CREATE OR REPLACE VIEW disbursement_reports.batches AS
-SELECT business_date, created_at, tool_version, summary, manifest_sha256 FROM disbursement.batches;
-
-CREATE OR REPLACE VIEW disbursement_reports.expired AS
-SELECT registrant_id, decree_no, kind, number, amount, expired_on FROM disbursement.expired;
-
-CREATE OR REPLACE VIEW disbursement_reports.reconciliation AS
-SELECT f.file_name, f.imported_at, f.summary, e.kind AS exception_kind, e.end_to_end_id, e.amount, e.detail
-  FROM disbursement.status_files f
-  LEFT JOIN disbursement.recon_exceptions e USING (file_id);
-
--- Counts only, no one in them: every funnel snapshot, the funnel's history.
-CREATE OR REPLACE VIEW disbursement_reports.funnel AS
-SELECT s.taken_at, c.dimension, c.grp, c.registered, c.email_verified, c.nik_verified, c.phone_verified, c.approved,
-       c.va_issued, c.trained, c.first_incentive_paid, c.fully_paid
-  FROM disbursement.funnel_counts c
-  JOIN disbursement.funnel_snapshots s USING (snapshot_id);
-
-GRANT USAGE ON SCHEMA disbursement_reports TO disburse_finance;
-GRANT SELECT ON ALL TABLES IN SCHEMA disbursement_reports TO disburse_finance;
+-- What a later migration adds (run as disburse_owner) is covered before this file runs again:
+-- the job may read, add and change rows of a new table but not delete them; both roles may
+-- read a new reporting view.
+ALTER DEFAULT PRIVILEGES FOR ROLE disburse_owner IN SCHEMA disbursement
+    GRANT SELECT, INSERT, UPDATE ON TABLES TO disburse_job;
+ALTER DEFAULT PRIVILEGES FOR ROLE disburse_owner IN SCHEMA disbursement
+    GRANT USAGE ON SEQUENCES TO disburse_job;
+ALTER DEFAULT PRIVILEGES FOR ROLE disburse_owner IN SCHEMA disbursement_reports
+    GRANT SELECT ON TABLES TO disburse_finance, disburse_job;
+-- Functions are executable by PUBLIC by default; a new one is granted to the job explicitly.
+ALTER DEFAULT PRIVILEGES FOR ROLE disburse_owner IN SCHEMA disbursement
+    REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
+ALTER DEFAULT PRIVILEGES FOR ROLE disburse_owner IN SCHEMA disbursement
+    GRANT EXECUTE ON FUNCTIONS TO disburse_job;

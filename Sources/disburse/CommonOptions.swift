@@ -16,7 +16,11 @@ struct CommonOptions: ParsableArguments {
 
     func connect() throws -> Connection {
         let conninfo = databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"] ?? ""
-        return try Connection(conninfo: conninfo)
+        let connection = try Connection(conninfo: conninfo)
+        // Server notices (e.g. ANALYZE skipping a table) go to the log, never raw to stderr.
+        let log = logger("database")
+        connection.noticeHandler = { log.info("PostgreSQL says: \(Masking.digitRuns($0))") }
+        return connection
     }
 
     func settings() throws -> Settings {

@@ -46,7 +46,7 @@ struct ReportOptions: ParsableArguments {
 
     func connect() throws -> Connection {
         let connection = try common.connect()
-        try Migrator().verify(connection)
+        try Migrator().verify(connection, throughReportingViews: true)
         return connection
     }
 }

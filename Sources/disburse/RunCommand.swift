@@ -38,9 +38,8 @@ struct RunCommand: ParsableCommand {
             }
             var settings = try common.settings()
             if let out { settings.outputDirectory = out }
-            let key = try VAKey.load(path: settings.vaKeyFile)
+            let key = try VAKey.load(path: settings.vaKeyFile, demo: settings.demo)
             let logger = common.logger("run")
-            if let warning = key.warning { logger.warning("\(warning)") }
             let connection = try common.connect()
             let report = try NightlyRun(settings: settings, key: key, logger: logger, checkpoint: FaultInjection.checkpoint).execute(
                 connection,

@@ -69,6 +69,8 @@ public struct NightlyRun {
     private func executeLocked(_ connection: Connection, options: Options, runID: Int64) throws -> Report {
         let date = options.businessDate
         let files = BatchFiles(settings: settings, logger: logger, checkpoint: checkpoint)
+        // The key is checked on every run, a re-run of a recorded date too (SPEC §4).
+        try VirtualAccountIssuer(prefixes: settings.vaPrefixes, key: key).bindRanges(connection, bind: false)
         if let stored = try connection.query(
             "SELECT summary::text FROM disbursement.batches WHERE business_date = $1", [date]
         ).first {
@@ -140,7 +142,7 @@ public struct NightlyRun {
             let issued = try issuer.issue(connection, date: date, runID: runID, checkpoint: checkpoint)
             // The planner must see the numbers just issued (a million rows its statistics do
             // not know yet), or it plans the joins below for an empty table.
-            if issued > 0 { try connection.execute("ANALYZE disbursement.virtual_accounts") }
+            if issued > 0 { try connection.execute("SELECT disbursement.refresh_statistics('virtual_accounts')") }
             return issued
         }
         try timed("entitlements") {
@@ -162,7 +164,7 @@ public struct NightlyRun {
             try connection.execute(EligibilitySQL.batchIssued)
             // Reconciliation often follows a night at once, before autovacuum has looked at the
             // new payouts; with no statistics its joins were planned for an empty table.
-            try connection.execute("ANALYZE disbursement.payouts")
+            try connection.execute("SELECT disbursement.refresh_statistics('payouts')")
             checkpoint("payouts written")
             try connection.execute(EligibilitySQL.releaseHolds)
             try connection.execute(EligibilitySQL.newHolds)
@@ -179,7 +181,7 @@ public struct NightlyRun {
     /// operator hears about it on stderr (cron mails warnings), naming the decree.
     private func warnAboutInvalidDecrees(_ connection: Connection) throws {
         for row in try connection.query(EligibilitySQL.invalidDecrees) {
-            let name = try row.decodeIfPresent("decree_no", as: String.self).map { "Decree \"\(Masking.printable($0))\"" }
+            let name = try row.decodeIfPresent("decree_no", as: String.self).map { "Decree \"\(Masking.digitRuns(Masking.printable($0)))\"" }
                 ?? "A decree membership without a decree number"
             let members = try row.decode("members", as: Int.self)
             let problem = try row.decode("problem", as: String.self)

@@ -6,7 +6,8 @@ public struct RunLog {
     public let runID: Int64
 
     /// Records the start on its own statement (autocommit), so the entry survives the
-    /// rollback of a dry run or a failed one.
+    /// rollback of a dry run or a failed one. Passwords in the arguments are masked
+    /// (`CredentialRedaction`); the environment (`PGPASSWORD`, `DATABASE_URL`) is never read here.
     public static func start(
         _ connection: Connection, command: String, arguments: [String], businessDate: BusinessDate?, dryRun: Bool
     ) throws -> RunLog {
@@ -19,7 +20,7 @@ public struct RunLog {
             VALUES ($1, $2::text[], $3::date, $4, $5, $6, $7, $8)
             RETURNING run_id
             """,
-            [command, PostgresArray(arguments), businessDate, dryRun, user, info.hostName, Int(info.processIdentifier),
+            [command, PostgresArray(CredentialRedaction.arguments(arguments)), businessDate, dryRun, user, info.hostName, Int(info.processIdentifier),
              ToolVersion.current])
         let log = RunLog(runID: try row.decode(0, as: Int64.self))
         // Lets a second run that finds the lock taken say whose it is.
@@ -27,6 +28,8 @@ public struct RunLog {
         return log
     }
 
+    /// The message is masked like every echo from outside (`Masking.digitRuns`): an error may
+    /// quote a registry value or a status-file field.
     public func finish(
         _ connection: Connection, outcome: String, exitCode: Int, message: String?, counts: String = "{}"
     ) throws {
@@ -35,7 +38,7 @@ public struct RunLog {
             UPDATE disbursement.run_log
                SET finished_at = clock_timestamp(), outcome = $2, exit_code = $3, message = $4, counts = $5::jsonb
              WHERE run_id = $1
-            """, [runID, outcome, exitCode, message, counts])
+            """, [runID, outcome, exitCode, message.map(Masking.digitRuns), counts])
     }
 }
 

@@ -14,7 +14,7 @@ public final class Connection {
             throw PostgresError(kind: .connectionFailed, message: "libpq could not allocate a connection.")
         }
         guard PQstatus(handle) == CONNECTION_OK else {
-            let message = Connection.lastError(handle)
+            let message = Connection.connectFailure(handle, conninfo: conninfo)
             PQfinish(handle)
             throw PostgresError(kind: .connectionFailed, message: message)
         }
@@ -25,6 +25,34 @@ public final class Connection {
             throw error
         }
         self.handle = handle
+        PQsetNoticeProcessor(handle, { context, text in
+            guard let context, let text else { return }
+            let connection = Unmanaged<Connection>.fromOpaque(context).takeUnretainedValue()
+            connection.noticeHandler?(String(cString: text).trimmingCharacters(in: .whitespacesAndNewlines))
+        }, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    /// Where the server's notices and warnings go (a logger); without one they are dropped.
+    /// libpq's default prints them raw to stderr, which under cron is the operator's mail.
+    public var noticeHandler: ((String) -> Void)?
+
+    /// One fixed sentence per kind of failure. libpq's own text is never used: it can quote the
+    /// connection string, password included (a URL with a stray `%`).
+    static func connectFailure(_ handle: OpaquePointer, conninfo: String) -> String {
+        var parseError: UnsafeMutablePointer<CChar>?
+        if let options = PQconninfoParse(conninfo, &parseError) {
+            PQconninfoFree(options)
+        } else {
+            if let parseError { PQfreemem(parseError) }
+            return "the connection string cannot be read (a % in a password must be written %25, and @ : / ? as %40 %3A %2F %3F)"
+        }
+        if PQconnectionNeedsPassword(handle) == 1 {
+            return "the server asks for a password and none was given (use ~/.pgpass or PGPASSFILE, never the command line)"
+        }
+        if PQconnectionUsedPassword(handle) == 1 {
+            return "PostgreSQL refused the login or the database (check the user, its password and the database name)"
+        }
+        return "PostgreSQL could not be reached or refused the connection (check the host, port, user and database name)"
     }
 
     deinit {

@@ -31,10 +31,12 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         self.hint = hint
     }
 
+    /// The server's message can quote a value of a row (`invalid input syntax … "3171…"`):
+    /// digit runs of 8 or more keep only their last 4.
     public var description: String {
-        var text = message
+        var text = Masking.digitRuns(message)
         if let sqlState { text += " (SQLSTATE \(sqlState))" }
-        if let hint { text += " Hint: \(hint)" }
+        if let hint { text += " Hint: \(Masking.digitRuns(hint))" }
         return text
     }
 

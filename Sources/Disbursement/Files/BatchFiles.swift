@@ -18,6 +18,8 @@ public struct BatchFiles {
              WHERE business_date <= $1 AND (manifest_sha256 IS NULL OR business_date = $1)
              ORDER BY business_date
             """, [date])
+        guard !batches.isEmpty else { return [] }
+        let out = try OutputFolder.open(settings.outputDirectory)
         var written: [String] = []
         for batch in batches {
             // A batch that cannot be named cannot be rendered: that is an error, never a skip
@@ -27,42 +29,41 @@ public struct BatchFiles {
                 throw InconsistencyError("The business date of a recorded batch reads \"\(Masking.printable(text))\", not YYYY-MM-DD, so its files cannot be written; call the disburse team.")
             }
             let recorded = try batch.decodeIfPresent("manifest_sha256", as: String.self)
-            var createdFolder = false
+            let existing = try out.subfolder(day.description, create: false)
             if let recorded {
-                if isIntact(day, manifestSHA256: recorded) { continue }
-                if FileManager.default.fileExists(atPath: folder(day)) {
+                if let existing, isIntact(existing, manifestSHA256: recorded) { continue }
+                if existing != nil {
                     // A repair first renders without writing: if the batch or the settings changed
                     // since, it is refused before a single file that was sent is overwritten.
-                    _ = try render(connection, date: day, recordedManifest: recorded, writing: false)
-                } else {
-                    // Nothing of the batch is left to overwrite, so the files are written at once
-                    // (half the work); if they come out different, the folder goes again.
-                    createdFolder = true
+                    _ = try render(connection, date: day, into: nil, recordedManifest: recorded)
                 }
             }
+            // Nothing of the batch was there to overwrite: the files are written at once (half
+            // the work); if they come out different, the folder goes again.
+            let createdFolder = existing == nil
             do {
-                written += try render(connection, date: day, recordedManifest: recorded, writing: true)
+                guard let folder = try existing ?? out.subfolder(day.description, create: true) else { continue }
+                written += try render(connection, date: day, into: folder, recordedManifest: recorded)
             } catch {
-                if createdFolder { try? FileManager.default.removeItem(atPath: folder(day)) }
+                if createdFolder && recorded != nil { out.removeSubfolder(day.description) }
                 throw error
             }
         }
         return written
     }
 
-    private func folder(_ date: BusinessDate) -> String { settings.outputDirectory + "/" + date.description }
-
     /// The fast path of a re-run: the manifest on disk is the recorded one and every file it
     /// lists hashes right.
-    private func isIntact(_ date: BusinessDate, manifestSHA256: String) -> Bool {
-        let path = folder(date) + "/manifest.json"
-        guard AtomicFile.sha256(of: path) == manifestSHA256,
-              let data = FileManager.default.contents(atPath: path), let manifest = try? Manifest.decode(data)
+    private func isIntact(_ folder: OutputFolder, manifestSHA256: String) -> Bool {
+        guard folder.sha256(of: "manifest.json") == manifestSHA256, let bytes = folder.contents(of: "manifest.json"),
+              let manifest = try? Manifest.decode(Data(bytes))
         else { return false }
-        return manifest.files.allSatisfy { AtomicFile.sha256(of: folder(date) + "/" + $0.name) == $0.sha256 }
+        return manifest.files.allSatisfy { folder.sha256(of: $0.name) == $0.sha256 }
     }
 
-    private func render(_ connection: Connection, date: BusinessDate, recordedManifest: String?, writing: Bool) throws -> [String] {
+    /// Renders the batch of `date`; writes what differs into `folder`, or with no folder only
+    /// checks that the rendering matches the recorded manifest.
+    private func render(_ connection: Connection, date: BusinessDate, into folder: OutputFolder?, recordedManifest: String?) throws -> [String] {
         let batch = try connection.queryOne(
             """
             SELECT to_char(created_at AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD"T"HH24:MI:SS"+07:00"') AS created_at,
@@ -72,11 +73,6 @@ public struct BatchFiles {
               FROM disbursement.batches b WHERE business_date = $1
             """, [date])
         let createdAt = try batch.decode("created_at", as: String.self)
-        let directory = folder(date)
-        if writing {
-            try AtomicFile.makeDirectory(settings.outputDirectory)
-            try AtomicFile.makeDirectory(directory)
-        }
 
         var entries: [FileEntry] = []
         var written: [String] = []
@@ -97,9 +93,8 @@ public struct BatchFiles {
             let sum = pending.reduce(Int64(0)) { $0 + $1.amount }
             for (name, bytes) in [(base + ".csv", PayoutCSVWriter.render(pending)), (base + ".xml", writer.render(pending, fileNumber: fileNumber))] {
                 let sha = Digest.sha256Hex(bytes)
-                let path = directory + "/" + name
-                if writing, AtomicFile.sha256(of: path) != sha {
-                    try AtomicFile.write(bytes, to: path) { checkpoint("partial:\(name)") }
+                if let folder, folder.sha256(of: name) != sha {
+                    try folder.write(bytes, name: name) { checkpoint("partial:\(name)") }
                     written.append(date.description + "/" + name)
                     checkpoint("file:\(name)")
                 }
@@ -152,14 +147,13 @@ public struct BatchFiles {
         if let recordedManifest, recordedManifest != sha {
             throw InputError("The files of \(date) rendered now differ from those recorded (manifest \(recordedManifest.prefix(12))… vs \(sha.prefix(12))…): the batch or the settings changed since; do not send these files and call the disburse team.")
         }
-        guard writing else { return [] }
-        let manifestPath = directory + "/manifest.json"
-        if AtomicFile.sha256(of: manifestPath) != sha {
-            try AtomicFile.write(bytes, to: manifestPath)
+        guard let folder else { return [] }
+        if folder.sha256(of: "manifest.json") != sha {
+            try folder.write(bytes, name: "manifest.json")
             written.append(date.description + "/manifest.json")
             checkpoint("manifest")
         }
-        try removeUnvouched(directory, keeping: Set(entries.map(\.name) + ["manifest.json"]))
+        removeUnvouched(folder, keeping: Set(entries.map(\.name) + ["manifest.json"]))
         if recordedManifest == nil {
             try connection.execute("UPDATE disbursement.batches SET manifest_sha256 = $2 WHERE business_date = $1", [date, sha])
         }
@@ -169,12 +163,12 @@ public struct BatchFiles {
 
     /// Leftovers of a killed writer (temporary names) are removed; anything else unknown is
     /// reported, never deleted: it may be someone's.
-    private func removeUnvouched(_ directory: String, keeping names: Set<String>) throws {
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where !names.contains(name) {
-            if name.hasPrefix(".") && name.contains(".tmp-") {
-                try? FileManager.default.removeItem(atPath: directory + "/" + name)
+    private func removeUnvouched(_ folder: OutputFolder, keeping names: Set<String>) {
+        for name in folder.names() where !names.contains(name) {
+            if name.hasPrefix(".") && name.contains(AtomicFile.temporaryMarker) {
+                folder.remove(name)
             } else {
-                logger.warning("\(directory)/\(name) is not part of the batch; it was left alone.")
+                logger.warning("\(folder.path)/\(name) is not part of the batch; it was left alone.")
             }
         }
     }

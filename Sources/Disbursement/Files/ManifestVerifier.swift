@@ -1,15 +1,33 @@
 import Foundation
 
 /// `disburse verify`: re-hashes every file a manifest lists, flags files no manifest vouches
-/// for, and walks the chain of manifests from the first batch to the last.
+/// for, walks the chain of manifests from the first batch to the last, and, when a database can
+/// be asked, compares each manifest with the hash recorded for its date when it was written.
+/// Without that last step whoever can write OUT could rewrite the newest batch and its
+/// manifest together and the chain would still hold.
 extension BatchFiles {
     public struct VerificationFailure: OperatorError, Sendable {
         public let description: String
         public var category: FailureCategory { .inputInvalid }
     }
 
-    /// `directory` is OUT (every batch folder in it) or one OUT/YYYY-MM-DD folder.
-    public static func verify(directory: String) throws -> String {
+    /// The manifest hash recorded per business date, read from the reporting view (so finance
+    /// can verify too); nil when the database has no such view (another database, or too old).
+    public static func recordedManifests(_ connection: Connection) throws -> [String: String]? {
+        guard try connection.queryOne("SELECT to_regclass('disbursement_reports.batches') IS NOT NULL").decode(0, as: Bool.self)
+        else { return nil }
+        var recorded: [String: String] = [:]
+        for row in try connection.query(
+            "SELECT business_date::text, manifest_sha256 FROM disbursement_reports.batches WHERE manifest_sha256 IS NOT NULL")
+        {
+            recorded[try row.decode(0, as: String.self)] = try row.decode(1, as: String.self)
+        }
+        return recorded
+    }
+
+    /// `directory` is OUT (every batch folder in it) or one OUT/YYYY-MM-DD folder. `recorded`
+    /// is what `recordedManifests` read, or nil when no database could be asked.
+    public static func verify(directory: String, recorded: [String: String]? = nil) throws -> String {
         let url = URL(fileURLWithPath: directory)
         let folders: [URL]
         if BusinessDate(url.lastPathComponent) != nil {
@@ -53,8 +71,21 @@ extension BatchFiles {
             if let stranger = present.sorted().first(where: { !vouched.contains($0) }) {
                 throw VerificationFailure(description: "\(folder.path)/\(stranger) is not vouched for by the manifest: find out where it came from before sending anything.")
             }
-            previousSHA = Digest.sha256Hex(data)
+            let sha = Digest.sha256Hex(data)
+            if let recorded {
+                let date = folder.lastPathComponent
+                guard let expected = recorded[date] else {
+                    throw VerificationFailure(description: "The batch of \(date) in \(folder.path) is not recorded in the database (or its files were never finished): do not send it; find out where it came from.")
+                }
+                guard expected == sha else {
+                    throw VerificationFailure(description: "The manifest of \(date) differs from the one recorded in the database when its files were written: the batch of \(date) was altered; do not send it, and run `disburse run --date \(date)` to rewrite it from the database.")
+                }
+            }
+            previousSHA = sha
         }
-        return "Verified \(folders.count) batch folder(s), \(files) file(s): every file matches its manifest and the chain is unbroken."
+        let scope = recorded == nil
+            ? "the chain is unbroken. No database could be asked, so the manifests were checked against each other only, not against the hashes recorded when they were written."
+            : "the chain is unbroken, and every manifest is the one recorded in the database."
+        return "Verified \(folders.count) batch folder(s), \(files) file(s): every file matches its manifest and \(scope)"
     }
 }

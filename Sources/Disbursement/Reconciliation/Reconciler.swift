@@ -178,7 +178,7 @@ public struct Reconciler {
                 }
             }
         } catch let error as StatusFileError {
-            throw InputError("\(name) is not a valid status file, nothing was imported: \(error.description)")
+            throw InputError("\(name) is not a valid status file, nothing was imported: \(Masking.digitRuns(error.description))")
         }
     }
 

@@ -28,17 +28,17 @@ public struct FinancePage {
             """
             WITH changes AS MATERIALIZED (
                 SELECT on_date, sum(amount) AS amount
-                  FROM (SELECT held_since AS on_date, amount FROM disbursement.holds
+                  FROM (SELECT held_since AS on_date, amount FROM disbursement_reports.holds
                         UNION ALL
-                        SELECT released_on, -amount FROM disbursement.holds WHERE released_on IS NOT NULL) moves
+                        SELECT released_on, -amount FROM disbursement_reports.holds WHERE released_on IS NOT NULL) moves
                  GROUP BY on_date
             ), per_date AS (
                 SELECT b.business_date,
                        (SELECT coalesce(sum(c.amount), 0) FROM changes c WHERE c.on_date <= b.business_date) AS held
-                  FROM disbursement.batches b
+                  FROM disbursement_reports.batches b
             )
             SELECT d.business_date::text AS d,
-                   (SELECT coalesce(sum(t.amount), 0)::bigint FROM disbursement.payout_totals t
+                   (SELECT coalesce(sum(t.amount), 0)::bigint FROM disbursement_reports.payout_totals t
                      WHERE t.business_date = d.business_date AND t.status = 'PAID') AS paid,
                    d.held::bigint AS held
               FROM per_date d

@@ -97,11 +97,15 @@ public struct FunnelReport {
     }
 
     public func build(_ connection: Connection) throws -> ReportTable {
-        let snapshot = try FunnelSnapshot.current(connection, refresh: refresh)
+        guard let snapshot = try FunnelSnapshot.current(connection, refresh: refresh) else {
+            var table = ReportTable(title: "Funnel by \(by.rawValue)", columns: [by.rawValue] + Self.stages)
+            table.notes = ["The funnel has not been counted yet: the job counts it after each night (`disburse report funnel --refresh`)."]
+            return table
+        }
         let rows = try connection.query(
             """
             SELECT grp, \(Self.stages.joined(separator: ", "))
-              FROM disbursement.funnel_counts WHERE snapshot_id = $1 AND dimension = $2
+              FROM disbursement_reports.funnel_counts WHERE snapshot_id = $1 AND dimension = $2
              ORDER BY grp IS NULL, grp
             """, [snapshot.id, by.rawValue])
         var table = ReportTable(

@@ -9,21 +9,25 @@ public struct FunnelSnapshot: Sendable, Equatable {
     static let takenAtText = "to_char(taken_at AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD HH24:MI') || ' WIB'"
 
     /// The current snapshot, or a new one when there is none, it is out of date, or `refresh`.
-    public static func current(_ connection: Connection, refresh: Bool) throws -> FunnelSnapshot {
-        if !refresh, let latest = try latestUpToDate(connection) { return latest }
-        return try take(connection)
+    /// A role that may only read the reporting views (finance) cannot count: it gets the latest
+    /// snapshot there is, whose time the report shows, or nil when nothing was ever counted.
+    public static func current(_ connection: Connection, refresh: Bool) throws -> FunnelSnapshot? {
+        if !refresh, let latest = try latest(connection, upToDate: true) { return latest }
+        do {
+            return try take(connection)
+        } catch let error as PostgresError where error.sqlState == "42501" && !refresh {
+            return try latest(connection, upToDate: false)
+        }
     }
 
-    static func latestUpToDate(_ connection: Connection) throws -> FunnelSnapshot? {
+    static func latest(_ connection: Connection, upToDate: Bool) throws -> FunnelSnapshot? {
         let row = try connection.query(
             """
             SELECT snapshot_id, \(takenAtText) AS taken
-              FROM disbursement.funnel_snapshots
-             WHERE taken_at > coalesce((SELECT max(finished_at) FROM disbursement.run_log
-                                         WHERE command IN ('run', 'reconcile') AND NOT dry_run AND outcome = 'succeeded'),
-                                       '-infinity')
+              FROM disbursement_reports.funnel_snapshots
+             WHERE up_to_date OR NOT $1
              ORDER BY snapshot_id DESC LIMIT 1
-            """
+            """, [upToDate]
         ).first
         return try row.map { FunnelSnapshot(id: try $0.decode(0, as: Int64.self), takenAt: try $0.decode(1, as: String.self)) }
     }

@@ -18,7 +18,7 @@ public struct HoldsReport {
     public func table(_ connection: Connection) throws -> String {
         try prepare(connection)
         let rows = try connection.query(
-            "SELECT h.reason, count(*) AS n, sum(h.amount) AS amount FROM disbursement.holds h WHERE \(filter) GROUP BY h.reason ORDER BY h.reason")
+            "SELECT h.reason, count(*) AS n, sum(h.amount) AS amount FROM disbursement_reports.holds h WHERE \(filter) GROUP BY h.reason ORDER BY h.reason")
         var lines = ["Holds in force " + (date.map { "on \($0)" } ?? "now"), ""]
         lines.append("REASON".padding(toLength: 26, withPad: " ", startingAt: 0) + "HELD".leftPadded(10) + "RUPIAH".leftPadded(20))
         var count = 0
@@ -38,7 +38,7 @@ public struct HoldsReport {
     private var rowsQuery: String {
         """
         SELECT h.registrant_id, h.decree_no, h.kind, h.number, h.amount, h.reason, h.held_since
-          FROM disbursement.holds h WHERE \(filter)
+          FROM disbursement_reports.holds h WHERE \(filter)
          ORDER BY h.reason, h.registrant_id, h.kind, h.number
         """
     }

@@ -25,14 +25,14 @@ public struct ReconciliationReport {
                    count(*) FILTER (WHERE e.kind = 'STATUS_CONFLICT') AS status_conflict,
                    count(*) FILTER (WHERE e.kind = 'DOUBLE_PAYMENT') AS double_payment,
                    count(*) FILTER (WHERE e.kind = 'UNANSWERED') AS unanswered
-              FROM disbursement.status_files f
-              LEFT JOIN disbursement.recon_exceptions e USING (file_id)
-             GROUP BY f.file_id
+              FROM disbursement_reports.status_files f
+              LEFT JOIN disbursement_reports.recon_exceptions e USING (file_id)
+             GROUP BY f.file_id, f.imported_at, f.file_name, f.summary
             UNION ALL
             -- Payouts found unanswered belong to no file.
             SELECT to_char(max(found_at) AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD HH24:MI'), '(no answer from any file)',
                    0, 0, 0, count(*), coalesce(sum(amount), 0), 0, 0, 0, 0, 0, count(*)
-              FROM disbursement.recon_exceptions WHERE file_id IS NULL
+              FROM disbursement_reports.recon_exceptions WHERE file_id IS NULL
             HAVING count(*) > 0
              ORDER BY 1, 2
             """)
@@ -52,7 +52,7 @@ public struct ReconciliationReport {
             SELECT count(DISTINCT end_to_end_id) FILTER (WHERE kind = 'STATUS_CONFLICT') AS conflicts,
                    count(DISTINCT end_to_end_id) FILTER (WHERE kind = 'DOUBLE_PAYMENT') AS doubles,
                    coalesce(sum(amount_to_recover), 0) AS to_recover
-              FROM disbursement.recon_exceptions
+              FROM disbursement_reports.recon_exceptions
              WHERE kind IN ('STATUS_CONFLICT', 'DOUBLE_PAYMENT') AND resolution_id IS NULL
             """)
         let conflicts = try open.decode("conflicts", as: Int64.self)
@@ -77,9 +77,9 @@ public struct ReconciliationReport {
                    p.status, p.amount, coalesce(max(e.amount_to_recover), 0) AS amount_to_recover, count(*) AS lines,
                    (array_agg(f.file_name ORDER BY e.exception_id DESC))[1] AS file_name,
                    (array_agg(e.detail ORDER BY e.exception_id DESC))[1] AS detail
-              FROM disbursement.recon_exceptions e
-              JOIN disbursement.payouts p ON p.registrant_id = e.registrant_id AND p.end_to_end_id = e.end_to_end_id
-              LEFT JOIN disbursement.status_files f USING (file_id)
+              FROM disbursement_reports.recon_exceptions e
+              JOIN disbursement_reports.payouts p ON p.registrant_id = e.registrant_id AND p.end_to_end_id = e.end_to_end_id
+              LEFT JOIN disbursement_reports.status_files f USING (file_id)
              WHERE e.kind IN ('STATUS_CONFLICT', 'DOUBLE_PAYMENT') AND e.resolution_id IS NULL
              GROUP BY e.end_to_end_id, p.status, p.amount
              ORDER BY 1, 2

@@ -33,7 +33,7 @@ public struct SummaryReport {
         let rows = try connection.query(
             """
             WITH issued AS (
-                SELECT business_date, channel, kind, payouts, amount FROM disbursement.batch_issued
+                SELECT business_date, channel, kind, payouts, amount FROM disbursement_reports.batch_issued
                  WHERE ($1::date IS NULL OR business_date >= $1::date) AND ($2::date IS NULL OR business_date <= $2::date)
             ), now AS (
                 SELECT business_date, channel, kind, sum(payouts) AS total,
@@ -45,7 +45,7 @@ public struct SummaryReport {
                        coalesce(sum(amount) FILTER (WHERE status = 'RETURNED'), 0) AS returned_a,
                        coalesce(sum(payouts) FILTER (WHERE status IN ('ISSUED', 'PENDING')), 0) AS pending_n,
                        coalesce(sum(amount) FILTER (WHERE status IN ('ISSUED', 'PENDING')), 0) AS pending_a
-                  FROM disbursement.payout_totals
+                  FROM disbursement_reports.payout_totals
                  WHERE ($1::date IS NULL OR business_date >= $1::date) AND ($2::date IS NULL OR business_date <= $2::date)
                  GROUP BY business_date, channel, kind
             )
@@ -78,12 +78,12 @@ public struct SummaryReport {
         }
         let held = try connection.queryOne(
             """
-            SELECT count(*) AS n, coalesce(sum(amount), 0) AS a FROM disbursement.holds
+            SELECT count(*) AS n, coalesce(sum(amount), 0) AS a FROM disbursement_reports.holds
              WHERE released_on IS NULL AND ($1::date IS NULL OR held_since >= $1::date) AND ($2::date IS NULL OR held_since <= $2::date)
             """, [from, to])
         let expired = try connection.queryOne(
             """
-            SELECT count(*) AS n, coalesce(sum(amount), 0) AS a FROM disbursement.expired
+            SELECT count(*) AS n, coalesce(sum(amount), 0) AS a FROM disbursement_reports.expired
              WHERE ($1::date IS NULL OR expired_on >= $1::date) AND ($2::date IS NULL OR expired_on <= $2::date)
             """, [from, to])
         table.notes = (drift.map { [$0 == 0
@@ -99,7 +99,7 @@ public struct SummaryReport {
             """
             SELECT count(*) FILTER (WHERE \(Self.proofDifference) <> 0 OR \(Self.proofCountDifference) <> 0) AS failing,
                    count(*) AS decrees
-              FROM disbursement.decree_proofs
+              FROM disbursement_reports.decree_proofs
              WHERE ($1::date IS NULL OR business_date >= $1::date) AND ($2::date IS NULL OR business_date <= $2::date)
             """, [from, to])
         let failing = try proofs.decode("failing", as: Int.self)
@@ -125,7 +125,7 @@ public struct SummaryReport {
             SELECT to_char(business_date, 'YYYY-MM-DD') AS d, decree_no, due_count, due_amount, paid_count, paid_amount,
                    held_count, held_amount, expired_count, expired_amount, retry_count, retry_amount,
                    \(Self.proofCountDifference) AS proof_count, \(Self.proofDifference) AS proof
-              FROM disbursement.decree_proofs
+              FROM disbursement_reports.decree_proofs
              WHERE ($1::date IS NULL OR business_date >= $1::date) AND ($2::date IS NULL OR business_date <= $2::date)
              ORDER BY business_date, decree_no COLLATE "C"
             """, [from, to])

@@ -5,7 +5,7 @@ extension Settings {
     /// The keys a settings file may hold; anything else is a typo worth stopping for.
     private static let topLevelKeys: Set<String> = [
         "output_dir", "max_items_per_file", "attempt_limit", "unanswered_after_days",
-        "initiating_party_name", "va", "channels",
+        "initiating_party_name", "va", "channels", "demo",
     ]
     private static let vaKeys: Set<String> = ["prefixes", "key_file"]
     private static let channelKeys: Set<String> = [
@@ -49,6 +49,9 @@ extension Settings {
             throw SettingsError("\(file): va.prefixes entry \"\(prefix)\" must be 4 to 9 digits.")
         }
         guard Set(prefixes).count == prefixes.count else { throw SettingsError("\(file): va.prefixes lists a prefix twice.") }
+        if let (shorter, longer) = VirtualAccountIssuer.overlap(prefixes) {
+            throw SettingsError("\(file): va.prefixes entry \(shorter) begins \(longer): no prefix may begin another (their numbers would mix); choose another prefix.")
+        }
 
         let channelsTable = try reader.table("channels")
         var channels: [ChannelSettings] = []
@@ -79,7 +82,8 @@ extension Settings {
             vaPrefixes: prefixes,
             vaKeyFile: resolve(try va.string("key_file")),
             initiatingPartyName: try reader.string("initiating_party_name", default: "PROGRAM KARTU PRAKERJA"),
-            channels: channels)
+            channels: channels,
+            demo: try reader.bool("demo", default: false))
     }
 }
 

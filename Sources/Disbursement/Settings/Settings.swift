@@ -14,6 +14,9 @@ public struct Settings: Sendable, Equatable {
     public var vaKeyFile: String
     public var initiatingPartyName: String
     public var channels: [ChannelSettings]
+    /// A demonstration or test installation: a published VA key is accepted (SPEC §4). Never
+    /// set where real money is paid.
+    public var demo: Bool = false
 
     public var enabledChannelCodes: [String] { channels.filter(\.enabled).map(\.code).sorted() }
 

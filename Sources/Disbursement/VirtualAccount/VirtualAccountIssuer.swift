@@ -11,9 +11,21 @@ struct VirtualAccountIssuer {
     struct RangeFull: OperatorError {
         let prefixes: [String]
         let missing: Int
+        let suggestion: String?
         var category: FailureCategory { .configuration }
         var description: String {
-            "The VA ranges \(prefixes.joined(separator: ", ")) have no room for \(missing) more numbers; nothing was issued. Add a new issuer prefix to va.prefixes."
+            let add = suggestion.map { "add a new issuer prefix such as \($0) to va.prefixes (it begins no prefix in use and none begins it)" }
+                ?? "add a new issuer prefix to va.prefixes"
+            return "The VA ranges \(prefixes.joined(separator: ", ")) have no room for \(missing) more numbers; nothing was issued: \(add)."
+        }
+    }
+
+    struct PrefixOverlap: OperatorError {
+        let shorter: String
+        let longer: String
+        var category: FailureCategory { .configuration }
+        var description: String {
+            "VA prefix \(shorter) begins prefix \(longer) (listed in va.prefixes or used before): their numbers would mix; list another prefix instead."
         }
     }
 
@@ -21,21 +33,54 @@ struct VirtualAccountIssuer {
     let key: VAKey
     static let chunk = 50_000
 
-    /// Binds each configured prefix to this key on first use, and refuses a different key.
-    func bindRanges(_ connection: Connection) throws {
-        for prefix in prefixes {
-            let cipher = try VACipher(prefix: prefix, key: key.bytes)
-            let fingerprint = KeyFingerprint.of(key: key.bytes, prefix: prefix)
-            try connection.execute(
-                """
-                INSERT INTO disbursement.va_ranges (prefix, key_fingerprint, capacity) VALUES ($1, $2, $3)
-                ON CONFLICT (prefix) DO NOTHING
-                """, [prefix, fingerprint, cipher.capacity])
-            let bound = try connection.queryOne(
-                "SELECT key_fingerprint FROM disbursement.va_ranges WHERE prefix = $1", [prefix]
-            ).decode(0, as: String.self)
-            guard bound == fingerprint else { throw KeyMismatch(prefix: prefix) }
+    /// The first pair of which one begins the other, if any.
+    static func overlap(_ prefixes: some Collection<String>) -> (shorter: String, longer: String)? {
+        let sorted = Set(prefixes).sorted()
+        // In sorted order a prefix comes right before the strings it begins.
+        for (shorter, longer) in zip(sorted, sorted.dropFirst()) where longer.hasPrefix(shorter) {
+            return (shorter, longer)
         }
+        return nil
+    }
+
+    /// Checks the listed prefixes against the key they were bound to, and that no prefix begins
+    /// another, listed or retired (a prefix used before and no longer listed: its numbers stay
+    /// valid and it needs no key). With `bind`, a listed prefix used for the first time is
+    /// bound to this key. A re-run of a recorded date checks without binding.
+    func bindRanges(_ connection: Connection, bind: Bool = true) throws {
+        var bound: [String: String] = [:]
+        for row in try connection.query("SELECT prefix, key_fingerprint FROM disbursement.va_ranges") {
+            bound[try row.decode(0, as: String.self)] = try row.decode(1, as: String.self)
+        }
+        for prefix in prefixes {
+            if let fingerprint = bound[prefix], fingerprint != KeyFingerprint.of(key: key.bytes, prefix: prefix) {
+                throw KeyMismatch(prefix: prefix)
+            }
+        }
+        if let (shorter, longer) = Self.overlap(Array(bound.keys) + prefixes) {
+            throw PrefixOverlap(shorter: shorter, longer: longer)
+        }
+        guard bind else { return }
+        for prefix in prefixes where bound[prefix] == nil {
+            let cipher = try VACipher(prefix: prefix, key: key.bytes)
+            try connection.execute(
+                "INSERT INTO disbursement.va_ranges (prefix, key_fingerprint, capacity) VALUES ($1, $2, $3)",
+                [prefix, KeyFingerprint.of(key: key.bytes, prefix: prefix), cipher.capacity])
+        }
+    }
+
+    /// A prefix to propose when the listed ones are full: the next numbers after the last listed
+    /// one, of the same length, that begin no known prefix and that none begins.
+    static func suggestion(after last: String, known: [String]) -> String? {
+        guard var candidate = Int(last) else { return nil }
+        let limit = Int(String(repeating: "9", count: last.count)) ?? 0
+        while candidate < limit {
+            candidate += 1
+            let digits = String(candidate)
+            let text = String(repeating: "0", count: max(0, last.count - digits.count)) + digits
+            if !known.contains(where: { $0.hasPrefix(text) || text.hasPrefix($0) }) { return text }
+        }
+        return nil
     }
 
     /// Numbers everyone in `run_new_va`. Sequence numbers are taken from the ranges under a
@@ -62,7 +107,12 @@ struct VirtualAccountIssuer {
                 firstOrdinal: wanted - remaining, count: take))
             remaining -= take
         }
-        guard remaining == 0 else { throw RangeFull(prefixes: prefixes, missing: remaining) }
+        guard remaining == 0 else {
+            let known = try connection.query("SELECT prefix FROM disbursement.va_ranges").map { try $0.decode(0, as: String.self) }
+            throw RangeFull(
+                prefixes: prefixes, missing: remaining,
+                suggestion: prefixes.last.flatMap { Self.suggestion(after: $0, known: known + prefixes) })
+        }
 
         for segment in segments {
             var start = segment.firstOrdinal

@@ -10,7 +10,7 @@ public enum VirtualAccountLookup {
              WHERE v.va = $1
             """, [number]
         ).first else {
-            throw InputError("No participant holds VA \(number): check the number with `disburse va check`.")
+            throw InputError("No participant holds VA \(Masking.digitRuns(number)): check the number with `disburse va check`.")
         }
         return """
             VA            \(try row.decode("va", as: String.self))

@@ -3,18 +3,25 @@ import Testing
 
 @testable import Disbursement
 
-/// Everything people read (logs, error messages, reports in every format, VA lookups) over a
-/// demo-like night with dirty synthetic data must not carry a full NIK, a full account number
-/// or the VA key. Payout files carry account numbers by necessity; they must be 0600 in 0700.
+/// Everything people read (logs, error messages, the run log, reports in every format and the
+/// finance page, VA lookups) over a demo-like night with dirty synthetic data, run with a
+/// password in `--database-url` and in PGPASSWORD, must not carry a full NIK, account or
+/// e-wallet number (also in its `62…` form), phone number, e-mail address, the password or the
+/// VA key. Payout files carry account numbers by necessity, but nothing else of that list;
+/// they must be 0600 in 0700.
 @Suite("secrets and personal data")
 struct PIIScanTests {
     @Test func noFullNIKAccountNumberOrKeyInAnythingPeopleRead() throws {
         let env = try TestEnvironment()
         try env.generateSyntheticRegistry(registrants: 3000, seed: 5)
 
+        let password = "Pw%25Scan%40Night9"
+        let url = env.database.urlWithPassword(password)
+        var environment = env.cliEnvironment
+        environment["PGPASSWORD"] = "EnvScanPw7"
         var said: [String] = []
         func run(_ arguments: String...) throws {
-            let result = try CLI.run(arguments, environment: env.cliEnvironment)
+            let result = try CLI.run(arguments + ["--database-url", url], environment: environment)
             #expect(!result.killedBySignal)
             said += [result.stdout, result.stderr]
         }
@@ -29,11 +36,13 @@ struct PIIScanTests {
         #expect(simulated.status == 0, "\(simulated.stderr)")
         let files = simulated.stdout.split(separator: "\n").map(String.init)
         #expect(!files.isEmpty)
-        try CLI.run(["reconcile", "--as-of", "2020-06-30", "--verbose"] + files, environment: env.cliEnvironment).record(&said)
+        try CLI.run(["reconcile", "--as-of", "2020-06-30", "--verbose", "--database-url", url] + files, environment: environment)
+            .record(&said)
         try run("run", "--date", "2020-07-01", "--verbose")
         for report in ["summary", "holds", "funnel", "reconciliation"] {
             for format in ["table", "csv", "json"] { try run("report", report, "--format", format) }
         }
+        try run("report", "html")
         // Errors an operator may see: a refused status file, a busy lock is covered elsewhere,
         // a lookup of every issued number, and a check of a wrong one.
         let bad = status.appending(path: "bad.csv")
@@ -44,14 +53,41 @@ struct PIIScanTests {
         for number in numbers { try run("va", "lookup", number) }
         try run("va", "check", "1234567890123456")
         try run("verify", env.output.path)
-        let logText = try env.connection.query("SELECT coalesce(message, '') || ' ' || coalesce(counts::text, '') || ' ' || arguments::text FROM disbursement.run_log")
-            .map { try $0.decode(0, as: String.self) }
+        let logText = try env.connection.query("SELECT t::text FROM disbursement.run_log t").map { try $0.decode(0, as: String.self) }
         let text = (said + logText).joined(separator: "\n")
+        var written: [String] = []
+        let walker = FileManager.default.enumerator(atPath: env.output.path)
+        while let name = walker?.nextObject() as? String {
+            if let data = FileManager.default.contents(atPath: env.output.appending(path: name).path) {
+                written.append(String(decoding: data, as: UTF8.self))
+            }
+        }
+        #expect(written.count > 3, "the night wrote its files")
+        let fileText = written.joined(separator: "\n")
 
         let niks = Set(try env.connection.query("SELECT nik FROM registry.registrants WHERE nik ~ '^[0-9]{16}$'").map { try $0.decode(0, as: String.self) })
+        // Bank numbers as digits, e-wallet numbers in the 62… form they are paid in, and phones.
         let accounts = Set(try env.connection.query(
-            "SELECT account_no FROM registry.payout_accounts WHERE length(regexp_replace(account_no, '[^0-9]', '', 'g')) >= 8"
-        ).map { try $0.decode(0, as: String.self).filter(\.isNumber) })
+            """
+            SELECT regexp_replace(account_no, '[^0-9]', '', 'g') FROM registry.payout_accounts
+            UNION SELECT disbursement.normalize_phone(account_no) FROM registry.payout_accounts WHERE kind = 'ewallet'
+            UNION SELECT disbursement.normalize_phone(phone) FROM registry.registrants
+            UNION SELECT regexp_replace(phone, '[^0-9]', '', 'g') FROM registry.registrants
+            """
+        ).compactMap { try $0.decodeIfPresent(0, as: String.self) }.filter { $0.count >= 8 })
+        let emails = Set(try env.connection.query("SELECT lower(email) FROM registry.registrants WHERE email LIKE '%@%'")
+            .map { try $0.decode(0, as: String.self) })
+        #expect(emails.count > 1_000)
+        // The scanner itself must find an address planted in text.
+        #expect(Self.emailTokens("mail <\(emails.first ?? "")>, then").isSubset(of: emails))
+        #expect(emails.isDisjoint(with: Self.emailTokens(text)), "an e-mail address in output")
+        for secret in [password, "Pw%Scan@Night9", "Scan@Night", "EnvScanPw7"] {
+            #expect(!text.contains(secret), "the password appears in output or the run log")
+            #expect(!fileText.contains(secret), "the password appears in a file")
+        }
+        let fileRuns = Self.digitRuns(fileText)
+        #expect(!fileRuns.contains { run in Self.windows(run, lengths: [16]).contains { niks.contains($0) } }, "a NIK in a payout file")
+        #expect(emails.isDisjoint(with: Self.emailTokens(fileText)), "an e-mail address in a payout file")
         let key = try String(contentsOfFile: env.settings.vaKeyFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(niks.count > 1_000 && accounts.count > 500, "the scan needs data to find")
 
@@ -66,6 +102,7 @@ struct PIIScanTests {
         #expect(leakedNIKs.isEmpty, "full NIKs in output: \(leakedNIKs.prefix(3).map { $0.prefix(4) + "…" })")
         #expect(leakedAccounts.isEmpty, "full account numbers in output: \(leakedAccounts.count)")
         #expect(!text.lowercased().contains(key.lowercased()), "the VA key appears in output")
+        #expect(!fileText.lowercased().contains(key.lowercased()), "the VA key appears in a file")
 
         // Payout files: private to the job's user.
         let enumerator = FileManager.default.enumerator(atPath: env.output.path)
@@ -88,6 +125,28 @@ struct PIIScanTests {
         }
         if current.count >= 8 { runs.append(current) }
         return runs
+    }
+
+    /// Every run of characters an e-mail address can hold that has an `@` in it, lower-cased:
+    /// one pass over the text instead of a search per known address.
+    static func emailTokens(_ text: String) -> Set<String> {
+        var tokens: Set<String> = []
+        var current: [UInt8] = []
+        func flush() {
+            if current.contains(UInt8(ascii: "@")) { tokens.insert(String(decoding: current, as: UTF8.self).lowercased()) }
+            current.removeAll(keepingCapacity: true)
+        }
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "%"), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"):
+                current.append(byte)
+            default:
+                flush()
+            }
+        }
+        flush()
+        return tokens
     }
 
     static func windows(_ run: String, lengths: Set<Int>) -> [String] {

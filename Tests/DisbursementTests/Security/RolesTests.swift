@@ -1,9 +1,11 @@
 import Foundation
+import Logging
 import Testing
 
 @testable import Disbursement
 
-/// sql/roles.sql, applied to a real database, connected to as each role.
+/// sql/roles.sql, applied to a real database, connected to as each role. Every refusal must be
+/// PostgreSQL's "insufficient privilege" (SQLSTATE 42501), not just any error.
 @Suite("least-privilege roles", .serialized)
 struct RolesTests {
     /// Roles are cluster-wide: one suite applies them, serially, and each test uses its own database.
@@ -14,12 +16,39 @@ struct RolesTests {
         try env.registry.registrant(2, nik: "3171000000000002X")
         try env.registry.member(2)
         try env.run("2020-06-01")
-        try env.connection.executeScript(try String(contentsOf: Paths.repository.appending(path: "sql/roles.sql"), encoding: .utf8))
+        try applyRoles(env)
         return env
     }
 
+    func applyRoles(_ env: TestEnvironment) throws {
+        try env.connection.executeScript(try String(contentsOf: Paths.repository.appending(path: "sql/roles.sql"), encoding: .utf8))
+    }
+
+    func conninfo(_ env: TestEnvironment, as role: String) -> String {
+        env.database.conninfo.replacingOccurrences(of: "user=postgres", with: "user=\(role)")
+    }
+
     func connect(_ env: TestEnvironment, as role: String) throws -> Connection {
-        try Connection(conninfo: env.database.conninfo.replacingOccurrences(of: "user=postgres", with: "user=\(role)"))
+        try Connection(conninfo: conninfo(env, as: role))
+    }
+
+    func expectDenied(_ connection: Connection, _ sql: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        guard let error = PostgresError.from({ try connection.execute(sql) }) else {
+            Issue.record("allowed: \(sql)", sourceLocation: sourceLocation)
+            return
+        }
+        #expect(error.sqlState == "42501", "\(sql): \(error)", sourceLocation: sourceLocation)
+    }
+
+    func statusFile(_ env: TestEnvironment) throws -> URL {
+        let reference = try env.connection.queryOne(
+            "SELECT end_to_end_id FROM disbursement.payouts ORDER BY end_to_end_id LIMIT 1").decode(0, as: String.self)
+        let amount = try env.connection.queryOne(
+            "SELECT amount FROM disbursement.payouts WHERE end_to_end_id = $1", [reference]).decode(0, as: Int64.self)
+        let file = env.output.deletingLastPathComponent().appending(path: "roles-status-\(UUID().uuidString).csv")
+        try Data("end_to_end_id,status,amount,reason_code,reason_text,settled_at\n\(reference),PAID,\(amount),,,2020-06-02\n".utf8)
+            .write(to: file)
+        return file
     }
 
     @Test func financeReadsMaskedViewsOnly() throws {
@@ -31,26 +60,72 @@ struct RolesTests {
             let value = try row.decode(0, as: String.self)
             #expect(value.dropLast(4).allSatisfy { $0 == "*" })
         }
-        let nik = try finance.queryOne("SELECT nik_masked FROM disbursement_reports.holds").decode(0, as: String.self)
-        #expect(nik.hasSuffix("002X") && nik.hasPrefix("*"))
-        for forbidden in ["SELECT nik FROM registry.registrants", "SELECT account_no FROM disbursement.payouts",
-                          "SELECT va FROM disbursement.virtual_accounts"]
-        {
-            #expect(throws: PostgresError.self, "finance must not run: \(forbidden)") { try finance.query(forbidden) }
+        #expect(try finance.queryOne("SELECT count(*) FROM disbursement_reports.holds").decode(0, as: Int.self) > 0)
+        for forbidden in [
+            "SELECT nik FROM registry.registrants", "SELECT account_no FROM disbursement.payouts",
+            "SELECT va FROM disbursement.virtual_accounts", "SELECT arguments FROM disbursement.run_log",
+            "SELECT detail FROM disbursement.recon_exceptions", "SELECT * FROM disbursement.schema_migrations",
+            "DELETE FROM disbursement_reports.payouts", "UPDATE disbursement_reports.holds SET amount = 1",
+            "INSERT INTO disbursement_reports.batches (business_date) VALUES ('2021-01-01')",
+            "UPDATE disbursement.payouts SET amount = 1", "CREATE TABLE disbursement_reports.mine (x int)",
+            "SELECT disbursement.refresh_statistics('payouts')",
+        ] {
+            expectDenied(finance, forbidden)
         }
-        #expect(throws: PostgresError.self) { try finance.execute("DELETE FROM disbursement_reports.payouts") }
-        #expect(throws: PostgresError.self) { try finance.execute("UPDATE disbursement.payouts SET amount = 1") }
     }
 
-    @Test func theJobCannotWriteTheRegistryButCanRunANight() throws {
+    /// Every report in every format, and the finance page, as disburse_finance through the CLI.
+    @Test func financeRunsEveryReport() throws {
+        let env = try prepare()
+        var financeEnvironment = env.cliEnvironment
+        financeEnvironment["DATABASE_URL"] = conninfo(env, as: "disburse_finance")
+        // Before anything was counted, the funnel says so instead of failing.
+        let empty = try CLI.run(["report", "funnel"], environment: financeEnvironment)
+        #expect(empty.status == 0 && empty.stdout.contains("not been counted"), "\(empty.stderr)")
+
+        var jobEnvironment = env.cliEnvironment
+        jobEnvironment["DATABASE_URL"] = conninfo(env, as: "disburse_job")
+        let file = try statusFile(env)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let reconcile = try CLI.run(["reconcile", "--as-of", "2020-06-03", file.path], environment: jobEnvironment)
+        #expect(reconcile.status == 0 || reconcile.status == 3, "\(reconcile.stderr)")
+        let refresh = try CLI.run(["report", "funnel", "--refresh"], environment: jobEnvironment)
+        #expect(refresh.status == 0, "\(refresh.stderr)")
+
+        for report in ["summary", "holds", "funnel", "reconciliation"] {
+            for format in ["table", "csv", "json"] {
+                let result = try CLI.run(["report", report, "--format", format], environment: financeEnvironment)
+                #expect(result.status == 0, "report \(report) --format \(format) as finance: \(result.stderr)")
+                #expect(result.stderr.isEmpty, "\(result.stderr)")
+            }
+        }
+        let summary = try CLI.run(["report", "summary", "--date", "2020-06-01"], environment: financeEnvironment)
+        #expect(summary.stdout.contains("TRAINING"), "\(summary.stdout)")
+        let holds = try CLI.run(["report", "holds", "--format", "csv"], environment: financeEnvironment)
+        #expect(holds.stdout.contains("INVALID_NIK"), "\(holds.stdout)")
+        let reconciliation = try CLI.run(["report", "reconciliation"], environment: financeEnvironment)
+        #expect(reconciliation.stdout.contains("roles-status-"), "\(reconciliation.stdout)")
+
+        // A night since the last count: finance shows the latest counts it has.
+        try env.run("2020-06-02")
+        let stale = try CLI.run(["report", "funnel"], environment: financeEnvironment)
+        #expect(stale.status == 0 && stale.stdout.contains("counted"), "\(stale.stderr)")
+        let page = env.output.deletingLastPathComponent().appending(path: "finance-\(UUID().uuidString).html")
+        defer { try? FileManager.default.removeItem(at: page) }
+        let html = try CLI.run(["report", "html", "--out", page.path], environment: financeEnvironment)
+        #expect(html.status == 0, "\(html.stderr)")
+        #expect(try String(contentsOf: page, encoding: .utf8).contains("Payout summary"))
+        // Counting needs the job's role: one sentence, exit 78.
+        let denied = try CLI.run(["report", "funnel", "--refresh"], environment: financeEnvironment)
+        #expect(denied.status == 78 && denied.stderr.contains("disburse_job"), "\(denied.stderr)")
+    }
+
+    @Test func theJobRunsANightButCannotDeleteOrRewrite() throws {
         let env = try prepare()
         let job = try connect(env, as: "disburse_job")
-        #expect(throws: PostgresError.self) {
-            try job.execute("UPDATE registry.registrants SET full_name = 'x'")
-        }
-        #expect(throws: PostgresError.self) {
-            try job.execute("INSERT INTO registry.decrees (decree_no) VALUES ('SK-X')")
-        }
+        var notices: [String] = []
+        job.noticeHandler = { notices.append($0) }
+        try env.registry.payableParticipant(3)
         var settings = env.settings
         settings.outputDirectory = env.output.path
         var logger = Logging.Logger(label: "test")
@@ -58,7 +133,59 @@ struct RolesTests {
         let report = try NightlyRun(settings: settings, key: env.key, logger: logger).execute(
             job, options: .init(businessDate: BusinessDate("2020-07-01")!, dryRun: false, arguments: []))
         #expect(report.summary.payoutCount > 0)
+        // ANALYZE of the tables it filled ran as their owner: no "skipping … only table or
+        // database owner can analyze it" warning.
+        #expect(!notices.contains { $0.lowercased().contains("analyze") }, "\(notices)")
+
+        for forbidden in [
+            "DELETE FROM disbursement.run_log", "DELETE FROM disbursement.virtual_accounts", "DELETE FROM disbursement.va_ranges",
+            "DELETE FROM disbursement.batches", "DELETE FROM disbursement.payouts", "DELETE FROM disbursement.holds",
+            "DELETE FROM disbursement.status_files", "DELETE FROM disbursement.recon_exceptions",
+            "TRUNCATE disbursement.run_log",
+            "UPDATE disbursement.va_ranges SET key_fingerprint = 'x'", "UPDATE disbursement.va_ranges SET capacity = 10",
+            "UPDATE disbursement.virtual_accounts SET va = '8808000000000000'", "UPDATE disbursement.payouts SET amount = 1",
+            "UPDATE disbursement.payouts SET account_no = '1'", "UPDATE disbursement.run_log SET arguments = '{}'",
+            "UPDATE disbursement.batches SET business_date = '2000-01-01'",
+            "UPDATE registry.registrants SET full_name = 'x'", "INSERT INTO registry.decrees (decree_no) VALUES ('SK-X')",
+            "DELETE FROM registry.decree_members", "SELECT email FROM registry.registrants",
+            "SELECT birth_date FROM registry.registrants", "SELECT course_id FROM registry.training_completions",
+            "CREATE TABLE disbursement.mine (x int)", "ALTER TABLE disbursement.payouts DROP CONSTRAINT payouts_pkey",
+            "DROP TABLE disbursement.payout_totals",
+        ] {
+            expectDenied(job, forbidden)
+        }
+    }
+
+    /// A table or view a later migration adds (run as disburse_owner) is covered before
+    /// roles.sql runs again: the job may add rows but not delete them; finance reads new views only.
+    @Test func defaultPrivilegesCoverLaterMigrations() throws {
+        let env = try prepare()
+        try env.connection.executeScript("""
+            SET ROLE disburse_owner;
+            CREATE TABLE disbursement.later (id bigserial PRIMARY KEY, note text);
+            CREATE VIEW disbursement_reports.later_view AS SELECT count(*) AS n FROM disbursement.later;
+            RESET ROLE;
+            """)
+        let job = try connect(env, as: "disburse_job")
+        try job.execute("INSERT INTO disbursement.later (note) VALUES ('x')")
+        #expect(try job.queryOne("SELECT count(*) FROM disbursement.later").decode(0, as: Int.self) == 1)
+        expectDenied(job, "DELETE FROM disbursement.later")
+        let finance = try connect(env, as: "disburse_finance")
+        #expect(try finance.queryOne("SELECT n FROM disbursement_reports.later_view").decode(0, as: Int.self) == 1)
+        expectDenied(finance, "SELECT * FROM disbursement.later")
+    }
+
+    /// The owner runs migrations (and only it can): the order docs/operations.md gives.
+    @Test func theOwnerMigratesAndTheOthersCannot() throws {
+        let env = try prepare()
+        for (role, status) in [("disburse_owner", Int32(0)), ("disburse_job", 78), ("disburse_finance", 78)] {
+            var environment = env.cliEnvironment
+            environment["DATABASE_URL"] = conninfo(env, as: role)
+            let result = try CLI.run(["migrate"], environment: environment)
+            #expect(result.status == status, "\(role): \(result.stderr)")
+        }
+        // Applying roles.sql twice changes nothing.
+        try applyRoles(env)
+        expectDenied(try connect(env, as: "disburse_job"), "DELETE FROM disbursement.run_log")
     }
 }
-
-import Logging

@@ -19,7 +19,9 @@ final class TestEnvironment {
         settings = try Settings.load(path: example.path, environment: [:])
         output = FileManager.default.temporaryDirectory.appending(path: "disburse-test-\(UUID().uuidString)")
         settings.outputDirectory = output.path
-        key = try VAKey.load(path: settings.vaKeyFile)
+        // Git keeps no permission bits but the executable one: the checkout's key is 0644.
+        chmod(settings.vaKeyFile, 0o600)
+        key = try VAKey.load(path: settings.vaKeyFile, demo: settings.demo)
     }
 
     deinit {
