@@ -5,13 +5,69 @@ enum ReconciliationSQL {
     static let fileID = "current_setting('disburse.file_id')::bigint"
 
     /// `registrant_id`, `kind`, `number`, `attempt` are the payout the reference names
-    /// (`PayoutReference`), NULL when it names none.
+    /// (`PayoutReference`), NULL when it names none. `scope` is TX, or BLOCK / GROUP for a
+    /// pain.002 status of a whole payment block or message (`end_to_end_id` is then its id),
+    /// which `expandScopes` turns into one line per payout before anything is decided.
+    /// `status` is NULL for a code the tool does not know (`status_code` as written);
+    /// `amount_note` says what the file wrote when it cannot be a rupiah amount of ours.
     static let stage = """
         CREATE TEMP TABLE recon_line (
             line_no int, end_to_end_id text, registrant_id bigint, kind text, number int, attempt int, status text,
             amount bigint, reason_code text, reason_text text, settled_at text, permanent boolean,
-            rejection_means_return boolean
+            rejection_means_return boolean, scope text, status_code text, amount_note text, source_line int
         ) ON COMMIT DROP
+        """
+
+    /// Block and group statuses, set aside: they name pain.001 files, not payouts.
+    static let setScopesAside = [
+        "CREATE TEMP TABLE recon_scope ON COMMIT DROP AS SELECT * FROM recon_line WHERE scope <> 'TX'",
+        "DELETE FROM recon_line WHERE scope <> 'TX'",
+    ]
+
+    /// A block or group status becomes one line for every payout of the pain.001 block or
+    /// message it names (`payment_messages`) that has no status of its own in the file; a
+    /// group status also leaves alone the payouts of a block the file gives a status. Its
+    /// lines are numbered after the file's own ($1 = the file's last line number), name the
+    /// status they come from, and are never permanent nor a return: a block-level reason
+    /// (AC01, AM04, DU01…) is about the file or our account, not the participant's.
+    static let expandScopes = """
+        WITH targets AS (
+            SELECT s.line_no, s.scope, s.status, s.reason_code, s.reason_text, m.business_date, m.channel,
+                   m.first_end_to_end_id AS first_id, m.last_end_to_end_id AS last_id
+              FROM recon_scope s
+              JOIN disbursement.payment_messages m
+                ON (s.scope = 'BLOCK' AND m.pmt_inf_id = s.end_to_end_id) OR (s.scope = 'GROUP' AND m.msg_id = s.end_to_end_id)
+             WHERE s.status IS NOT NULL
+        )
+        INSERT INTO recon_line (line_no, end_to_end_id, registrant_id, kind, number, attempt, status, amount, reason_code,
+                                reason_text, settled_at, permanent, rejection_means_return, scope, source_line)
+        SELECT $1::int + row_number() OVER (ORDER BY t.line_no, p.end_to_end_id COLLATE "C"),
+               p.end_to_end_id, p.registrant_id, p.kind, p.number, p.attempt, t.status, NULL, t.reason_code,
+               t.reason_text, NULL, false, false, 'TX', t.line_no
+          FROM targets t
+          JOIN disbursement.payouts p
+            ON p.business_date = t.business_date AND p.channel = t.channel
+           AND p.end_to_end_id >= t.first_id COLLATE "C" AND p.end_to_end_id <= t.last_id COLLATE "C"
+         WHERE NOT EXISTS (SELECT 1 FROM recon_line l
+                            WHERE l.registrant_id = p.registrant_id AND l.kind = p.kind AND l.number = p.number
+                              AND l.attempt = p.attempt)
+           AND NOT (t.scope = 'GROUP' AND EXISTS (
+                 SELECT 1 FROM targets b
+                  WHERE b.scope = 'BLOCK' AND b.business_date = p.business_date AND b.channel = p.channel
+                    AND p.end_to_end_id >= b.first_id COLLATE "C" AND p.end_to_end_id <= b.last_id COLLATE "C"))
+        """
+
+    /// A block or group status with a code the tool does not know, or naming no pain.001 file
+    /// this tool wrote, is one exception line of its own (UNKNOWN_STATUS, UNKNOWN_REFERENCE).
+    static let scopeExceptions = """
+        INSERT INTO recon_line (line_no, end_to_end_id, status, reason_code, reason_text, permanent, rejection_means_return,
+                                scope, status_code)
+        SELECT s.line_no, s.end_to_end_id, s.status, s.reason_code, s.reason_text, false, false, s.scope, s.status_code
+          FROM recon_scope s
+         WHERE s.status IS NULL
+            OR NOT EXISTS (SELECT 1 FROM disbursement.payment_messages m
+                            WHERE (s.scope = 'BLOCK' AND m.pmt_inf_id = s.end_to_end_id)
+                               OR (s.scope = 'GROUP' AND m.msg_id = s.end_to_end_id))
         """
 
     /// What each line does: one of APPLY, UNCHANGED, or an exception kind. Lines are matched to
@@ -20,8 +76,10 @@ enum ReconciliationSQL {
     static let decisions = """
         SELECT m.*,
                CASE
+                 WHEN m.status IS NULL THEN 'UNKNOWN_STATUS'
                  WHEN m.registrant_id IS NULL THEN 'UNKNOWN_REFERENCE'
                  WHEN m.occurrence > 1 THEN 'DUPLICATE_LINE'
+                 WHEN m.amount_note IS NOT NULL THEN 'AMOUNT_MISMATCH'
                  WHEN m.amount IS NOT NULL AND m.amount <> m.payout_amount THEN 'AMOUNT_MISMATCH'
                  WHEN m.status = m.current_status THEN 'UNCHANGED'
                  -- Out of order: a pending answer never moves a payout back.
@@ -36,9 +94,12 @@ enum ReconciliationSQL {
           FROM (
             SELECT l.line_no, l.end_to_end_id, p.registrant_id, l.kind, l.number, l.attempt, l.status, l.amount,
                    l.reason_code, l.reason_text, l.settled_at, l.permanent, l.rejection_means_return,
+                   l.status_code, l.amount_note, l.source_line,
                    p.status AS current_status, p.amount AS payout_amount, p.business_date, p.channel,
                    -- Unknown references share the NULL partition; they are exceptions anyway.
-                   row_number() OVER (PARTITION BY l.registrant_id, l.kind, l.number, l.attempt ORDER BY l.line_no)
+                   -- A line with an unknown status code is no answer: it makes no later one a duplicate.
+                   row_number() OVER (PARTITION BY l.registrant_id, l.kind, l.number, l.attempt, l.status IS NULL
+                                      ORDER BY l.line_no)
                      AS occurrence
               FROM recon_line l
               LEFT JOIN disbursement.payouts p
@@ -52,9 +113,9 @@ enum ReconciliationSQL {
     static let recordLines = """
         INSERT INTO disbursement.status_lines
             (file_id, line_no, end_to_end_id, registrant_id, status, amount, reason_code, reason_text, settled_at,
-             permanent, outcome)
+             permanent, status_code, amount_note, source_line, outcome)
         SELECT \(fileID), line_no, end_to_end_id, registrant_id, status, amount, reason_code, reason_text, settled_at,
-               permanent,
+               permanent, status_code, amount_note, source_line,
                CASE WHEN decision = 'APPLY' THEN 'APPLIED' WHEN decision = 'UNCHANGED' THEN 'UNCHANGED' ELSE 'EXCEPTION' END
           FROM recon_decision
         """
@@ -63,9 +124,12 @@ enum ReconciliationSQL {
         INSERT INTO disbursement.recon_exceptions (file_id, line_no, kind, end_to_end_id, registrant_id, amount, detail)
         SELECT \(fileID), line_no, decision, end_to_end_id, registrant_id, coalesce(amount, payout_amount),
                CASE decision
-                 WHEN 'UNKNOWN_REFERENCE' THEN 'no payout has this end_to_end_id'
+                 WHEN 'UNKNOWN_STATUS' THEN 'status code ''' || coalesce(nullif(status_code, ''), '(none)')
+                                            || ''' is not one the tool knows; nothing was changed'
+                 WHEN 'UNKNOWN_REFERENCE' THEN CASE WHEN end_to_end_id = '' THEN 'the status names no payout, payment block or message'
+                                                    ELSE 'no payout or pain.001 file of ours has this reference' END
                  WHEN 'DUPLICATE_LINE' THEN 'the reference appears earlier in the same file'
-                 WHEN 'AMOUNT_MISMATCH' THEN 'file says ' || amount || ', payout is ' || payout_amount
+                 WHEN 'AMOUNT_MISMATCH' THEN 'file says ' || coalesce(amount_note, amount::text) || ', payout is ' || payout_amount
                  ELSE 'file says ' || status || ' but the payout is already ' || current_status
                END
           FROM recon_decision
