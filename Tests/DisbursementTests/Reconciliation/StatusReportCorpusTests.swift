@@ -102,13 +102,16 @@ struct StatusReportCorpusTests {
         try FileManager.default.createDirectory(at: env.output, withIntermediateDirectories: true)
         let text = try String(contentsOf: Self.corpus("v05-part-transactions.xml"), encoding: .utf8)
         try Data(text.prefix(text.count - 60).utf8).write(to: bad)
+        let missing = env.output.appending(path: "never-sent.xml")
         let result = try env.cli(
-            "reconcile", Self.corpus("v09-block-accp.xml").path, bad.path, Self.corpus("v11-envelope.xml").path,
-            "--as-of", "2020-06-02")
+            "reconcile", Self.corpus("v09-block-accp.xml").path, bad.path, Self.corpus("v11-envelope.xml").path, missing.path,
+            env.output.path, "--as-of", "2020-06-02")
         #expect(result.status == 65, "\(result.stderr)")
         let complaints = result.stderr.split(separator: "\n")
-        #expect(complaints.count == 1 && complaints[0].contains("truncated.xml") && complaints[0].contains("nothing of it was imported"),
-                "\(result.stderr)")
+        #expect(complaints.count == 3, "\(result.stderr)")
+        #expect(complaints.first { $0.contains("truncated.xml") }?.contains("nothing of it was imported") == true)
+        #expect(complaints.first { $0.contains("never-sent.xml") }?.contains("cannot be read") == true)
+        #expect(complaints.contains { $0.contains("not a regular file") })
         #expect(result.stdout.contains("v09-block-accp.xml") && result.stdout.contains("v11-envelope.xml"))
         #expect(result.stdout.contains("truncated.xml") && result.stdout.contains("REFUSED"))
         var expected = Self.all(Self.bni, "ISSUED").merging(Self.all(Self.va, "PENDING")) { $1 }
@@ -118,6 +121,7 @@ struct StatusReportCorpusTests {
         let log = try env.connection.queryOne(
             "SELECT exit_code, message FROM disbursement.run_log WHERE command = 'reconcile' ORDER BY run_id DESC LIMIT 1")
         #expect(try log.decode(0, as: Int.self) == 65)
+        #expect(try log.decode(1, as: String.self).contains("3 of 5 status files refused"))
         #expect(try log.decode(1, as: String.self).contains("imported: v09-block-accp.xml, v11-envelope.xml"))
     }
 
