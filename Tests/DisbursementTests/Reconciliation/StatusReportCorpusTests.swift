@@ -125,6 +125,36 @@ struct StatusReportCorpusTests {
         #expect(try log.decode(1, as: String.self).contains("imported: v09-block-accp.xml, v11-envelope.xml"))
     }
 
+    /// The most specific status wins: a transaction's over its block's, a block's over the
+    /// group's; an unknown code is an exception and does not make a later line a duplicate.
+    @Test func theMostSpecificStatusWinsAndAnUnknownCodeHidesNothing() throws {
+        let env = try ReconcilerTests.night()
+        let url = env.output.appending(path: "mixed.xml")
+        try Data("""
+            <Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.03"><CstmrPmtStsRpt>
+            <OrgnlGrpInfAndSts><OrgnlMsgId>DSB-20200601-BNI-001</OrgnlMsgId><GrpSts>RJCT</GrpSts></OrgnlGrpInfAndSts>
+            <OrgnlPmtInfAndSts><OrgnlPmtInfId>DSB-20200601-BNI-001</OrgnlPmtInfId><PmtInfSts>ACCP</PmtInfSts>
+              <TxInfAndSts><OrgnlEndToEndId>PK-1-I1-1</OrgnlEndToEndId><TxSts>RVNA</TxSts></TxInfAndSts>
+              <TxInfAndSts><OrgnlEndToEndId>PK-1-I1-1</OrgnlEndToEndId><TxSts>ACSC</TxSts></TxInfAndSts>
+              <TxInfAndSts><OrgnlEndToEndId>PK-2-I1-1</OrgnlEndToEndId><TxSts>RVNA</TxSts></TxInfAndSts>
+            </OrgnlPmtInfAndSts>
+            <OrgnlPmtInfAndSts><OrgnlPmtInfId>DSB-20200601-VA-001</OrgnlPmtInfId><PmtInfSts>RJCT</PmtInfSts></OrgnlPmtInfAndSts>
+            </CstmrPmtStsRpt></Document>
+            """.utf8).write(to: url)
+        let result = try env.cli("reconcile", url.path, "--as-of", "2020-06-02")
+        #expect(result.status == 3, "\(result.stderr)")
+        var expected = Self.all(Self.bni, "PENDING").merging(Self.all(Self.va, "FAILED")) { $1 }
+        expected["PK-1-I1-1"] = "PAID"
+        // A payout whose only line has an unknown code was given a status of its own, one the
+        // tool does not know: the block's is not put in its place.
+        expected["PK-2-I1-1"] = "ISSUED"
+        #expect(try Self.states(env) == expected)
+        #expect(try env.count("SELECT count(*) FROM disbursement.recon_exceptions") == 2)
+        #expect(try env.count("SELECT count(*) FROM disbursement.recon_exceptions WHERE kind = 'UNKNOWN_STATUS'") == 2)
+        // Lines made from a block name it; the file's own come first.
+        #expect(try env.count("SELECT count(*) FROM disbursement.status_lines WHERE source_line IS NOT NULL AND line_no > 6") == 7)
+    }
+
     /// Each pain.001 file's MsgId and PmtInfId are recorded when it is written, are what the
     /// file says, and stay the same when the files are rendered again.
     @Test func theWrittenFilesIdsAreRecordedAndStableOnRerender() throws {
