@@ -12,7 +12,9 @@ struct Pain002Scanner {
         case transaction, instructionID, endToEndID, transactionStatus, reasonInfo, reason, code, proprietary
         case additionalInfo, transactionReference, amount, instructedAmount, acceptedAt
 
-        static let names: [(name: [UInt8], element: Element)] = {
+        /// The names read, by length: an element name is compared with the one to three names
+        /// of its length only (a status report has about eight elements a payment).
+        static let byLength: [[(name: [UInt8], element: Element)]] = {
             let pairs: [(String, Element)] = [
                 ("Document", .document), ("CstmrPmtStsRpt", .report), ("OrgnlGrpInfAndSts", .group),
                 ("OrgnlMsgId", .messageID), ("GrpSts", .groupStatus), ("OrgnlPmtInfAndSts", .block),
@@ -22,13 +24,19 @@ struct Pain002Scanner {
                 ("AddtlInf", .additionalInfo), ("OrgnlTxRef", .transactionReference), ("Amt", .amount),
                 ("InstdAmt", .instructedAmount), ("AccptncDtTm", .acceptedAt),
             ]
-            return pairs.map { (Array($0.0.utf8), $0.1) }
+            var table = [[(name: [UInt8], element: Element)]](repeating: [], count: 18)
+            for (name, element) in pairs { table[name.utf8.count].append((Array(name.utf8), element)) }
+            return table
         }()
 
         init(_ name: UnsafePointer<UInt8>) {
             let length = strlen(name)
-            for (candidate, element) in Self.names where candidate.count == length
-                && candidate.withUnsafeBufferPointer({ $0.baseAddress.map { memcmp($0, name, length) == 0 } ?? false })
+            guard length < Self.byLength.count else {
+                self = .other
+                return
+            }
+            for (candidate, element) in Self.byLength[length]
+                where candidate.withUnsafeBufferPointer({ $0.baseAddress.map { memcmp($0, name, length) == 0 } ?? false })
             {
                 self = element
                 return
