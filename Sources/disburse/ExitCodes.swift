@@ -3,6 +3,7 @@ import Disbursement
 /// The only place that knows the process exit codes (SPEC §5).
 enum ExitCodes {
     static let reconcileExceptions: Int32 = 3
+    static let inputInvalid: Int32 = 65
 
     static func classify(_ error: any Error) -> (Int32, String) {
         if let error = error as? any OperatorError {

@@ -38,6 +38,13 @@ struct ReconcileCommand: ParsableCommand {
                 connection, files: files, format: format, dryRun: dryRun, asOf: asOf.flatMap { BusinessDate($0) } ?? .today,
                 arguments: Array(CommandLine.arguments.dropFirst()))
             print(Reconciler.render(outcome, format: output == .json ? .json : .table, dryRun: dryRun), terminator: "")
+            // Every refused file says why, one sentence each; the good files were imported.
+            if !outcome.refused.isEmpty {
+                for refused in outcome.refused {
+                    FileHandle.standardError.write(Data("disburse: \(refused.reason)\n".utf8))
+                }
+                throw ExitCode(ExitCodes.inputInvalid)
+            }
             if outcome.exceptionCount > 0 { throw ExitCode(ExitCodes.reconcileExceptions) }
         }
     }

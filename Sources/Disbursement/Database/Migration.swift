@@ -31,6 +31,7 @@ public struct Migration: Sendable {
         Migration(10, "status_conflicts", PackageResources._010_status_conflicts_sql),
         Migration(12, "reporting_views", PackageResources._012_reporting_views_sql),
         Migration(13, "statistics", PackageResources._013_statistics_sql),
+        Migration(14, "payment_messages", PackageResources._014_payment_messages_sql),
         Migration(19, "merged_report_views", PackageResources._019_merged_report_views_sql),
     ]
 

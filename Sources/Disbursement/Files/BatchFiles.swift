@@ -14,8 +14,16 @@ public struct BatchFiles {
     func ensureAll(_ connection: Connection, through date: BusinessDate) throws -> [String] {
         let batches = try connection.query(
             """
-            SELECT to_char(business_date, 'YYYY-MM-DD') AS d, manifest_sha256 FROM disbursement.batches
-             WHERE business_date <= $1 AND (manifest_sha256 IS NULL OR business_date = $1)
+            SELECT to_char(business_date, 'YYYY-MM-DD') AS d, manifest_sha256,
+                   EXISTS (SELECT 1 FROM disbursement.payouts p WHERE p.business_date = b.business_date)
+                   AND NOT EXISTS (SELECT 1 FROM disbursement.payment_messages m WHERE m.business_date = b.business_date)
+                     AS unrecorded
+              FROM disbursement.batches b
+             WHERE business_date <= $1
+               AND (manifest_sha256 IS NULL OR business_date = $1
+                    -- Written before migration 0014: its pain.001 ids are recorded once, from a render.
+                    OR (EXISTS (SELECT 1 FROM disbursement.payouts p WHERE p.business_date = b.business_date)
+                        AND NOT EXISTS (SELECT 1 FROM disbursement.payment_messages m WHERE m.business_date = b.business_date)))
              ORDER BY business_date
             """, [date])
         guard !batches.isEmpty else { return [] }
@@ -29,9 +37,27 @@ public struct BatchFiles {
                 throw InconsistencyError("The business date of a recorded batch reads \"\(Masking.printable(text))\", not YYYY-MM-DD, so its files cannot be written; call the disburse team.")
             }
             let recorded = try batch.decodeIfPresent("manifest_sha256", as: String.self)
+            // An earlier batch whose files are vouched for is here only to have its pain.001 ids
+            // recorded: rendered without writing (its files may have been moved away once sent,
+            // and must not reappear).
+            if let recorded, day != date {
+                do {
+                    _ = try render(connection, date: day, into: nil, recordedManifest: recorded)
+                } catch let error as any OperatorError {
+                    // Settings changed since that batch: it cannot be rendered as sent, so its
+                    // block and group statuses will be UNKNOWN_REFERENCE; the night goes on.
+                    logger.warning("The pain.001 ids of \(day) could not be recorded: \(error.description)")
+                }
+                continue
+            }
             let existing = try out.subfolder(day.description, create: false)
             if let recorded {
-                if let existing, isIntact(existing, manifestSHA256: recorded) { continue }
+                if let existing, isIntact(existing, manifestSHA256: recorded) {
+                    if try batch.decode("unrecorded", as: Bool.self) {
+                        _ = try render(connection, date: day, into: nil, recordedManifest: recorded)
+                    }
+                    continue
+                }
                 if existing != nil {
                     // A repair first renders without writing: if the batch or the settings changed
                     // since, it is refused before a single file that was sent is overwritten.
@@ -79,6 +105,7 @@ public struct BatchFiles {
         var byChannel: [String: Manifest.Total] = [:]
         var byKind: [String: Manifest.Total] = [:]
         var pending: [PayoutLine] = []
+        var messages: [PaymentMessage] = []
         var fileNumber = 0
         var currentChannel: String?
 
@@ -91,6 +118,12 @@ public struct BatchFiles {
             let base = "\(channelCode)-\(String(format: "%03d", fileNumber))"
             let writer = Pain001Writer(channel: channel, initiatingParty: settings.initiatingPartyName, businessDate: date, createdAt: createdAt)
             let sum = pending.reduce(Int64(0)) { $0 + $1.amount }
+            if let first = pending.first, let last = pending.last {
+                let id = writer.messageID(fileNumber: fileNumber)
+                messages.append(PaymentMessage(
+                    messageID: id, blockID: id, channel: channelCode, fileName: base + ".xml", firstEndToEndID: first.endToEndId,
+                    lastEndToEndID: last.endToEndId, payouts: pending.count, amount: sum))
+            }
             for (name, bytes) in [(base + ".csv", PayoutCSVWriter.render(pending)), (base + ".xml", writer.render(pending, fileNumber: fileNumber))] {
                 let sha = Digest.sha256Hex(bytes)
                 if let folder, folder.sha256(of: name) != sha {
@@ -147,6 +180,7 @@ public struct BatchFiles {
         if let recordedManifest, recordedManifest != sha {
             throw InputError("The files of \(date) rendered now differ from those recorded (manifest \(recordedManifest.prefix(12))… vs \(sha.prefix(12))…): the batch or the settings changed since; do not send these files and call the disburse team.")
         }
+        try PaymentMessage.record(messages, date: date, connection)
         guard let folder else { return [] }
         if folder.sha256(of: "manifest.json") != sha {
             try folder.write(bytes, name: "manifest.json")

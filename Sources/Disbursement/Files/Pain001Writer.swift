@@ -7,18 +7,25 @@ struct Pain001Writer {
     /// The batch's recorded creation time, so a rewritten file is byte-identical.
     let createdAt: String
 
+    /// `MsgId` and `PmtInfId` of file `fileNumber` (one PmtInf per file, so they are the same):
+    /// `DSB-<YYYYMMDD>-<CHANNEL>-<NNN>`, from the batch date, channel and file number only, so
+    /// a re-rendered file carries the same ids byte for byte. As written in the file.
+    func messageID(fileNumber: Int) -> String {
+        XMLText.escape("DSB-\(businessDate.compact)-\(channel.code)-\(String(format: "%03d", fileNumber))", maxLength: 35)
+    }
+
     func render(_ lines: [PayoutLine], fileNumber: Int) -> [UInt8] {
-        let messageID = "DSB-\(businessDate.compact)-\(channel.code)-\(String(format: "%03d", fileNumber))"
+        let messageID = messageID(fileNumber: fileNumber)
         let count = lines.count
         let sum = lines.reduce(Int64(0)) { $0 + $1.amount }
         let head = """
             <?xml version="1.0" encoding="UTF-8"?>
             <Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.09">
             <CstmrCdtTrfInitn>
-            <GrpHdr><MsgId>\(XMLText.escape(messageID, maxLength: 35))</MsgId><CreDtTm>\(createdAt)</CreDtTm>\
+            <GrpHdr><MsgId>\(messageID)</MsgId><CreDtTm>\(createdAt)</CreDtTm>\
             <NbOfTxs>\(count)</NbOfTxs><CtrlSum>\(sum)</CtrlSum>\
             <InitgPty><Nm>\(XMLText.escape(initiatingParty, maxLength: 140))</Nm></InitgPty></GrpHdr>
-            <PmtInf><PmtInfId>\(XMLText.escape(messageID, maxLength: 35))</PmtInfId><PmtMtd>TRF</PmtMtd>\
+            <PmtInf><PmtInfId>\(messageID)</PmtInfId><PmtMtd>TRF</PmtMtd>\
             <BtchBookg>false</BtchBookg><NbOfTxs>\(count)</NbOfTxs><CtrlSum>\(sum)</CtrlSum>\
             <ReqdExctnDt><Dt>\(businessDate)</Dt></ReqdExctnDt>\
             <Dbtr><Nm>\(XMLText.escape(channel.debtorName, maxLength: 140))</Nm></Dbtr>\

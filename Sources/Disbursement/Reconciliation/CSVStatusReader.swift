@@ -6,13 +6,9 @@ import Foundation
 public enum CSVStatusReader {
     static let columns = ["end_to_end_id", "status", "amount", "reason_code", "reason_text", "settled_at"]
 
-    public static func read(_ url: URL, _ body: (StatusLine) throws -> Void) throws {
-        guard let handle = try? FileHandle(forReadingFrom: url) else {
-            throw StatusFileError(line: nil, problem: "cannot open \(url.path)")
-        }
-        defer { try? handle.close() }
+    public static func read(_ input: StatusFileInput, _ body: (StatusLine) throws -> Void) throws {
         var parser = RecordParser()
-        var header: Bool = false
+        var header = false
         let emit: (Int, [[UInt8]]) throws -> Void = { line, fields in
             if !header {
                 try checkHeader(fields, line: line)
@@ -21,22 +17,19 @@ public enum CSVStatusReader {
                 try body(try statusLine(fields, line: line))
             }
         }
-        while let chunk = try handle.read(upToCount: 1 << 16), !chunk.isEmpty {
+        while let chunk = try input.next() {
             try parser.feed(chunk, emit)
         }
         try parser.finish(emit)
         if !header { throw StatusFileError(line: 1, problem: "the file is empty; expected the header \(columns.joined(separator: ","))") }
     }
 
+    public static func read(_ url: URL, _ body: (StatusLine) throws -> Void) throws {
+        try read(try StatusFileInput(path: url.path), body)
+    }
+
     public static func read(data: Data, _ body: (StatusLine) throws -> Void) throws {
-        var parser = RecordParser()
-        var header = false
-        let emit: (Int, [[UInt8]]) throws -> Void = { line, fields in
-            if !header { try checkHeader(fields, line: line); header = true } else { try body(try statusLine(fields, line: line)) }
-        }
-        try parser.feed(data, emit)
-        try parser.finish(emit)
-        if !header { throw StatusFileError(line: 1, problem: "the file is empty; expected the header \(columns.joined(separator: ","))") }
+        try read(StatusFileInput(bytes: [UInt8](data)), body)
     }
 
     static func text(_ bytes: [UInt8], line: Int) throws -> String {
@@ -52,7 +45,9 @@ public enum CSVStatusReader {
         var names = try fields.map { try text($0, line: line).trimmingSpaces.lowercased() }
         if let first = names.first, first.hasPrefix("\u{FEFF}") { names[0] = String(first.dropFirst()) }
         guard names == columns else {
-            throw StatusFileError(line: line, problem: "the header must be \(columns.joined(separator: ",")), not \(names.prefix(8).joined(separator: ","))")
+            throw StatusFileError(
+                line: line,
+                problem: "the header must be \(columns.joined(separator: ",")), not \(Masking.digitRuns(String(names.joined(separator: ",").prefix(120))))")
         }
     }
 
@@ -65,22 +60,18 @@ public enum CSVStatusReader {
         guard !reference.isEmpty else { throw StatusFileError(line: line, problem: "end_to_end_id is empty") }
         guard reference.utf8.count <= 35 else { throw StatusFileError(line: line, problem: "end_to_end_id is longer than 35 characters") }
         guard let status = PayoutStatus(rawValue: values[1].trimmingSpaces.uppercased()) else {
-            throw StatusFileError(line: line, problem: "status '\(values[1].prefix(20))' is not one of PAID, FAILED, RETURNED, PENDING")
+            throw StatusFileError(
+                line: line, problem: "status '\(Masking.digitRuns(String(values[1].prefix(20))))' is not one of PAID, FAILED, RETURNED, PENDING")
         }
-        return StatusLine(
-            lineNumber: line, endToEndId: reference, status: status, amount: try amount(values[2], line: line),
+        var statusLine = StatusLine(
+            lineNumber: line, endToEndId: reference, status: status, amount: nil,
             reasonCode: nonEmpty(values[3]), reasonText: nonEmpty(values[4]), settledAt: try timestamp(values[5], line: line))
-    }
-
-    /// Whole rupiah; "600000" or "600000.00". Empty means the channel did not say.
-    static func amount(_ text: String, line: Int) throws -> Int64? {
-        var value = text.trimmingSpaces
-        if value.isEmpty { return nil }
-        if value.hasSuffix(".00") { value.removeLast(3) } else if value.hasSuffix(".0") { value.removeLast(2) }
-        guard !value.isEmpty, value.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let amount = Int64(value) else {
-            throw StatusFileError(line: line, problem: "amount '\(text.prefix(24))' is not a whole number of rupiah")
+        switch try StatusAmount.parse(values[2], line: line) {
+        case .whole(let amount): statusLine.amount = amount
+        case .fraction(let written): statusLine.amountNote = written
+        case nil: break
         }
-        return amount
+        return statusLine
     }
 
     static func timestamp(_ text: String, line: Int) throws -> String? {
@@ -88,7 +79,10 @@ public enum CSVStatusReader {
         if value.isEmpty { return nil }
         guard value.count >= 10, BusinessDate(String(value.prefix(10))) != nil,
               value.count == 10 || value.dropFirst(10).first == "T" || value.dropFirst(10).first == " "
-        else { throw StatusFileError(line: line, problem: "settled_at '\(value.prefix(32))' is not an ISO 8601 date or date-time") }
+        else {
+            throw StatusFileError(
+                line: line, problem: "settled_at '\(Masking.digitRuns(String(value.prefix(32))))' is not an ISO 8601 date or date-time")
+        }
         return value
     }
 
@@ -98,8 +92,11 @@ public enum CSVStatusReader {
     }
 }
 
-/// RFC 4180 record splitting over bytes, carried across chunk boundaries.
+/// RFC 4180 record splitting over bytes, carried across chunk boundaries. A field is at most
+/// 4 KiB and a record at most 6 fields: memory stays bounded whatever the file holds.
 struct RecordParser {
+    static let maxField = 4096, maxFields = 6
+
     private var fields: [[UInt8]] = []
     private var field: [UInt8] = []
     private var inQuotes = false
@@ -125,7 +122,7 @@ struct RecordParser {
                     continue
                 } else {
                     if byte == 10 { line += 1 }
-                    field.append(byte)
+                    try append(byte)
                     continue
                 }
             }
@@ -137,6 +134,9 @@ struct RecordParser {
                 inQuotes = true
                 started = true
             case 44:
+                guard fields.count + 1 < Self.maxFields else {
+                    throw StatusFileError(line: recordLine, problem: "more than \(Self.maxFields) columns where \(Self.maxFields) are expected")
+                }
                 fields.append(field)
                 field.removeAll(keepingCapacity: true)
                 started = true
@@ -146,10 +146,17 @@ struct RecordParser {
                 recordLine = line
                 if byte == 13 { pendingCR = true }
             default:
-                field.append(byte)
+                try append(byte)
                 started = true
             }
         }
+    }
+
+    private mutating func append(_ byte: UInt8) throws {
+        guard field.count < Self.maxField else {
+            throw StatusFileError(line: recordLine, problem: "a field is longer than 4 KiB; ask the channel for a clean file")
+        }
+        field.append(byte)
     }
 
     mutating func finish(_ emit: (Int, [[UInt8]]) throws -> Void) throws {

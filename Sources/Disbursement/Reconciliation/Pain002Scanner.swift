@@ -1,53 +1,83 @@
 import Foundation
 
-/// Walks a pain.002.001.10 document node by node and hands each TxInfAndSts on as a
-/// `StatusLine`. Elements are known by their local name; only the root's namespace is checked.
+/// Walks a pain.002 status report node by node and hands on every status it states: per
+/// transaction (`TxInfAndSts`), per payment block (`OrgnlPmtInfAndSts/PmtInfSts`) and for the
+/// whole message (`OrgnlGrpInfAndSts/GrpSts`). The report is found by its structure
+/// (`CstmrPmtStsRpt`), in a Document at the root or inside an envelope; elements are known by
+/// local name and no namespace is checked: the one the report declares is kept as its version.
 struct Pain002Scanner {
     /// The elements read; everything else is `.other`.
     enum Element: UInt8 {
-        case other, grpSts, txInfAndSts, orgnlEndToEndId, txSts, stsRsnInf, rsn, cd, prtry, addtlInf, orgnlTxRef
-        case instdAmt, accptncDtTm
+        case other, document, report, group, messageID, groupStatus, block, blockID, blockStatus
+        case transaction, instructionID, endToEndID, transactionStatus, reasonInfo, reason, code, proprietary
+        case additionalInfo, transactionReference, amount, instructedAmount, acceptedAt
 
-        static let names: [(name: [UInt8], element: Element)] = {
+        /// The names read, by length: an element name is compared with the one to three names
+        /// of its length only (a status report has about eight elements a payment).
+        static let byLength: [[(name: [UInt8], element: Element)]] = {
             let pairs: [(String, Element)] = [
-                ("GrpSts", .grpSts), ("TxInfAndSts", .txInfAndSts), ("OrgnlEndToEndId", .orgnlEndToEndId),
-                ("TxSts", .txSts), ("StsRsnInf", .stsRsnInf), ("Rsn", .rsn), ("Cd", .cd), ("Prtry", .prtry),
-                ("AddtlInf", .addtlInf), ("OrgnlTxRef", .orgnlTxRef), ("InstdAmt", .instdAmt),
-                ("AccptncDtTm", .accptncDtTm),
+                ("Document", .document), ("CstmrPmtStsRpt", .report), ("OrgnlGrpInfAndSts", .group),
+                ("OrgnlMsgId", .messageID), ("GrpSts", .groupStatus), ("OrgnlPmtInfAndSts", .block),
+                ("OrgnlPmtInfId", .blockID), ("PmtInfSts", .blockStatus), ("TxInfAndSts", .transaction),
+                ("OrgnlInstrId", .instructionID), ("OrgnlEndToEndId", .endToEndID), ("TxSts", .transactionStatus),
+                ("StsRsnInf", .reasonInfo), ("Rsn", .reason), ("Cd", .code), ("Prtry", .proprietary),
+                ("AddtlInf", .additionalInfo), ("OrgnlTxRef", .transactionReference), ("Amt", .amount),
+                ("InstdAmt", .instructedAmount), ("AccptncDtTm", .acceptedAt),
             ]
-            return pairs.map { (Array($0.0.utf8), $0.1) }
+            var table = [[(name: [UInt8], element: Element)]](repeating: [], count: 18)
+            for (name, element) in pairs { table[name.utf8.count].append((Array(name.utf8), element)) }
+            return table
         }()
 
         init(_ name: UnsafePointer<UInt8>) {
             let length = strlen(name)
-            for (candidate, element) in Self.names where candidate.count == length
-                && candidate.withUnsafeBufferPointer({ $0.baseAddress.map { memcmp($0, name, length) == 0 } ?? false })
+            guard length < Self.byLength.count else {
+                self = .other
+                return
+            }
+            for (candidate, element) in Self.byLength[length]
+                where candidate.withUnsafeBufferPointer({ $0.baseAddress.map { memcmp($0, name, length) == 0 } ?? false })
             {
                 self = element
                 return
             }
             self = .other
         }
+
+        var isScope: Bool { self == .group || self == .block || self == .transaction }
     }
 
-    /// The values of one payment's status, and of the group status.
-    enum Field { case reference, status, code, text, amount, acceptedAt, groupStatus }
+    enum Field { case reference, instruction, status, code, text, amount, acceptedAt }
 
-    struct Values { var reference, status, code, text, amount, acceptedAt: String? }
+    /// What one scope (the group, a block, a transaction) says.
+    struct Values {
+        var reference, instruction, status, code, text, amount, currency, acceptedAt: String?
+    }
+
+    /// ISO 20022 limits: a field of 4 KiB is far beyond any element of a status report (the
+    /// longest, AddtlInf, is 105 characters); references and codes are Max35Text.
+    static let maxField = 4096, maxReference = 35
 
     private let reader: XMLPullReader
     private var path: [Element] = []
-    /// Inside TxInfAndSts elements (nested ones included) and the StsRsnInf and OrgnlTxRef within.
-    private var openTransactions = 0, openReasons = 0, openReferences = 0
-    /// The element whose text is being collected, and its depth.
-    private var capture: (field: Field, depth: Int)?
+    /// The element whose text is being collected: field, scope (`path` index) and depth.
+    private var capture: (field: Field, scope: Int, depth: Int)?
     private var text: [UInt8] = []
-    private var current = Values()
-    private var groupStatus: String?
-    private var transactions = 0
-    private var sawRoot = false, closedRoot = false
+    private var group = Values(), block = Values(), transaction = Values()
+    private var statuses = 0, transactions = 0
+    /// `path` index of the open CstmrPmtStsRpt, if one is open.
+    private var reportDepth: Int?
+    private var reports = 0
+    private var root: (name: String, namespace: String?, line: Int)?
+    private var documentLine = 0
+    private var closedRoot = false
+    private(set) var declaredNamespace: String?
 
     init(_ reader: XMLPullReader) { self.reader = reader }
+
+    /// The version the report declares, read from its namespace (`pain.002.001.03.ch.02`), or
+    /// nil when the namespace names none.
+    var declaredVersion: String? { declaredNamespace.flatMap(Pain002Reader.version(inNamespace:)) }
 
     mutating func run(_ body: (StatusLine) throws -> Void) throws -> Int {
         while let node = try reader.next() {
@@ -56,102 +86,224 @@ struct Pain002Scanner {
                 try start(name, namespace: namespace)
                 if isEmpty { try end(body) }
             case .text(let value):
-                if capture?.depth == path.count { text.append(contentsOf: UnsafeBufferPointer(start: value, count: strlen(value))) }
+                if let capture, capture.depth == path.count {
+                    let length = strlen(value)
+                    guard text.count + length <= Self.maxField else {
+                        throw StatusFileError(line: reader.nodeLine, problem: "a field is longer than 4 KiB; ask the channel for a clean file")
+                    }
+                    text.append(contentsOf: UnsafeBufferPointer(start: value, count: length))
+                }
             case .end:
                 try end(body)
             }
         }
-        guard sawRoot else { throw StatusFileError(line: nil, problem: "no pain.002.001.10 Document in the file") }
+        guard let root else { throw StatusFileError(line: nil, problem: "no XML element in the file; expected a pain.002 Document") }
         guard closedRoot else {
-            throw StatusFileError(line: reader.line, problem: "not well-formed XML: the Document is never closed (the file is truncated)")
+            throw StatusFileError(line: reader.line, problem: "not well-formed XML: the \(root.name) is never closed (the file is truncated)")
         }
-        if transactions == 0 {
-            let group = groupStatus ?? "none"
-            throw StatusFileError(line: nil, problem: "the report has no transaction-level statuses (group status \(group)); ask the channel for a TxInfAndSts per payment")
+        guard reports > 0 else {
+            throw StatusFileError(
+                line: root.line,
+                problem: "the root is not a pain.002 Document: <\(root.name)> (namespace \(root.namespace ?? "none")) holds no CstmrPmtStsRpt")
         }
-        return transactions
+        if statuses == 0 {
+            throw StatusFileError(
+                line: nil, problem: "the report states no status (no GrpSts, PmtInfSts or TxInfAndSts but PART); ask the channel for the full report")
+        }
+        return statuses
     }
 
+    private static func echo(_ text: String) -> String { Masking.digitRuns(String(text.prefix(120))) }
+
     private mutating func start(_ name: UnsafePointer<UInt8>, namespace: UnsafePointer<UInt8>?) throws {
-        if path.isEmpty {
-            let uri = namespace.map { String(cString: $0) }
-            guard String(cString: name) == "Document", uri == Pain002Reader.namespace else {
-                throw StatusFileError(line: reader.line, problem: "the root is not a pain.002.001.10 Document (namespace \(uri ?? "none"))")
-            }
-            sawRoot = true
-            path.append(.other)
+        let element = Element(name)
+        if root == nil {
+            root = (Self.echo(String(cString: name)), namespace.map { Self.echo(String(cString: $0)) }, reader.nodeLine)
+        }
+        let parent = path.last
+        path.append(element)
+        guard reportDepth != nil else {
+            try outside(element, name: name, namespace: namespace, parent: parent)
             return
         }
-        let element = Element(name)
-        path.append(element)
+        if element.isScope { try open(element) }
         let field: Field?
-        if openTransactions > 0 {
-            switch element {
-            case .txInfAndSts: field = nil
-            case .orgnlEndToEndId: field = .reference
-            case .txSts: field = .status
-            case .cd, .prtry: field = path.count >= 3 && path[path.count - 2] == .rsn && path[path.count - 3] == .stsRsnInf ? .code : nil
-            case .addtlInf: field = openReasons > 0 ? .text : nil
-            case .instdAmt: field = openReferences > 0 ? .amount : nil
-            case .accptncDtTm: field = .acceptedAt
-            default: field = nil
-            }
-        } else {
-            field = element == .grpSts ? .groupStatus : nil
-        }
         switch element {
-        case .txInfAndSts:
-            current = Values()
-            openTransactions += 1
-        case .stsRsnInf: openReasons += 1
-        case .orgnlTxRef: openReferences += 1
-        default: break
+        case .messageID: field = parent == .group ? .reference : nil
+        case .groupStatus: field = parent == .group ? .status : nil
+        case .blockID: field = parent == .block ? .reference : nil
+        case .blockStatus: field = parent == .block ? .status : nil
+        case .instructionID: field = parent == .transaction ? .instruction : nil
+        case .endToEndID: field = parent == .transaction ? .reference : nil
+        case .transactionStatus: field = parent == .transaction ? .status : nil
+        case .acceptedAt: field = parent == .transaction ? .acceptedAt : nil
+        case .code, .proprietary:
+            field = parent == .reason && path.count >= 4 && path[path.count - 3] == .reasonInfo
+                && path[path.count - 4].isScope ? .code : nil
+        case .additionalInfo: field = parent == .reasonInfo && path.count >= 3 && path[path.count - 3].isScope ? .text : nil
+        case .instructedAmount:
+            field = parent == .amount && path.count >= 4 && path[path.count - 3] == .transactionReference
+                && path[path.count - 4] == .transaction ? .amount : nil
+            if field != nil { transaction.currency = reader.attribute("Ccy").map { String(cString: $0).trimmingWhitespace } }
+        default: field = nil
         }
-        capture = field.map { ($0, path.count) }
-        text.removeAll(keepingCapacity: true)
+        if let field {
+            // The scope a field belongs to is the innermost one open.
+            let scope = path.lastIndex { $0.isScope } ?? 0
+            capture = (field, scope, path.count)
+            text.removeAll(keepingCapacity: true)
+        } else {
+            capture = nil
+        }
+    }
+
+    /// Before the report: an envelope, or the Document that must hold it.
+    private mutating func outside(
+        _ element: Element, name: UnsafePointer<UInt8>, namespace: UnsafePointer<UInt8>?, parent: Element?
+    ) throws {
+        switch element {
+        case .document: documentLine = reader.nodeLine
+        case .report:
+            reports += 1
+            guard reports == 1 else {
+                throw StatusFileError(line: reader.nodeLine, problem: "the file holds a second CstmrPmtStsRpt; send one report per file")
+            }
+            reportDepth = path.count - 1
+            declaredNamespace = namespace.map { String(cString: $0) }
+        default:
+            // A Document holds one message: if it is not a status report, the file is not one.
+            if parent == .document {
+                throw StatusFileError(
+                    line: documentLine,
+                    problem: "the root is not a pain.002 Document: it holds \(Self.echo(String(cString: name))) (namespace \(namespace.map { Self.echo(String(cString: $0)) } ?? "none")), not CstmrPmtStsRpt")
+            }
+        }
+    }
+
+    /// Scopes nest only as the standard has them: the group and the blocks in the report,
+    /// transactions in a block (or directly in the report).
+    private mutating func open(_ element: Element) throws {
+        let parent = path[path.count - 2]
+        guard parent == .report || (element == .transaction && parent == .block) else {
+            throw StatusFileError(line: reader.nodeLine, problem: "\(Self.label(element)) is misplaced (inside another status); the report is malformed")
+        }
+        let values = Values()
+        switch element {
+        case .group: group = values
+        case .block: block = values
+        default: transaction = values
+        }
+    }
+
+    private static func label(_ element: Element) -> String {
+        switch element {
+        case .group: "OrgnlGrpInfAndSts"
+        case .block: "OrgnlPmtInfAndSts"
+        default: "TxInfAndSts"
+        }
     }
 
     private mutating func end(_ body: (StatusLine) throws -> Void) throws {
         guard let element = path.last else { return }
         if let capture, capture.depth == path.count {
             let value = String(decoding: text, as: UTF8.self).trimmingWhitespace
-            switch capture.field {
-            case .reference: current.reference = value
-            case .status: current.status = value
-            // The first reason code counts; further AddtlInf lines are joined.
-            case .code: current.code = current.code ?? value
-            case .text: current.text = current.text.map { $0 + " " + value } ?? value
-            case .amount: current.amount = value
-            case .acceptedAt: current.acceptedAt = value
-            case .groupStatus: groupStatus = value
+            let scope = path[capture.scope]
+            switch scope {
+            case .group: Self.set(capture.field, value, in: &group)
+            case .block: Self.set(capture.field, value, in: &block)
+            default: Self.set(capture.field, value, in: &transaction)
             }
             self.capture = nil
         }
-        switch element {
-        case .txInfAndSts:
-            openTransactions -= 1
-            if openTransactions >= 0 { try emit(body) }
-        case .stsRsnInf: openReasons -= 1
-        case .orgnlTxRef: openReferences -= 1
-        default: break
+        if let reportDepth, path.count - 1 >= reportDepth {
+            switch element {
+            case .transaction: try emitTransaction(body)
+            case .block: try emitScope(.block, block, body)
+            case .group: try emitScope(.group, group, body)
+            case .report: self.reportDepth = nil
+            default: break
+            }
         }
         path.removeLast()
         if path.isEmpty { closedRoot = true }
     }
 
-    private mutating func emit(_ body: (StatusLine) throws -> Void) throws {
+    private static func set(_ field: Field, _ value: String, in values: inout Values) {
+        switch field {
+        case .reference: values.reference = value
+        case .instruction: values.instruction = value
+        case .status: values.status = value
+        // The first reason code counts; further AddtlInf lines are joined.
+        case .code: values.code = values.code ?? value
+        case .text: values.text = values.text.map { $0 + " " + value } ?? value
+        case .amount: values.amount = value
+        case .acceptedAt: values.acceptedAt = value
+        }
+    }
+
+    /// References and codes are Max35Text in every version; the joined reason text stays within a field.
+    private func checkLengths(_ values: Values, place: @autoclosure () -> String) throws {
+        func check(_ value: String?, _ name: String) throws {
+            if let value, value.utf8.count > Self.maxReference {
+                throw StatusFileError(line: reader.nodeLine, problem: "\(place()) has a \(name) longer than 35 characters")
+            }
+        }
+        try check(values.reference, "reference")
+        try check(values.instruction, "OrgnlInstrId")
+        try check(values.status, "status code")
+        try check(values.code, "reason code")
+        if let text = values.text, text.utf8.count > Self.maxField {
+            throw StatusFileError(line: reader.nodeLine, problem: "\(place()) has reason texts longer than 4 KiB together")
+        }
+    }
+
+    private mutating func emitTransaction(_ body: (StatusLine) throws -> Void) throws {
         transactions += 1
-        let place = "TxInfAndSts #\(transactions)"
-        guard let reference = current.reference, !reference.isEmpty else {
-            throw StatusFileError(line: reader.line, problem: "\(place) has no OrgnlEndToEndId")
+        let values = transaction
+        try checkLengths(values, place: "TxInfAndSts #\(transactions)")
+        // Without OrgnlEndToEndId the OrgnlInstrId is tried: the pain.001 files carry no
+        // InstrId, so a bank that echoes one has copied the EndToEndId into it.
+        let reference = values.reference.flatMap { $0.isEmpty ? nil : $0 } ?? values.instruction ?? ""
+        let code = values.status ?? ""
+        let status = Pain002Reader.status(code)
+        var line = StatusLine(
+            lineNumber: 0, endToEndId: reference, status: status, amount: nil,
+            reasonCode: values.code.flatMap { $0.isEmpty ? nil : $0 }, reasonText: values.text.flatMap { $0.isEmpty ? nil : $0 },
+            settledAt: values.acceptedAt.flatMap { $0.isEmpty ? nil : $0 }, rejectionMeansReturn: status == .failed)
+        if status == nil { line.statusCode = Self.echo(code) }
+        if let text = values.amount {
+            switch try StatusAmount.parse(text, line: reader.nodeLine) {
+            case .whole(let amount): line.amount = amount
+            case .fraction(let written): line.amountNote = written
+            case nil: break
+            }
+            if let currency = values.currency, currency != "IDR" {
+                line.amountNote = "\(Self.echo(currency)) \(line.amountNote ?? line.amount.map(String.init) ?? text)"
+                line.amount = nil
+            }
         }
-        guard let code = current.status, let status = Pain002Reader.status(code) else {
-            throw StatusFileError(line: reader.line, problem: "\(place) has TxSts '\(current.status ?? "")', not one of ACSC, RJCT, ACSP, ACCP, ACTC, PDNG")
-        }
-        let amount = try current.amount.flatMap { try CSVStatusReader.amount($0, line: reader.line) }
-        try body(StatusLine(
-            lineNumber: transactions, endToEndId: reference, status: status, amount: amount,
-            reasonCode: current.code, reasonText: current.text, settledAt: current.acceptedAt,
-            rejectionMeansReturn: status == .failed))
+        try emit(line, body)
+    }
+
+    private mutating func emitScope(_ scope: StatusScope, _ values: Values, _ body: (StatusLine) throws -> Void) throws {
+        guard let code = values.status else { return }
+        try checkLengths(values, place: scope == .group ? "OrgnlGrpInfAndSts" : "OrgnlPmtInfAndSts")
+        // PART: "see the transactions".
+        if code == "PART" { return }
+        let status = Pain002Reader.status(code)
+        var line = StatusLine(
+            lineNumber: 0, endToEndId: values.reference ?? "", status: status, amount: nil,
+            reasonCode: values.code.flatMap { $0.isEmpty ? nil : $0 }, reasonText: values.text.flatMap { $0.isEmpty ? nil : $0 },
+            settledAt: nil, rejectionMeansReturn: false)
+        line.scope = scope
+        if status == nil { line.statusCode = Self.echo(code) }
+        try emit(line, body)
+    }
+
+    private mutating func emit(_ line: StatusLine, _ body: (StatusLine) throws -> Void) throws {
+        statuses += 1
+        var line = line
+        line.lineNumber = statuses
+        try body(line)
     }
 }

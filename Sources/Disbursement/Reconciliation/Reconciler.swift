@@ -1,8 +1,9 @@
 import Foundation
 import Logging
 
-/// Imports channel status files: each one validated whole (a malformed file imports nothing),
-/// then applied in one transaction. A file already imported, known by its SHA-256, changes nothing.
+/// Imports channel status files: each one read once, validated whole and applied in one
+/// transaction (a malformed file imports nothing, and the call goes on with the next). A file
+/// already imported, known by its SHA-256, changes nothing.
 public struct Reconciler {
     public struct FileResult: Codable, Equatable, Sendable {
         public var file: String
@@ -18,9 +19,16 @@ public struct Reconciler {
         public var exceptionCount: Int { exceptions.values.reduce(0, +) }
     }
 
+    /// A file that was not imported, and why (one sentence, nothing of it kept).
+    public struct RefusedFile: Error, Codable, Equatable, Sendable {
+        public var file: String
+        public var reason: String
+    }
+
     /// What one `reconcile` did: each file, then the payouts found unanswered after all of them.
     public struct Outcome: Codable, Equatable, Sendable {
         public var files: [FileResult]
+        public var refused: [RefusedFile] = []
         public var unanswered: Int
         public var unansweredAmount: Int64
 
@@ -52,20 +60,41 @@ public struct Reconciler {
         defer { RunLock.release(connection) }
         do {
             var results: [FileResult] = []
+            var refused: [RefusedFile] = []
+            // Each file stands alone: a refused one is rolled back whole and the next is read.
             for file in files {
-                results.append(try importFile(connection, path: file, format: format, dryRun: dryRun, runID: log.runID))
+                do {
+                    results.append(try importFile(connection, path: file, format: format, dryRun: dryRun, runID: log.runID))
+                } catch let error as RefusedFile {
+                    refused.append(error)
+                } catch let error as InputError {
+                    refused.append(RefusedFile(file: URL(fileURLWithPath: file).lastPathComponent, reason: error.description))
+                }
             }
             let (unanswered, amount) = try checkUnanswered(connection, asOf: asOf, dryRun: dryRun, runID: log.runID)
-            let outcome = Outcome(files: results, unanswered: unanswered, unansweredAmount: amount)
+            let outcome = Outcome(files: results, refused: refused, unanswered: unanswered, unansweredAmount: amount)
             let exceptions = outcome.exceptionCount
-            try log.finish(
-                connection, outcome: "succeeded", exitCode: exceptions > 0 ? 3 : 0,
-                message: exceptions > 0 ? "\(exceptions) exceptions" : nil, counts: try Self.json(outcome))
+            if !refused.isEmpty {
+                try log.finish(
+                    connection, outcome: "failed", exitCode: 65, message: Self.refusalMessage(outcome), counts: try Self.json(outcome))
+            } else {
+                try log.finish(
+                    connection, outcome: "succeeded", exitCode: exceptions > 0 ? 3 : 0,
+                    message: exceptions > 0 ? "\(exceptions) exceptions" : nil, counts: try Self.json(outcome))
+            }
             return outcome
         } catch {
             try? log.finish(connection, outcome: "failed", exitCode: (error as? InputError) != nil ? 65 : 1, message: "\(error)")
             throw error
         }
+    }
+
+    /// Which files were imported and which refused, for the run log.
+    static func refusalMessage(_ outcome: Outcome) -> String {
+        let imported = outcome.files.map(\.file)
+        return "\(outcome.refused.count) of \(outcome.refused.count + imported.count) status files refused ("
+            + outcome.refused.map(\.file).joined(separator: ", ") + "); imported: "
+            + (imported.isEmpty ? "none" : imported.joined(separator: ", "))
     }
 
     static func json(_ value: some Encodable) throws -> String {
@@ -104,33 +133,58 @@ public struct Reconciler {
     private func importFile(
         _ connection: Connection, path: String, format: StatusFileFormat?, dryRun: Bool, runID: Int64
     ) throws -> FileResult {
-        let url = URL(fileURLWithPath: path)
-        let name = url.lastPathComponent
-        let sha256 = try Self.sha256(of: url)
-        if try connection.query("SELECT 1 FROM disbursement.status_files WHERE sha256 = $1", [sha256]).first != nil {
-            logger.info("\(name) was imported before (same SHA-256); nothing changes.")
-            return FileResult(
-                file: name, sha256: sha256, alreadyImported: true, lines: 0, applied: [:], unchanged: 0, exceptions: [:],
-                exceptionAmount: 0, matchedAmount: 0)
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        func refusal(_ error: StatusFileError) -> RefusedFile {
+            RefusedFile(file: name, reason: "\(name) is not a valid status file, nothing of it was imported: \(error.description)")
         }
-        let detected = try format ?? Self.detect(url)
-        struct DryRunRollback: Error {}
+        // One descriptor for everything: the format is seen in the first bytes, the hash is
+        // taken of the bytes as they are parsed (StatusFileInput).
+        let input: StatusFileInput
+        let detected: StatusFileFormat
+        do throws(StatusFileError) {
+            input = try StatusFileInput(path: path)
+            if let format { detected = format } else { detected = StatusFileFormat.detect(firstBytes: try input.peek()) }
+        } catch {
+            throw RefusedFile(file: name, reason: "The status file \(name) cannot be read (\(error.problem)); nothing of it was imported.")
+        }
+        enum Rollback: Error { case dryRun, alreadyImported(String) }
         var result: FileResult?
         do {
             try connection.withTransaction {
-                let fileID = try connection.queryOne(
-                    """
-                    INSERT INTO disbursement.status_files (sha256, file_name, format, run_id) VALUES ($1, $2, $3, $4)
-                    RETURNING file_id
-                    """, [sha256, name, detected.rawValue, runID]
-                ).decode(0, as: Int64.self)
-                try connection.execute("SELECT set_config('disburse.file_id', $1, true)", [fileID])
                 // A status file touches up to a million payouts once each: compiling expressions
                 // costs more than it saves, and matching them needs more than the default memory.
                 try connection.execute("SET LOCAL jit = off")
                 try connection.execute("SET LOCAL work_mem = '256MB'")
                 try connection.execute(ReconciliationSQL.stage)
-                try stage(connection, url: url, name: name, format: detected)
+                let read: StagedFile
+                do {
+                    read = try stage(connection, input: input, format: detected)
+                } catch let error as StatusFileError {
+                    throw refusal(error)
+                }
+                let sha256: String
+                do throws(StatusFileError) { sha256 = try input.sha256() } catch { throw refusal(error) }
+                if try connection.query("SELECT 1 FROM disbursement.status_files WHERE sha256 = $1", [sha256]).first != nil {
+                    throw Rollback.alreadyImported(sha256)
+                }
+                let fileID = try connection.queryOne(
+                    """
+                    INSERT INTO disbursement.status_files (sha256, file_name, format, run_id, declared_version, declared_namespace)
+                    VALUES ($1, $2, $3, $4, $5, $6)
+                    RETURNING file_id
+                    """, [sha256, name, detected.rawValue, runID, read.declaredVersion, read.declaredNamespace]
+                ).decode(0, as: Int64.self)
+                try connection.execute("SELECT set_config('disburse.file_id', $1, true)", [fileID])
+                // Every temporary table is analysed before it is joined: without statistics the
+                // planner can take a million lines for a handful and nest loops over the
+                // payouts, which turned a 1-second update into a never-ending one in bench/night.
+                if read.scopes > 0 {
+                    for statement in ["ANALYZE recon_line"] + ReconciliationSQL.setScopesAside {
+                        try connection.execute(statement)
+                    }
+                    try connection.execute(ReconciliationSQL.expandScopes, [read.lastLine])
+                    try connection.execute(ReconciliationSQL.scopeExceptions)
+                }
                 try StatusRounds.apply(connection, file: name)
                 let tally = try connection.query(ReconciliationSQL.tally)
                 let fileResult = try summarize(tally, name: name, sha256: sha256)
@@ -138,48 +192,67 @@ public struct Reconciler {
                     "UPDATE disbursement.status_files SET summary = $2::jsonb WHERE file_id = $1",
                     [fileID, try Self.json(fileResult)])
                 result = fileResult
-                if dryRun { throw DryRunRollback() }
+                if dryRun { throw Rollback.dryRun }
             }
-        } catch is DryRunRollback {}
+        } catch Rollback.dryRun {
+        } catch Rollback.alreadyImported(let sha256) {
+            logger.info("\(name) was imported before (same SHA-256); nothing changes.")
+            return FileResult(
+                file: name, sha256: sha256, alreadyImported: true, lines: 0, applied: [:], unchanged: 0, exceptions: [:],
+                exceptionAmount: 0, matchedAmount: 0)
+        }
         guard let result else { throw InputError("\(name) produced no result.") }
         return result
     }
 
+    /// What staging a file found besides its lines.
+    private struct StagedFile {
+        var lastLine = 0
+        var scopes = 0
+        var declaredVersion: String?
+        var declaredNamespace: String?
+    }
+
     /// Streams the parsed lines into the staging table. A parse error aborts the COPY, and with
     /// it the transaction: nothing of the file is kept.
-    private func stage(_ connection: Connection, url: URL, name: String, format: StatusFileFormat) throws {
-        do {
-            try connection.copyIn(
-                """
-                COPY recon_line (line_no, end_to_end_id, registrant_id, kind, number, attempt, status, amount, reason_code,
-                                 reason_text, settled_at, settled_order, permanent) FROM STDIN
-                """
-            ) { writer in
-                let append: (StatusLine) throws -> Void = { line in
-                    if let amount = line.amount, amount > StatusLine.maximumAmount {
-                        throw StatusFileError(
-                            line: format == .csv ? line.lineNumber : nil,
-                            problem: "the amount \(amount) for \(Masking.digitRuns(line.endToEndId)) is above 10^12 rupiah, more than any payout; ask the channel for a corrected file")
-                    }
-                    let payout = PayoutReference(line.endToEndId)
-                    try writer.append([
-                        String(line.lineNumber), line.endToEndId, payout.map { String($0.registrantID) }, payout?.kind,
-                        payout.map { String($0.number) }, payout.map { String($0.attempt) }, line.status.rawValue,
-                        line.amount.map(String.init),
-                        line.reasonCode, line.reasonText, line.settledAt,
-                        SettlementTime.microseconds(line.settledAt).map(String.init),
-                        (line.status == .failed || line.status == .returned)
-                            && (line.reasonCode.map(ReasonCode.isPermanent) ?? false) ? "t" : "f",
-                    ])
+    private func stage(_ connection: Connection, input: StatusFileInput, format: StatusFileFormat) throws -> StagedFile {
+        var staged = StagedFile()
+        try connection.copyIn(
+            """
+            COPY recon_line (line_no, end_to_end_id, registrant_id, kind, number, attempt, status, amount, reason_code,
+                             reason_text, settled_at, settled_order, permanent, scope, status_code, amount_note)
+            FROM STDIN
+            """
+        ) { writer in
+            let append: (StatusLine) throws -> Void = { line in
+                if let amount = line.amount, amount > StatusLine.maximumAmount {
+                    throw StatusFileError(
+                        line: format == .csv ? line.lineNumber : nil,
+                        problem: "the amount \(amount) for \(Masking.digitRuns(line.endToEndId)) is above 10^12 rupiah, more than any payout; ask the channel for a corrected file")
                 }
-                switch format {
-                case .csv: try CSVStatusReader.read(url, append)
-                case .pain002: _ = try Pain002Reader.read(url, append)
-                }
+                let payout = line.scope == .transaction ? PayoutReference(line.endToEndId) : nil
+                if line.scope != .transaction { staged.scopes += 1 }
+                staged.lastLine = max(staged.lastLine, line.lineNumber)
+                try writer.append([
+                    String(line.lineNumber), line.endToEndId, payout.map { String($0.registrantID) }, payout?.kind,
+                    payout.map { String($0.number) }, payout.map { String($0.attempt) }, line.status?.rawValue,
+                    line.amount.map(String.init),
+                    line.reasonCode, line.reasonText, line.settledAt,
+                    SettlementTime.microseconds(line.settledAt).map(String.init),
+                    (line.status == .failed || line.status == .returned) && line.scope == .transaction
+                        && (line.reasonCode.map(ReasonCode.isPermanent) ?? false) ? "t" : "f",
+                    line.scope.rawValue, line.statusCode, line.amountNote,
+                ])
             }
-        } catch let error as StatusFileError {
-            throw InputError("\(name) is not a valid status file, nothing was imported: \(Masking.digitRuns(error.description))")
+            switch format {
+            case .csv: try CSVStatusReader.read(input, append)
+            case .pain002:
+                let report = try Pain002Reader.read(input, append)
+                staged.declaredVersion = report.declaredVersion
+                staged.declaredNamespace = report.declaredNamespace
+            }
         }
+        return staged
     }
 
     private func summarize(_ tally: [Row], name: String, sha256: String) throws -> FileResult {
@@ -213,27 +286,6 @@ public struct Reconciler {
         if overflow { throw InputError("\(name) is not a valid status file, nothing was imported: its amounts add up to more than 9.2 × 10^18 rupiah.") }
         return sum
     }
-
-    static func sha256(of url: URL) throws -> String {
-        guard let handle = try? FileHandle(forReadingFrom: url) else {
-            throw InputError("Cannot read the status file \(url.path): check the path and permissions.")
-        }
-        defer { try? handle.close() }
-        var hasher = StreamingSHA256()
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            hasher.update(chunk)
-        }
-        return hasher.finalize()
-    }
-
-    static func detect(_ url: URL) throws -> StatusFileFormat {
-        guard let handle = try? FileHandle(forReadingFrom: url) else {
-            throw InputError("Cannot read the status file \(url.path): check the path and permissions.")
-        }
-        defer { try? handle.close() }
-        let head = (try? handle.read(upToCount: 512)) ?? Data()
-        return StatusFileFormat.detect(firstBytes: head)
-    }
 }
 
 extension Reconciler {
@@ -259,6 +311,12 @@ extension Reconciler {
                 .number(Int64(result.applied["FAILED"] ?? 0)), .number(Int64(result.applied["RETURNED"] ?? 0)),
                 .number(Int64(result.applied["PENDING"] ?? 0)), .number(Int64(result.unchanged)),
                 .number(Int64(result.exceptionCount)), .text(note),
+            ])
+        }
+        for refused in outcome.refused {
+            table.rows.append([
+                .text(refused.file), .number(0), .number(0), .number(0), .number(0), .number(0), .number(0), .number(0),
+                .text("REFUSED, nothing imported"),
             ])
         }
         if format == .json { return (try? json(outcome)).map { $0 + "\n" } ?? "{}\n" }

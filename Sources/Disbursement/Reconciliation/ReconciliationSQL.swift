@@ -6,16 +6,72 @@ enum ReconciliationSQL {
 
     /// `registrant_id`, `kind`, `number`, `attempt` are the payout the reference names
     /// (`PayoutReference`), NULL when it names none; `settled_order` is `settled_at` as an
-    /// instant (`SettlementTime`), NULL when it has none.
+    /// instant (`SettlementTime`), NULL when it has none. `scope` is TX, or BLOCK / GROUP for a
+    /// pain.002 status of a whole payment block or message (`end_to_end_id` is then its id),
+    /// which `expandScopes` turns into one line per payout before anything is decided.
+    /// `status` is NULL for a code the tool does not know (`status_code` as written);
+    /// `amount_note` says what the file wrote when it cannot be a rupiah amount of ours.
     static let stage = """
         CREATE TEMP TABLE recon_line (
             line_no int, end_to_end_id text, registrant_id bigint, kind text, number int, attempt int, status text,
-            amount bigint, reason_code text, reason_text text, settled_at text, settled_order bigint, permanent boolean
+            amount bigint, reason_code text, reason_text text, settled_at text, settled_order bigint, permanent boolean,
+            scope text, status_code text, amount_note text, source_line int
         ) ON COMMIT DROP
         """
 
+    /// Block and group statuses, set aside: they name pain.001 files, not payouts.
+    static let setScopesAside = [
+        "CREATE TEMP TABLE recon_scope ON COMMIT DROP AS SELECT * FROM recon_line WHERE scope <> 'TX'",
+        "DELETE FROM recon_line WHERE scope <> 'TX'",
+    ]
+
+    /// A block or group status becomes one line for every payout of the pain.001 block or
+    /// message it names (`payment_messages`) that has no status of its own in the file; a
+    /// group status also leaves alone the payouts of a block the file gives a status. Its
+    /// lines are numbered after the file's own ($1 = the file's last line number), name the
+    /// status they come from, and are never permanent nor a return: a block-level reason
+    /// (AC01, AM04, DU01…) is about the file or our account, not the participant's.
+    static let expandScopes = """
+        WITH targets AS (
+            SELECT s.line_no, s.scope, s.status, s.reason_code, s.reason_text, m.business_date, m.channel,
+                   m.first_end_to_end_id AS first_id, m.last_end_to_end_id AS last_id
+              FROM recon_scope s
+              JOIN disbursement.payment_messages m
+                ON (s.scope = 'BLOCK' AND m.pmt_inf_id = s.end_to_end_id) OR (s.scope = 'GROUP' AND m.msg_id = s.end_to_end_id)
+             WHERE s.status IS NOT NULL
+        )
+        INSERT INTO recon_line (line_no, end_to_end_id, registrant_id, kind, number, attempt, status, amount, reason_code,
+                                reason_text, settled_at, settled_order, permanent, scope, source_line)
+        SELECT $1::int + row_number() OVER (ORDER BY t.line_no, p.end_to_end_id COLLATE "C"),
+               p.end_to_end_id, p.registrant_id, p.kind, p.number, p.attempt, t.status, NULL, t.reason_code,
+               t.reason_text, NULL, NULL, false, 'TX', t.line_no
+          FROM targets t
+          JOIN disbursement.payouts p
+            ON p.business_date = t.business_date AND p.channel = t.channel
+           AND p.end_to_end_id >= t.first_id COLLATE "C" AND p.end_to_end_id <= t.last_id COLLATE "C"
+         WHERE NOT EXISTS (SELECT 1 FROM recon_line l
+                            WHERE l.registrant_id = p.registrant_id AND l.kind = p.kind AND l.number = p.number
+                              AND l.attempt = p.attempt)
+           AND NOT (t.scope = 'GROUP' AND EXISTS (
+                 SELECT 1 FROM targets b
+                  WHERE b.scope = 'BLOCK' AND b.business_date = p.business_date AND b.channel = p.channel
+                    AND p.end_to_end_id >= b.first_id COLLATE "C" AND p.end_to_end_id <= b.last_id COLLATE "C"))
+        """
+
+    /// A block or group status with a code the tool does not know, or naming no pain.001 file
+    /// this tool wrote, is one exception line of its own (UNKNOWN_STATUS, UNKNOWN_REFERENCE).
+    static let scopeExceptions = """
+        INSERT INTO recon_line (line_no, end_to_end_id, status, reason_code, reason_text, permanent, scope, status_code)
+        SELECT s.line_no, s.end_to_end_id, s.status, s.reason_code, s.reason_text, false, s.scope, s.status_code
+          FROM recon_scope s
+         WHERE s.status IS NULL
+            OR NOT EXISTS (SELECT 1 FROM disbursement.payment_messages m
+                            WHERE (s.scope = 'BLOCK' AND m.pmt_inf_id = s.end_to_end_id)
+                               OR (s.scope = 'GROUP' AND m.msg_id = s.end_to_end_id))
+        """
+
     /// Each line matched to its payout, with what it is whatever the payout's status
-    /// (`early`: UNKNOWN_REFERENCE, DUPLICATE_LINE, AMOUNT_MISMATCH, or NULL for a line that may
+    /// (`early`: UNKNOWN_STATUS, UNKNOWN_REFERENCE, DUPLICATE_LINE, AMOUNT_MISMATCH, or NULL for a line that may
     /// move its payout) and its round. Lines are matched on the payouts' primary key (which keeps
     /// the lookup on the distribution key); the text must be the payout's too. Only identical
     /// lines are duplicates. The lines that may move payouts are numbered per entitlement in
@@ -32,12 +88,16 @@ enum ReconciliationSQL {
           FROM (
             SELECT l.line_no, l.end_to_end_id, p.registrant_id, l.kind, l.number, l.attempt, l.status, l.amount,
                    l.reason_code, l.reason_text, l.settled_at, l.settled_order, l.permanent,
+                   l.status_code, l.amount_note, l.source_line,
                    p.amount AS payout_amount, p.business_date, p.channel,
                    CASE
+                     -- A code the tool does not know is no answer (SPEC §7): an exception of its own.
+                     WHEN l.status IS NULL THEN 'UNKNOWN_STATUS'
                      WHEN p.registrant_id IS NULL THEN 'UNKNOWN_REFERENCE'
                      WHEN row_number() OVER (PARTITION BY l.end_to_end_id, l.status, l.amount, l.reason_code,
                                                           l.reason_text, l.settled_at ORDER BY l.line_no) > 1
                        THEN 'DUPLICATE_LINE'
+                     WHEN l.amount_note IS NOT NULL THEN 'AMOUNT_MISMATCH'
                      WHEN l.amount IS NOT NULL AND l.amount <> p.amount THEN 'AMOUNT_MISMATCH'
                    END AS early
               FROM recon_line l
@@ -71,7 +131,7 @@ enum ReconciliationSQL {
     static let decisions = """
         SELECT m.line_no, m.end_to_end_id, m.registrant_id, m.kind, m.number, m.attempt, m.status, m.amount,
                m.reason_code, m.reason_text, m.settled_at, m.permanent, m.payout_amount, m.business_date, m.channel,
-               m.round, p.status AS current_status,
+               m.status_code, m.amount_note, m.source_line, m.round, p.status AS current_status,
                CASE
                  WHEN m.early IS NOT NULL THEN m.early
                  WHEN m.status = p.status THEN 'UNCHANGED'
@@ -106,9 +166,9 @@ enum ReconciliationSQL {
     static let recordLines = """
         INSERT INTO disbursement.status_lines
             (file_id, line_no, end_to_end_id, registrant_id, status, amount, reason_code, reason_text, settled_at,
-             permanent, outcome)
+             permanent, status_code, amount_note, source_line, outcome)
         SELECT \(fileID), line_no, end_to_end_id, registrant_id, status, amount, reason_code, reason_text, settled_at,
-               permanent,
+               permanent, status_code, amount_note, source_line,
                CASE WHEN decision = 'APPLY' THEN 'APPLIED' WHEN decision = 'UNCHANGED' THEN 'UNCHANGED' ELSE 'EXCEPTION' END
           FROM recon_decision
          WHERE round = \(round)
@@ -123,9 +183,12 @@ enum ReconciliationSQL {
         SELECT \(fileID), line_no, decision, end_to_end_id, registrant_id, coalesce(amount, payout_amount),
                CASE WHEN decision = 'DOUBLE_PAYMENT' THEN payout_amount END,
                CASE decision
-                 WHEN 'UNKNOWN_REFERENCE' THEN 'no payout has this end_to_end_id'
+                 WHEN 'UNKNOWN_STATUS' THEN 'status code ''' || coalesce(nullif(status_code, ''), '(none)')
+                                            || ''' is not one the tool knows; nothing was changed'
+                 WHEN 'UNKNOWN_REFERENCE' THEN CASE WHEN end_to_end_id = '' THEN 'the status names no payout, payment block or message'
+                                                    ELSE 'no payout or pain.001 file of ours has this reference' END
                  WHEN 'DUPLICATE_LINE' THEN 'the same line appears earlier in the same file'
-                 WHEN 'AMOUNT_MISMATCH' THEN 'file says ' || amount || ', payout is ' || payout_amount
+                 WHEN 'AMOUNT_MISMATCH' THEN 'file says ' || coalesce(amount_note, amount::text) || ', payout is ' || payout_amount
                  WHEN 'DOUBLE_PAYMENT' THEN 'file says PAID, the payout is ' || current_status
                       || ', and another attempt of the entitlement has paid or may have: recover ' || payout_amount
                  ELSE 'file says ' || status || ' but the payout is already ' || current_status

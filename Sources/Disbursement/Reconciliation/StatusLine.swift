@@ -3,12 +3,22 @@ public enum PayoutStatus: String, Sendable, CaseIterable, Codable {
     case paid = "PAID", failed = "FAILED", returned = "RETURNED", pending = "PENDING"
 }
 
+/// What a status is about: one payout, or (pain.002) every payout of a payment block or of a
+/// whole pain.001 message that has no status of its own in the same report.
+public enum StatusScope: String, Sendable {
+    case transaction = "TX", block = "BLOCK", group = "GROUP"
+}
+
 /// One answer read from a status file.
 public struct StatusLine: Sendable, Equatable {
-    /// The CSV line where the record starts, or the ordinal of the TxInfAndSts element.
+    /// The CSV line where the record starts, or the ordinal of the status in a pain.002 report
+    /// (transactions, blocks and the group, in the order they end).
     public var lineNumber: Int
+    /// The payout's reference; for a block or group status the pain.001 block or message id.
+    /// Empty when the status names nothing.
     public var endToEndId: String
-    public var status: PayoutStatus
+    /// Nil for a code the tool does not know (`statusCode` says which): an UNKNOWN_STATUS exception.
+    public var status: PayoutStatus?
     /// Whole rupiah, when the file states it.
     public var amount: Int64?
     /// Above this a status file is malformed (SPEC §7): no payout comes near, and sums of a
@@ -19,6 +29,26 @@ public struct StatusLine: Sendable, Equatable {
     public var settledAt: String?
     /// pain.002 only: a rejection of a payout already paid is the money coming back.
     public var rejectionMeansReturn: Bool = false
+    public var scope: StatusScope = .transaction
+    /// The status code as written, when it is not one the tool knows (digit runs masked).
+    public var statusCode: String?
+    /// What the file says when it cannot be a rupiah amount of ours (a fraction, another
+    /// currency): an AMOUNT_MISMATCH exception, with `amount` nil.
+    public var amountNote: String?
+
+    public init(
+        lineNumber: Int, endToEndId: String, status: PayoutStatus?, amount: Int64?, reasonCode: String?, reasonText: String?,
+        settledAt: String?, rejectionMeansReturn: Bool = false
+    ) {
+        self.lineNumber = lineNumber
+        self.endToEndId = endToEndId
+        self.status = status
+        self.amount = amount
+        self.reasonCode = reasonCode
+        self.reasonText = reasonText
+        self.settledAt = settledAt
+        self.rejectionMeansReturn = rejectionMeansReturn
+    }
 }
 
 public enum StatusFileFormat: String, Sendable, CaseIterable {

@@ -7,8 +7,9 @@ import Foundation
 /// 10 µs a payment making strings and dictionaries out of them.
 ///
 /// No DTD is loaded, no entity is substituted beyond XML's five, nothing is fetched from the
-/// network, and input is read from a descriptor (never through libxml2's file opener, which
-/// would also inflate gzip).
+/// network, and input comes through our own read callback from a `StatusFileInput` (never
+/// through libxml2's file opener, which would also inflate gzip): every byte is hashed and
+/// passes the safety scan before libxml2 sees it.
 final class XMLPullReader {
     enum Node {
         /// `localName` and `namespace` are NUL-terminated UTF-8, valid until the next call.
@@ -22,27 +23,74 @@ final class XMLPullReader {
         var first: (message: String, line: Int)?
     }
 
+    /// Hands libxml2 the file's bytes as it asks for them, each chunk read (and hashed) by the
+    /// input and checked by the safety scan before any of it is handed on. A refusal is kept
+    /// here and libxml2 is told the input failed.
+    private final class Feed {
+        let input: StatusFileInput
+        var scan = XMLSafetyScan()
+        var chunk: [UInt8] = []
+        var offset = 0
+        var refusal: StatusFileError?
+
+        init(_ input: StatusFileInput) { self.input = input }
+
+        func read(into buffer: UnsafeMutablePointer<CChar>, count: Int) -> Int32 {
+            do throws(StatusFileError) {
+                while offset == chunk.count {
+                    guard let next = try input.next() else {
+                        try scan.finish()
+                        return 0
+                    }
+                    try scan.feed(next)
+                    chunk = next
+                    offset = 0
+                }
+                let length = min(count, chunk.count - offset)
+                chunk.withUnsafeBufferPointer { bytes in
+                    guard let base = bytes.baseAddress else { return }
+                    UnsafeMutableRawPointer(buffer).copyMemory(from: base + offset, byteCount: length)
+                }
+                offset += length
+                return Int32(length)
+            } catch {
+                refusal = error
+                return -1
+            }
+        }
+
+        static let callback: xmlInputReadCallback = { context, buffer, length in
+            guard let context, let buffer, length > 0 else { return -1 }
+            return Unmanaged<Feed>.fromOpaque(context).takeUnretainedValue().read(into: buffer, count: Int(length))
+        }
+    }
+
     /// IGNORE_ENC: the input is UTF-8 (checked before), whatever its declaration claims; a
     /// declared UTF-16 would otherwise switch the decoder half-way through the first line.
-    private static let options = Int32(XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_IGNORE_ENC.rawValue)
+    /// BIG_LINES: line numbers past 65,535 are kept, so errors name the right line.
+    private static let options = Int32(
+        XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_IGNORE_ENC.rawValue | XML_PARSE_BIG_LINES.rawValue)
     private static let initialized: Void = xmlInitParser()
 
     private let reader: xmlTextReaderPtr
     private let errors = Errors()
+    private let feed: Feed
 
-    /// Reads the file open at `descriptor` (not closed here).
-    convenience init(descriptor: Int32) throws(StatusFileError) {
+    /// Reads `input` from where it stands, every byte through the safety scan first.
+    init(_ input: StatusFileInput) throws(StatusFileError) {
         _ = Self.initialized
-        try self.init(xmlReaderForFd(descriptor, nil, "UTF-8", Self.options))
-    }
-
-    /// Reads bytes that must outlive the reader.
-    convenience init(bytes: UnsafeRawBufferPointer) throws(StatusFileError) {
-        _ = Self.initialized
-        guard let base = bytes.baseAddress, let count = Int32(exactly: bytes.count) else {
-            throw StatusFileError(line: nil, problem: "not well-formed XML: the file is empty or too large")
+        feed = Feed(input)
+        let context = Unmanaged.passUnretained(feed).toOpaque()
+        guard let reader = xmlReaderForIO(Feed.callback, nil, context, nil, "UTF-8", Self.options) else {
+            throw feed.refusal ?? StatusFileError(line: nil, problem: "the XML reader could not start (out of memory?)")
         }
-        try self.init(xmlReaderForMemory(base.assumingMemoryBound(to: CChar.self), count, nil, "UTF-8", Self.options))
+        self.reader = reader
+        // Errors are collected, never printed: the library does not write to stderr. The
+        // reader's handler sees parse errors; input and encoding errors go to the thread's
+        // handler (libxml2 keeps it per thread), which is ours while this reader lives.
+        let errorContext = Unmanaged.passUnretained(errors).toOpaque()
+        xmlTextReaderSetStructuredErrorHandler(reader, Self.collect, errorContext)
+        xmlSetStructuredErrorFunc(errorContext, Self.collect)
     }
 
     /// Keeps the first error; libxml2 calls it instead of printing.
@@ -54,23 +102,27 @@ final class XMLPullReader {
         errors.first = (message.trimmingWhitespace, Int(error.pointee.line))
     }
 
-    private init(_ reader: xmlTextReaderPtr?) throws(StatusFileError) {
-        guard let reader else { throw StatusFileError(line: nil, problem: "the XML reader could not start (out of memory?)") }
-        self.reader = reader
-        // Errors are collected, never printed: the library does not write to stderr. The
-        // reader's handler sees parse errors; input and encoding errors go to the thread's
-        // handler (libxml2 keeps it per thread), which is ours while this reader lives.
-        let context = Unmanaged.passUnretained(errors).toOpaque()
-        xmlTextReaderSetStructuredErrorHandler(reader, Self.collect, context)
-        xmlSetStructuredErrorFunc(context, Self.collect)
-    }
-
     deinit {
         xmlFreeTextReader(reader)
         xmlSetStructuredErrorFunc(nil, nil)
     }
 
+    /// Where the parser is (it reads ahead of the node being looked at).
     var line: Int { Int(xmlTextReaderGetParserLineNumber(reader)) }
+
+    /// The line of the element being looked at (its start tag).
+    var nodeLine: Int {
+        guard let node = xmlTextReaderCurrentNode(reader) else { return line }
+        let number = xmlGetLineNo(node)
+        return number > 0 ? Int(number) : line
+    }
+
+    /// The value of the current element's attribute `name` (NUL-terminated), valid until the next call.
+    func attribute(_ name: StaticString) -> UnsafePointer<UInt8>? {
+        guard xmlTextReaderMoveToAttribute(reader, name.utf8Start) == 1 else { return nil }
+        defer { xmlTextReaderMoveToElement(reader) }
+        return xmlTextReaderConstValue(reader)
+    }
 
     /// The next node that matters to a reader of data, or nil at the end of the document.
     func next() throws(StatusFileError) -> Node? {
@@ -79,10 +131,11 @@ final class XMLPullReader {
             case 1: break
             case 0: return nil
             default:
+                if let refusal = feed.refusal { throw refusal }
                 let error = errors.first
                 throw StatusFileError(
                     line: error?.line ?? line,
-                    problem: "not well-formed XML (\(error?.message ?? "malformed XML")); the file may be truncated")
+                    problem: "not well-formed XML (\(Masking.digitRuns(error?.message ?? "malformed XML"))); the file may be truncated")
             }
             switch xmlTextReaderNodeType(reader) {
             case Int32(XML_READER_TYPE_ELEMENT.rawValue):

@@ -46,7 +46,11 @@ struct HostileStatusFileTests {
         csv("LF line ends", "PK-1-T1-1,PAID,1000000,,,\n", .applied("PK-1-T1-1", "PAID")),
         csv("embedded newline in a quoted reason", "PK-1-I1-1,FAILED,600000,AC04,\"closed\r\nby bank\",\r\n", .applied("PK-1-I1-1", "FAILED")),
         csv("formula in the reason text", "PK-1-I1-1,FAILED,600000,AC04,\"=cmd|' /C calc'!A0\",\r\n", .applied("PK-1-I1-1", "FAILED")),
-        csv("10 kB reason text", "PK-1-I1-1,FAILED,600000,AC04,\(String(repeating: "x", count: 10_240)),\r\n", .applied("PK-1-I1-1", "FAILED")),
+        csv("4 kB reason text", "PK-1-I1-1,FAILED,600000,AC04,\(String(repeating: "x", count: 4096)),\r\n", .applied("PK-1-I1-1", "FAILED")),
+        csv("10 kB reason text", "PK-1-I1-1,FAILED,600000,AC04,\(String(repeating: "x", count: 10_240)),\r\n", .refused("4 KiB")),
+        csv("a million commas", "PK-1-I1-1,FAILED,600000,AC04," + String(repeating: ",", count: 1_000_000) + "\r\n", .refused("more than 6 columns")),
+        csv("amount with zero decimals", "PK-1-T1-1,PAID,1000000.00000,,,\r\n", .applied("PK-1-T1-1", "PAID")),
+        csv("amount with a fraction", "PK-1-T1-1,PAID,1000000.01,,,\r\n", .exception("AMOUNT_MISMATCH")),
         csv("right-to-left mark in the reason", "PK-1-I1-1,FAILED,600000,AC04,\u{202E}desoolc,\r\n", .applied("PK-1-I1-1", "FAILED")),
         csv("leading zeros in the amount", "PK-1-T1-1,PAID,0001000000,,,\r\n", .applied("PK-1-T1-1", "PAID")),
         csv("settled in year 1", "PK-1-T1-1,PAID,1000000,,,0001-01-01\r\n", .applied("PK-1-T1-1", "PAID")),
@@ -93,7 +97,18 @@ struct HostileStatusFileTests {
         xml("a pain.001 instead of a pain.002", """
             <?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"><CstmrCdtTrfInitn/></Document>
             """, .refused("root")),
-        xml("unknown transaction status", transaction("PK-1-T1-1", "ZZZZ"), .refused("TxSts")),
+        xml("unknown transaction status", transaction("PK-1-T1-1", "ZZZZ"), .exception("UNKNOWN_STATUS")),
+        xml("transaction without any reference", StatusReaderTests.pain002("<TxInfAndSts><TxSts>ACSC</TxSts></TxInfAndSts>"),
+            .exception("UNKNOWN_REFERENCE")),
+        xml("a reference of 36 characters", transaction(String(repeating: "9", count: 36), "ACSC"), .refused("longer than 35")),
+        xml("amount in another currency", transaction(
+            "PK-1-T1-1", "ACSC", extra: "<OrgnlTxRef><Amt><InstdAmt Ccy=\"USD\">1000000</InstdAmt></Amt></OrgnlTxRef>"),
+            .exception("AMOUNT_MISMATCH")),
+        xml("a misspelt namespace", transaction("PK-1-T1-1", "ACSC").replacingOccurrences(of: "urn:iso:std:iso:20022", with: "urn:iso:std:iso:2002"),
+            .applied("PK-1-T1-1", "PAID")),
+        xml("a group status naming a message nobody wrote", StatusReaderTests.pain002("")
+            .replacingOccurrences(of: "<OrgnlMsgId>DSB-20200601", with: "<OrgnlMsgId>DSB-20990101")
+            .replacingOccurrences(of: "</OrgnlMsgNmId>", with: "</OrgnlMsgNmId><GrpSts>RJCT</GrpSts>"), .exception("UNKNOWN_REFERENCE")),
         // Too short to be the XML declaration and at the very end (found in review): the
         // parser must never see a processing instruction without data.
         Case(label: "processing instruction in the last bytes", bytes: Array((transaction("PK-1-T1-1", "ACSC") + "<?a?>").utf8),

@@ -32,14 +32,20 @@ struct StatusReaderTests {
         ("", "empty"),
         ("id,status\r\n", "header"),
         (header + "PK-1-T1-1,PAYED,1,,,\r\n", "status 'PAYED'"),
-        (header + "PK-1-T1-1,PAID,1.5,,,\r\n", "amount"),
+        (header + "PK-1-T1-1,PAID,1.5.0,,,\r\n", "amount"),
+        (header + "PK-1-T1-1,PAID,.5,,,\r\n", "amount"),
+        (header + "PK-1-T1-1,PAID,5.,,,\r\n", "amount"),
+        (header + "PK-1-T1-1,PAID,1000000000001,,,\r\n", "above 10^12"),
+        (header + "PK-1-T1-1,PAID,1000000000000.5,,,\r\n", "above 10^12"),
+        (header + "PK-1-T1-1,FAILED,1,AC04,\(String(repeating: "x", count: 4097)),\r\n", "longer than 4 KiB"),
+        (header + "PK-1-T1-1,PAID,1,,,\(String(repeating: ",", count: 100_000))\r\n", "more than 6 columns"),
         (header + "PK-1-T1-1,PAID,-1,,,\r\n", "amount"),
         (header + "PK-1-T1-1,PAID,1e6,,,\r\n", "amount"),
         (header + "PK-1-T1-1,PAID,99999999999999999999,,,\r\n", "amount"),
         (header + ",PAID,1,,,\r\n", "end_to_end_id is empty"),
         (header + String(repeating: "X", count: 40) + ",PAID,1,,,\r\n", "longer than 35"),
         (header + "PK-1-T1-1,PAID,1,,\r\n", "5 columns"),
-        (header + "PK-1-T1-1,PAID,1,,,,\r\n", "7 columns"),
+        (header + "PK-1-T1-1,PAID,1,,,,\r\n", "more than 6 columns"),
         (header + "PK-1-T1-1,PAID,1,,\"unterminated,\r\n", "never closed"),
         (header + "PK-1-T1-1,PA\"ID,1,,,\r\n", "quote in the middle"),
         (header + "PK-1-T1-1,PAID,1,,,yesterday\r\n", "settled_at"),
@@ -95,11 +101,23 @@ struct StatusReaderTests {
     }
 
     static let badXML: [(String, String)] = [
-        (pain002("<TxInfAndSts><TxSts>ACSC</TxSts></TxInfAndSts>"), "OrgnlEndToEndId"),
-        (pain002("<TxInfAndSts><OrgnlEndToEndId>PK-1-I1-1</OrgnlEndToEndId><TxSts>XXXX</TxSts></TxInfAndSts>"), "TxSts"),
-        (pain002("<TxInfAndSts><OrgnlEndToEndId>PK-1-I1-1</OrgnlEndToEndId></TxInfAndSts>"), "TxSts"),
-        (pain002(""), "no transaction-level"),
-        (pain002("<TxInfAndSts><OrgnlEndToEndId>A</OrgnlEndToEndId><TxSts>ACSC</TxSts></TxInfAndSts>", namespace: "urn:other"), "root"),
+        (pain002(""), "states no status"),
+        (pain002("<PmtInfSts>PART</PmtInfSts>"), "states no status"),
+        (pain002("<TxInfAndSts><OrgnlEndToEndId>\(String(repeating: "A", count: 36))</OrgnlEndToEndId><TxSts>ACSC</TxSts></TxInfAndSts>"),
+         "longer than 35"),
+        (pain002("<PmtInfSts>\(String(repeating: "A", count: 36))</PmtInfSts>"), "longer than 35"),
+        (pain002("<TxInfAndSts><OrgnlEndToEndId>A</OrgnlEndToEndId><TxSts>RJCT</TxSts><StsRsnInf><AddtlInf>\(String(repeating: "x", count: 4097))</AddtlInf></StsRsnInf></TxInfAndSts>"),
+         "longer than 4 KiB"),
+        (pain002("<TxInfAndSts><OrgnlEndToEndId>A</OrgnlEndToEndId><TxSts>ACSC</TxSts><OrgnlTxRef><Amt><InstdAmt Ccy=\"IDR\">1000000000001</InstdAmt></Amt></OrgnlTxRef></TxInfAndSts>"),
+         "above 10^12"),
+        (pain002("<TxInfAndSts><OrgnlEndToEndId>A</OrgnlEndToEndId><TxInfAndSts/></TxInfAndSts>"), "misplaced"),
+        (pain002("") + pain002("").replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>", with: ""), "well-formed"),
+        ("<Envelope>" + pain002("<PmtInfSts>ACCP</PmtInfSts>").replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>", with: "")
+            + pain002("<PmtInfSts>ACCP</PmtInfSts>").replacingOccurrences(of: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>", with: "") + "</Envelope>",
+         "second CstmrPmtStsRpt"),
+        ("""
+         <?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"><CstmrCdtTrfInitn/></Document>
+         """, "root is not a pain.002 Document"),
         (String(pain002("<TxInfAndSts><OrgnlEndToEndId>A</OrgnlEndToEndId><TxSts>ACSC</TxSts></TxInfAndSts>").dropLast(30)), "well-formed"),
         ("not xml at all <", "well-formed"),
         ("""
@@ -114,6 +132,139 @@ struct StatusReaderTests {
         (pain002("\n\n<TxInfAndSts><TxSts>ACSC</TxStatus></TxInfAndSts>"), "line 7: not well-formed XML (Opening and ending tag mismatch"),
         (String(decoding: [0x1F, 0x8B, 0x08, 0x00], as: UTF8.self), "control character"),
     ]
+
+    /// Block and group statuses, OrgnlInstrId, unknown codes and amounts that cannot be ours
+    /// come out as lines; the reconciler decides what they do.
+    @Test func readsBlockAndGroupStatusesAndWhatCannotBeApplied() throws {
+        let document = """
+            <Document><CstmrPmtStsRpt><GrpHdr><MsgId>M</MsgId></GrpHdr>
+            <OrgnlGrpInfAndSts><OrgnlMsgId>DSB-20200601-BNI-001</OrgnlMsgId><GrpSts>RJCT</GrpSts>
+              <StsRsnInf><Rsn><Cd>DU01</Cd></Rsn><AddtlInf>Duplicate</AddtlInf></StsRsnInf></OrgnlGrpInfAndSts>
+            <OrgnlPmtInfAndSts><OrgnlPmtInfId>B-1</OrgnlPmtInfId><PmtInfSts>ACCP</PmtInfSts>
+              <TxInfAndSts><OrgnlInstrId>PK-1-I1-1</OrgnlInstrId><TxSts>RVNA</TxSts></TxInfAndSts>
+              <TxInfAndSts><TxSts>ACSC</TxSts><OrgnlTxRef><Amt><InstdAmt Ccy="USD">10.50</InstdAmt></Amt></OrgnlTxRef></TxInfAndSts>
+              <TxInfAndSts><OrgnlEndToEndId>PK-2-I1-1</OrgnlEndToEndId><TxSts>ACSC</TxSts>
+                <OrgnlTxRef><Amt><InstdAmt Ccy="IDR">600000.50</InstdAmt></Amt></OrgnlTxRef></TxInfAndSts>
+              <TxInfAndSts><OrgnlEndToEndId>PK-3-I1-1</OrgnlEndToEndId><TxSts>PDNG</TxSts>
+                <OrgnlTxRef><Amt><InstdAmt Ccy="IDR">600000.00000</InstdAmt></Amt></OrgnlTxRef></TxInfAndSts>
+            </OrgnlPmtInfAndSts>
+            <OrgnlPmtInfAndSts><OrgnlPmtInfId>B-2</OrgnlPmtInfId><PmtInfSts>PART</PmtInfSts></OrgnlPmtInfAndSts>
+            <OrgnlPmtInfAndSts><OrgnlPmtInfId>B-3</OrgnlPmtInfId><PmtInfSts>XYZ1234567890</PmtInfSts></OrgnlPmtInfAndSts>
+            </CstmrPmtStsRpt></Document>
+            """
+        var lines: [StatusLine] = []
+        let report = try Pain002Reader.read(data: Data(document.utf8)) { lines.append($0) }
+        #expect(report.statuses == 7 && report.declaredVersion == nil && report.declaredNamespace == nil)
+        #expect(lines.map(\.scope) == [.group, .transaction, .transaction, .transaction, .transaction, .block, .block])
+        #expect(lines.map(\.lineNumber) == Array(1...7))
+        #expect(lines[0].endToEndId == "DSB-20200601-BNI-001" && lines[0].status == .failed && lines[0].reasonCode == "DU01"
+                && lines[0].reasonText == "Duplicate" && !lines[0].rejectionMeansReturn)
+        #expect(lines[1].endToEndId == "PK-1-I1-1" && lines[1].status == nil && lines[1].statusCode == "RVNA")
+        #expect(lines[2].endToEndId == "" && lines[2].status == .paid && lines[2].amount == nil && lines[2].amountNote == "USD 10.50")
+        #expect(lines[3].amount == nil && lines[3].amountNote == "600000.50")
+        #expect(lines[4].status == .pending && lines[4].amount == 600_000 && lines[4].amountNote == nil)
+        #expect(lines[5].endToEndId == "B-1" && lines[5].status == .pending)
+        // An unknown code is kept for the exception, its digit runs masked.
+        #expect(lines[6].endToEndId == "B-3" && lines[6].status == nil && lines[6].statusCode == "XYZ******7890")
+    }
+
+    @Test(arguments: [
+        ("urn:iso:std:iso:20022:tech:xsd:pain.002.001.03", "pain.002.001.03"),
+        ("http://www.six-interbank-clearing.com/de/pain.002.001.03.ch.02.xsd", "pain.002.001.03.ch.02"),
+        ("urn:iso:std:iso:20022:tech:xsd:pain.002.001.12", "pain.002.001.12"),
+        ("urn:iso:std:iso:20022:tech:xsd:pain.002.001.", nil),
+        ("urn:iso:std:iso:20022:tech:xsd:pain002.001.10", nil),
+        ("", nil),
+    ] as [(String, String?)])
+    func theDeclaredVersionIsReadNotEnforced(_ input: (String, String?)) throws {
+        let transaction = "<TxInfAndSts><OrgnlEndToEndId>PK-1-I1-1</OrgnlEndToEndId><TxSts>ACSC</TxSts></TxInfAndSts>"
+        let report = try Pain002Reader.read(data: Data(Self.pain002(transaction, namespace: input.0).utf8)) { _ in }
+        #expect(report.statuses == 1 && report.declaredVersion == input.1)
+        #expect(report.declaredNamespace == (input.0.isEmpty ? nil : input.0))
+    }
+
+    /// The line named is the root's own, not where the parser had read to.
+    @Test func aWrongRootIsRefusedAtItsOwnLine() {
+        let body = (0..<2000).map { "<CdtTrfTxInf><PmtId><EndToEndId>PK-\($0)-I1-1</EndToEndId></PmtId></CdtTrfTxInf>" }
+        let document = "<?xml version=\"1.0\"?>\n<!-- a pain.001 sent back by mistake -->\n\n<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pain.001.001.09\">\n<CstmrCdtTrfInitn>\n"
+            + body.joined(separator: "\n") + "\n</CstmrCdtTrfInitn></Document>\n"
+        #expect {
+            try xml(document)
+        } throws: { error in
+            (error as? StatusFileError)?.description.hasPrefix("line 4: the root is not a pain.002 Document") == true
+        }
+    }
+
+    /// Fields echoed in an error keep only the last four digits of any run of eight or more.
+    @Test func errorsMaskLongDigitRuns() {
+        let nik = "3171000000000042"
+        for (input, isXML) in [
+            (Self.header + "PK-1-T1-1,\(nik),1,,,\r\n", false),
+            (Self.header + "PK-1-T1-1,PAID,\(nik)x,,,\r\n", false),
+            (Self.header + "PK-1-T1-1,PAID,1,,,\(nik)\r\n", false),
+            ("\(nik),status,amount,reason_code,reason_text,settled_at\r\n", false),
+            (Self.pain002("<TxInfAndSts><OrgnlEndToEndId>A</OrgnlEndToEndId><TxSts>ACSC</TxSts><OrgnlTxRef><Amt><InstdAmt>\(nik)x</InstdAmt></Amt></OrgnlTxRef></TxInfAndSts>"), true),
+            ("<?xml version=\"1.0\"?><Document xmlns=\"urn:\(nik)\"><N\(nik)/></Document>", true),
+            ("<?xml version=\"1.0\"?><Document><CstmrPmtStsRpt><A\(nik)></B\(nik)></CstmrPmtStsRpt></Document>", true),
+        ] {
+            #expect {
+                if isXML { _ = try xml(input) } else { _ = try csv(input) }
+            } throws: { error in
+                let text = (error as? StatusFileError)?.description ?? ""
+                return !text.isEmpty && !text.contains(nik) && !text.contains("00000000")
+            }
+        }
+    }
+
+    /// The file is read once, through one descriptor: what is hashed is what is parsed, even
+    /// if the file is replaced while it is read; and any chunking reads the same lines.
+    @Test func oneDescriptorHashesWhatItParses() throws {
+        let transaction = "<TxInfAndSts><OrgnlEndToEndId>PK-1-I1-1</OrgnlEndToEndId><TxSts>ACSC</TxSts></TxInfAndSts>"
+        let original = Array(Self.pain002(transaction).utf8)
+        let folder = FileManager.default.temporaryDirectory.appending(path: "swap-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let path = folder.appending(path: "status.xml").path
+        try Data(original).write(to: URL(fileURLWithPath: path))
+        let input = try StatusFileInput(path: path, chunkSize: 64)
+        let head = try input.peek()
+        #expect(StatusFileFormat.detect(firstBytes: head) == .pain002)
+        // Replaced after it was opened: the import reads and hashes the bytes it opened.
+        let other = folder.appending(path: "other.xml")
+        try Data(Self.pain002(transaction.replacingOccurrences(of: "ACSC", with: "RJCT")).utf8).write(to: other)
+        #expect(rename(other.path, path) == 0)
+        var lines: [StatusLine] = []
+        try Pain002Reader.read(input) { lines.append($0) }
+        #expect(lines.map(\.status) == [.paid])
+        #expect(try input.sha256() == Digest.sha256Hex(original))
+        for chunk in [1, 2, 3, 7, 16, 17, 4096] {
+            var again: [StatusLine] = []
+            let chunked = StatusFileInput(bytes: original, chunkSize: chunk)
+            try Pain002Reader.read(chunked) { again.append($0) }
+            #expect(again == lines, "chunks of \(chunk)")
+            #expect(try chunked.sha256() == Digest.sha256Hex(original))
+        }
+        let csvBytes = Array((Self.header + "PK-1-T1-1,PAID,1000000,,,\r\n").utf8)
+        for chunk in [1, 5, 64] {
+            let input = StatusFileInput(bytes: csvBytes, chunkSize: chunk)
+            var count = 0
+            try CSVStatusReader.read(input) { _ in count += 1 }
+            let sha256 = try input.sha256()
+            #expect(count == 1 && sha256 == Digest.sha256Hex(csvBytes))
+        }
+    }
+
+    @Test func amountsAreDecimalsWithZeroDecimalsOrAMismatch() throws {
+        let lines = try csv(Self.header + """
+            PK-1-T1-1,PAID,600000.00000,,,
+            PK-2-T1-1,PAID,0000600000,,,
+            PK-3-T1-1,PAID,600000.5,,,
+            PK-4-T1-1,PAID,1000000000000,,,
+
+            """)
+        #expect(lines.map(\.amount) == [600_000, 600_000, nil, 1_000_000_000_000])
+        #expect(lines.map(\.amountNote) == [nil, nil, "600000.5", nil])
+    }
 
     /// What channels really send besides the plain form: a namespace prefix, CDATA, character
     /// references, blanks around values, and elements of other namespaces in between.

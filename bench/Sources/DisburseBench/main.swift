@@ -29,20 +29,22 @@ case "ff1":
                      prefix, 15 - prefix.count, n, elapsed, Double(n) / elapsed, checksum))
     }
 case "status":
-    // disburse-bench status FILE…: parsing alone (no database), split into the safety scan and the read.
+    // disburse-bench status FILE…: parsing alone (no database). One pass over the file: the
+    // safety scan and the SHA-256 happen as the bytes are read, and are part of the time.
     for path in arguments.dropFirst() {
         let url = URL(fileURLWithPath: path)
-        let format = StatusFileFormat.detect(firstBytes: (try? FileHandle(forReadingFrom: url).read(upToCount: 512)) ?? Data())
         var lines = 0
+        var sha256 = ""
         let total = try seconds {
-            switch format {
-            case .csv: try CSVStatusReader.read(url) { _ in lines += 1 }
-            case .pain002: try Pain002Reader.read(url) { _ in lines += 1 }
+            let input = try StatusFileInput(path: path)
+            switch StatusFileFormat.detect(firstBytes: try input.peek()) {
+            case .csv: try CSVStatusReader.read(input) { _ in lines += 1 }
+            case .pain002: try Pain002Reader.read(input) { _ in lines += 1 }
             }
+            sha256 = try input.sha256()
         }
-        let scan = format == .pain002 ? try seconds { try Pain002Reader.refuseDeclarations(url) } : 0
-        print(String(format: "%@: %d lines in %.2f s (%.2f µs a line; the safety scan %.2f s of it)",
-                     url.lastPathComponent, lines, total, total * 1e6 / Double(max(lines, 1)), scan))
+        print(String(format: "%@: %d lines in %.2f s (%.2f µs a line, SHA-256 and safety scan included; %@…)",
+                     url.lastPathComponent, lines, total, total * 1e6 / Double(max(lines, 1)), String(sha256.prefix(12))))
     }
 default:
     print("usage: disburse-bench ff1 [COUNT] | status FILE…")

@@ -1,0 +1,48 @@
+/// An amount as a status file writes it: a decimal with any number of decimals (`600000`,
+/// `600000.00`, `600000.00000`). Zero decimals are whole rupiah. A non-zero fraction is a
+/// well-formed amount that no payout of ours can have (they are whole rupiah), so it is an
+/// AMOUNT_MISMATCH exception, not a malformed file. Anything that is not such a decimal, and
+/// any amount above 10^12 rupiah, makes the file malformed (SPEC §7).
+enum StatusAmount: Equatable {
+    case whole(Int64)
+    /// The amount as written (trimmed), for the exception's detail.
+    case fraction(String)
+
+    static let limit: Int64 = 1_000_000_000_000
+
+    /// Nil for an empty field: the channel did not say.
+    static func parse(_ text: String, line: Int?) throws(StatusFileError) -> StatusAmount? {
+        let value = text.trimmingSpaces
+        if value.isEmpty { return nil }
+        var whole: Int64 = 0
+        var digits = 0, fractionDigits = 0
+        var inFraction = false, fractionIsZero = true
+        for byte in value.utf8 {
+            switch byte {
+            case 0x30...0x39 where !inFraction:
+                digits += 1
+                whole = whole * 10 + Int64(byte - 0x30)
+                // Leading zeros are allowed; the value is what must stay within the limit.
+                guard whole <= limit else { throw tooLarge(text, line: line) }
+            case 0x30...0x39:
+                fractionDigits += 1
+                if byte != 0x30 { fractionIsZero = false }
+            case UInt8(ascii: ".") where !inFraction && digits > 0:
+                inFraction = true
+            default:
+                throw StatusFileError(
+                    line: line, problem: "amount '\(Masking.digitRuns(String(text.prefix(24))))' is not a decimal number of rupiah")
+            }
+        }
+        guard digits > 0, !inFraction || fractionDigits > 0 else {
+            throw StatusFileError(line: line, problem: "amount '\(Masking.digitRuns(String(text.prefix(24))))' is not a decimal number of rupiah")
+        }
+        if fractionIsZero { return .whole(whole) }
+        guard whole < limit else { throw tooLarge(text, line: line) }
+        return .fraction(String(value.prefix(40)))
+    }
+
+    private static func tooLarge(_ text: String, line: Int?) -> StatusFileError {
+        StatusFileError(line: line, problem: "amount '\(Masking.digitRuns(String(text.prefix(24))))' is above 10^12 rupiah; no payout comes near, ask the channel")
+    }
+}
