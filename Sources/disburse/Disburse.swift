@@ -12,7 +12,7 @@ struct Disburse: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             MigrateCommand.self, RunCommand.self, ReconcileCommand.self, ReportCommand.self, VACommand.self,
-            VerifyCommand.self, ApproveCommand.self, RejectCommand.self,
+            VerifyCommand.self, ApproveCommand.self, RejectCommand.self, DeliverCommand.self, CollectCommand.self,
         ]
     )
 }

@@ -28,6 +28,7 @@ public struct Migration: Sendable {
         Migration(6, "payout_totals", PackageResources._006_payout_totals_sql),
         Migration(7, "unanswered_checked", PackageResources._007_unanswered_checked_sql),
         Migration(16, "batch_release", PackageResources._016_batch_release_sql),
+        Migration(17, "deliveries", PackageResources._017_deliveries_sql),
     ]
 
     public var fileName: String { String(format: "%04d_%@.sql", version, name) }

@@ -14,6 +14,9 @@ public struct Settings: Sendable, Equatable {
     public var vaKeyFile: String
     public var initiatingPartyName: String
     public var channels: [ChannelSettings]
+    /// Approval and delivery (`[release]`, `[channels.X.sftp]`); not part of `fingerprint`:
+    /// how files travel does not shape them.
+    public var release = ReleaseSettings()
 
     public var enabledChannelCodes: [String] { channels.filter(\.enabled).map(\.code).sorted() }
 
