@@ -58,7 +58,7 @@ public struct Delivery {
             let report = try deliverLocked(connection, date: date, runID: log.runID)
             let code = !report.hostKeyChanged.isEmpty ? 78 : !report.unreachable.isEmpty ? 69 : !report.refused.isEmpty ? 65 : 0
             try log.finish(
-                connection, outcome: code == 0 ? "succeeded" : "incomplete", exitCode: code,
+                connection, outcome: code == 0 ? "succeeded" : "failed", exitCode: code,
                 message: code == 0 ? nil : "channels not delivered: \((Array(report.unreachable.keys) + Array(report.hostKeyChanged.keys)).sorted().joined(separator: ", "))",
                 counts: try Reconciler.json(report))
             return report

@@ -26,39 +26,18 @@ struct ExternalProgram {
 
     func run(_ arguments: [String], input: String = "", environment: [String: String] = [:]) throws -> Result {
         let scratch = try TemporaryFolder()
-        let inURL = URL(fileURLWithPath: scratch.path + "/in")
-        try Data(input.utf8).write(to: inURL)
-        let outPath = scratch.path + "/out"
-        let errPath = scratch.path + "/err"
-        for path in [outPath, errPath] {
-            guard FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-                throw SettingsError("Cannot create a temporary file in \(scratch.path): check TMPDIR and free space.")
-            }
+        let inPath = scratch.path + "/in", outPath = scratch.path + "/out", errPath = scratch.path + "/err"
+        guard FileManager.default.createFile(atPath: inPath, contents: Data(input.utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw SettingsError("Cannot create a temporary file in \(scratch.path): check TMPDIR and free space.")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
         var merged = ProcessInfo.processInfo.environment
         merged.merge(environment) { $1 }
         // Messages in English whatever the machine's locale, so they can be recognised.
         merged["LC_ALL"] = "C"
-        process.environment = merged
-        let stdin = try FileHandle(forReadingFrom: inURL)
-        let stdout = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-        let stderr = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-        defer {
-            try? stdin.close()
-            try? stdout.close()
-            try? stderr.close()
-        }
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        process.waitUntilExit()
+        let status = try Spawn.run(path, arguments, environment: merged, stdin: inPath, stdout: outPath, stderr: errPath)
         let out = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
         let err = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
-        return Result(status: process.terminationStatus, stdout: out, stderr: err)
+        return Result(status: status, stdout: out, stderr: err)
     }
 }
 

@@ -55,8 +55,8 @@ final class GnuPG {
     func encryptAndSign(_ input: String, to output: String, recipient: String, signer: String) throws {
         try? FileManager.default.removeItem(atPath: output)
         let result = try gpg.run(common + [
-            "--pinentry-mode", "loopback", "--passphrase", "", "--local-user", signer + "!",
-            "--recipient", recipient + "!", "--output", output, "--sign", "--encrypt", input,
+            "--pinentry-mode", "loopback", "--passphrase", "", "--local-user", signer,
+            "--recipient", recipient, "--output", output, "--sign", "--encrypt", input,
         ])
         guard result.status == 0, result.stdout.contains("[GNUPG:] END_ENCRYPTION") else {
             try? FileManager.default.removeItem(atPath: output)
