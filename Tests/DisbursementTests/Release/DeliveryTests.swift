@@ -124,8 +124,8 @@ struct DeliveryTests {
         let text = try String(contentsOf: fixture.config, encoding: .utf8)
         let bni = try #require(text.range(of: "[channels.BNI.sftp]"))
         var changed = text
-        changed.replaceSubrange(bni.lowerBound..., with: text[bni.lowerBound...].replacingOccurrences(
-            of: try fixture.server.fingerprint(), with: other))
+        let pinned = try #require(text.range(of: try fixture.server.fingerprint(), range: bni.upperBound..<text.endIndex))
+        changed.replaceSubrange(pinned, with: other)
         try changed.write(to: fixture.config, atomically: true, encoding: .utf8)
         let run = try fixture.cli("deliver")
         #expect(run.status == 78, "\(run.stdout) \(run.stderr)")

@@ -13,6 +13,7 @@ struct ExternalTool: Sendable {
     static let sshd = ExternalTool(name: "sshd", package: "openssh-server")
     static let sshKeygen = ExternalTool(name: "ssh-keygen", package: "openssh-client")
     static let gpg = ExternalTool(name: "gpg", package: "gnupg")
+    static let gpgconf = ExternalTool(name: "gpgconf", package: "gnupg")
 
     private init(name: String, package: String) {
         self.name = name

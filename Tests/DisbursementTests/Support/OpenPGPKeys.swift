@@ -48,12 +48,22 @@ final class OpenPGPKeys: Sendable {
         let programmePublic = folder.appending(path: "programme.asc").path
         try SetupCommand.run(gpg, ["--homedir", programmeHome, "--batch", "--armor", "--output", programmePublic, "--export", programmeFingerprint])
         for other in [bankHome, strangerHome] { try SetupCommand.run(gpg, ["--homedir", other, "--batch", "--import", programmePublic]) }
+        stopAgents(programmeHome)
+    }
+
+    /// gpg starts an agent per keyring for secret-key work; none may outlive the test that started it.
+    func stopAgents(_ extra: String? = nil) {
+        guard let gpgconf = try? ExternalTool.gpgconf.located() else { return }
+        for home in [bankHome, strangerHome] + (extra.map { [$0] } ?? []) {
+            _ = try? SetupCommand.run(gpgconf, ["--homedir", home, "--kill", "all"])
+        }
     }
 
     /// What the bank reads from a delivered file.
     func bankDecrypt(_ file: URL) throws -> Data {
         let out = file.deletingLastPathComponent().appending(path: ".plain-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: out) }
+        defer { stopAgents() }
         try SetupCommand.run(try ExternalTool.gpg.located(), ["--homedir", bankHome, "--batch", "--output", out.path, "--decrypt", file.path])
         return try Data(contentsOf: out)
     }
@@ -65,6 +75,7 @@ final class OpenPGPKeys: Sendable {
         var arguments = ["--homedir", home ?? bankHome, "--batch", "--trust-model", "always", "--output", file.path,
                          "--recipient", programmeFingerprint, "--encrypt"]
         if signed { arguments += ["--sign"] }
+        defer { stopAgents() }
         try SetupCommand.run(gpg, arguments, input: plaintext)
     }
 }
