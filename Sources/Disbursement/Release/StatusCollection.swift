@@ -92,6 +92,8 @@ public struct StatusCollection {
                 }
                 if imported.contains(entry.name) { report.alreadyCollected += 1 } else { fresh.append(entry.name) }
             }
+            // In name order: channels number their answers (a status file before its returns).
+            fresh.sort()
             guard !fresh.isEmpty else { continue }
             let folder = root + "/" + channel
             try AtomicFile.makeDirectory(folder)

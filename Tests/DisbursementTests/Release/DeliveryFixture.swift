@@ -39,10 +39,18 @@ final class DeliveryFixture {
         }
         config = env.output.deletingLastPathComponent().appending(path: "\(env.output.lastPathComponent).toml")
         try text.write(to: config, atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: env.output.path + "-tmp", withIntermediateDirectories: true)
     }
 
     deinit {
-        for suffix in ["-spool", "-collected", ".toml"] {
+        // A run killed by the crash tests leaves its private keyring and agent behind.
+        let scratch = env.output.path + "-tmp"
+        if let gpgconf = try? ExternalTool.gpgconf.located(), let left = try? FileManager.default.contentsOfDirectory(atPath: scratch) {
+            for name in left where name.hasPrefix("disburse-gpg") {
+                _ = try? SetupCommand.run(gpgconf, ["--homedir", scratch + "/" + name, "--kill", "all"])
+            }
+        }
+        for suffix in ["-spool", "-collected", ".toml", "-tmp"] {
             try? FileManager.default.removeItem(atPath: env.output.path + suffix)
         }
     }
@@ -50,6 +58,7 @@ final class DeliveryFixture {
     func cli(_ arguments: String..., fault: String? = nil) throws -> CLI.Result {
         var environment = env.cliEnvironment
         environment["DISBURSE_CONFIG"] = config.path
+        environment["TMPDIR"] = env.output.path + "-tmp"
         if let fault { environment["DISBURSE_FAULT_INJECTION"] = fault }
         return try CLI.run(arguments, environment: environment)
     }
