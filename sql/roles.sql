@@ -11,6 +11,10 @@
 --                     grants per table and column. It cannot delete the run log, VAs, ranges,
 --                     batches, payouts, holds or anything a status file left, cannot change a
 --                     key's fingerprint, a VA or a payout's amount, and cannot write the registry.
+--   disburse_approver four eyes (`disburse approve` / `disburse reject`): a group role; each
+--                     approver logs in as a login of their own that is a member of it
+--                     (CREATE ROLE alice LOGIN IN ROLE disburse_approver), never the job's login.
+--                     It can see a batch's totals and decide it, and nothing else.
 --   disburse_finance  every `disburse report` (summary, holds, funnel, reconciliation in every
 --                     format, html): reads only the masked views in disbursement_reports.
 DO $$
@@ -23,6 +27,9 @@ BEGIN
     END IF;
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'disburse_finance') THEN
         CREATE ROLE disburse_finance LOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'disburse_approver') THEN
+        CREATE ROLE disburse_approver NOLOGIN;
     END IF;
 END
 $$;
@@ -108,6 +115,12 @@ GRANT SELECT, INSERT ON disbursement.batch_issued, disbursement.decree_proofs TO
 -- Finance's settlements (`disburse resolve`, migration 0010), kept for ever.
 GRANT SELECT, INSERT ON disbursement.resolutions TO disburse_job;
 GRANT SELECT, INSERT ON disbursement.funnel_snapshots, disbursement.funnel_counts TO disburse_job;
+-- The pain.001 ids each batch's files carry (migration 0014), written once per file.
+GRANT SELECT, INSERT ON disbursement.payment_messages TO disburse_job;
+-- Release (migrations 0016, 0017): the job reads the approvers' decisions and records what it
+-- delivered and collected, moving a delivery through its states; it never decides a batch.
+GRANT SELECT ON disbursement.batch_decisions TO disburse_job;
+GRANT SELECT, INSERT, UPDATE ON disbursement.deliveries, disbursement.collected_files TO disburse_job;
 GRANT UPDATE (seconds) ON disbursement.funnel_snapshots TO disburse_job;
 -- Kept totals, derived from the payouts: `report summary --recount` replaces them all.
 GRANT SELECT, INSERT, UPDATE, DELETE ON disbursement.payout_totals TO disburse_job;
@@ -135,3 +148,11 @@ ALTER DEFAULT PRIVILEGES FOR ROLE disburse_owner IN SCHEMA disbursement
     REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
 ALTER DEFAULT PRIVILEGES FOR ROLE disburse_owner IN SCHEMA disbursement
     GRANT EXECUTE ON FUNCTIONS TO disburse_job;
+
+-- Approvers: the two release functions of migration 0016 and nothing else (they run with their
+-- owner's rights and enforce four eyes themselves). The job must never decide a batch.
+REVOKE ALL ON FUNCTION disbursement.batch_for_release(date), disbursement.decide_batch(date, text, text, text)
+    FROM PUBLIC, disburse_job, disburse_finance;
+GRANT USAGE ON SCHEMA disbursement TO disburse_approver;
+GRANT EXECUTE ON FUNCTION disbursement.batch_for_release(date), disbursement.decide_batch(date, text, text, text)
+    TO disburse_approver;

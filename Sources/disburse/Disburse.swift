@@ -12,7 +12,8 @@ struct Disburse: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             MigrateCommand.self, RunCommand.self, ReconcileCommand.self, ResolveCommand.self, ReportCommand.self,
-            VACommand.self, VerifyCommand.self,
+            VACommand.self, VerifyCommand.self, ApproveCommand.self, RejectCommand.self, DeliverCommand.self,
+            CollectCommand.self,
         ]
     )
 }

@@ -14,6 +14,11 @@ prerequisites_list() {
     # psql fills the synthetic registry; python3 runs scripts/simulate-channel.
     echo "postgresql-client command -v psql"
     echo "python3        command -v python3"
+    # disburse deliver/collect run gpg, sftp and ssh-keyscan; the tests and the demo play the
+    # channels' SFTP servers with a throwaway sshd on a loopback port.
+    echo "gnupg          command -v gpg"
+    echo "openssh-client command -v sftp"
+    echo "openssh-server test -x /usr/sbin/sshd"
     if [ "$purpose" = test ]; then
         # xmllint validates pain.001 against the XSD; pip fetches the XSD (PyPI: sepaxml);
         # script(1) gives the progress test a terminal.

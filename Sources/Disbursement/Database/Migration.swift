@@ -32,6 +32,8 @@ public struct Migration: Sendable {
         Migration(12, "reporting_views", PackageResources._012_reporting_views_sql),
         Migration(13, "statistics", PackageResources._013_statistics_sql),
         Migration(14, "payment_messages", PackageResources._014_payment_messages_sql),
+        Migration(16, "batch_release", PackageResources._016_batch_release_sql),
+        Migration(17, "deliveries", PackageResources._017_deliveries_sql),
         Migration(19, "merged_report_views", PackageResources._019_merged_report_views_sql),
     ]
 

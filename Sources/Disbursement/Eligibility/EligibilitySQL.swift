@@ -249,7 +249,10 @@ enum EligibilitySQL {
     static let decisions = """
         CREATE TEMP TABLE run_decision ON COMMIT DROP AS
         WITH history AS (
-            SELECT x.registrant_id, x.kind, x.number, count(*) AS attempts, max(x.attempt) AS last_attempt,
+            SELECT x.registrant_id, x.kind, x.number,
+                   -- An attempt whose batch was rejected before release was never sent (migration 0016).
+                   count(*) FILTER (WHERE x.reason_code IS DISTINCT FROM 'BATCH_REJECTED') AS attempts,
+                   max(x.attempt) AS last_attempt,
                    (array_agg(x.permanent ORDER BY x.attempt DESC))[1] AS last_permanent,
                    (array_agg(x.account_id ORDER BY x.attempt DESC))[1] AS last_account_id
               FROM disbursement.payouts x

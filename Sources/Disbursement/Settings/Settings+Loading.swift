@@ -5,11 +5,11 @@ extension Settings {
     /// The keys a settings file may hold; anything else is a typo worth stopping for.
     private static let topLevelKeys: Set<String> = [
         "output_dir", "max_items_per_file", "attempt_limit", "unanswered_after_days",
-        "initiating_party_name", "va", "channels", "demo",
+        "initiating_party_name", "va", "channels", "demo", "release",
     ]
     private static let vaKeys: Set<String> = ["prefixes", "key_file"]
     private static let channelKeys: Set<String> = [
-        "kind", "enabled", "debtor_name", "debtor_account", "debtor_agent_bic", "creditor_agent_bic",
+        "kind", "enabled", "debtor_name", "debtor_account", "debtor_agent_bic", "creditor_agent_bic", "sftp",
     ]
 
     /// Loads the file named by `path`, or by `DISBURSE_CONFIG`, then applies environment
@@ -74,7 +74,7 @@ extension Settings {
             throw SettingsError("\(file): a [channels.VA] section is required: training credits go to the participants' virtual accounts through it.")
         }
         func resolve(_ path: String) -> String { path.hasPrefix("/") ? path : folder + "/" + path }
-        return Settings(
+        var settings = Settings(
             outputDirectory: resolve(try reader.string("output_dir", default: "out")),
             maxItemsPerFile: try reader.int("max_items_per_file", default: 10_000, range: 1...1_000_000),
             attemptLimit: try reader.int("attempt_limit", default: 3, range: 1...100),
@@ -84,11 +84,13 @@ extension Settings {
             initiatingPartyName: try reader.string("initiating_party_name", default: "PROGRAM KARTU PRAKERJA"),
             channels: channels,
             demo: try reader.bool("demo", default: false))
+        settings.release = try ReleaseSettings.parse(reader, channels: channelsTable, resolve: resolve)
+        return settings
     }
 }
 
 /// Reads typed values from one TOML table and says exactly which key is wrong.
-private struct TableReader {
+struct TableReader {
     let table: TOMLTable
     let file: String
     let path: String

@@ -17,6 +17,9 @@ public struct Settings: Sendable, Equatable {
     /// A demonstration or test installation: a published VA key is accepted (SPEC §4). Never
     /// set where real money is paid.
     public var demo: Bool = false
+    /// Approval and delivery (`[release]`, `[channels.X.sftp]`); not part of `fingerprint`:
+    /// how files travel does not shape them.
+    public var release = ReleaseSettings()
 
     public var enabledChannelCodes: [String] { channels.filter(\.enabled).map(\.code).sorted() }
 

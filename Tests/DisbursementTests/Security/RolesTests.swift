@@ -158,6 +158,25 @@ struct RolesTests {
 
     /// A table or view a later migration adds (run as disburse_owner) is covered before
     /// roles.sql runs again: the job may add rows but not delete them; finance reads new views only.
+    @Test func anApproverDecidesBatchesAndNothingElseAndTheJobCannotDecide() throws {
+        let env = try prepare()
+        // Each approver logs in as their own login, a member of disburse_approver (roles.sql).
+        try env.connection.execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'roles_test_alice') THEN CREATE ROLE roles_test_alice LOGIN IN ROLE disburse_approver; END IF; END $$")
+        let alice = try connect(env, as: "roles_test_alice")
+        for sql in ["SELECT * FROM disbursement.payouts", "SELECT * FROM disbursement.batches",
+                    "SELECT * FROM disbursement_reports.payouts", "SELECT nik FROM registry.registrants",
+                    "UPDATE disbursement.batches SET manifest_sha256 = 'x'"] {
+            expectDenied(alice, sql)
+        }
+        let overview = try BatchRelease.overview(alice, date: BusinessDate("2020-06-01")!)
+        let hash = try #require(overview.manifestSHA256)
+        let job = try connect(env, as: "disburse_job")
+        expectDenied(job, "SELECT disbursement.decide_batch('2020-06-01', 'APPROVED', '\(hash)', NULL)")
+        expectDenied(try connect(env, as: "disburse_finance"), "SELECT * FROM disbursement.batch_for_release('2020-06-01')")
+        let decided = try BatchRelease.decide(alice, date: BusinessDate("2020-06-01")!, verdict: .approved, confirmation: hash, reason: nil)
+        #expect(decided.decision?.by == "roles_test_alice")
+    }
+
     @Test func defaultPrivilegesCoverLaterMigrations() throws {
         let env = try prepare()
         try env.connection.executeScript("""

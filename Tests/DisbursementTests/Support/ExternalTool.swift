@@ -10,11 +10,16 @@ struct ExternalTool: Sendable {
 
     static let xmllint = ExternalTool(name: "xmllint", package: "libxml2-utils")
     static let python3 = ExternalTool(name: "python3", package: "python3")
+    static let sshd = ExternalTool(name: "sshd", package: "openssh-server")
+    static let sshKeygen = ExternalTool(name: "ssh-keygen", package: "openssh-client")
+    static let gpg = ExternalTool(name: "gpg", package: "gnupg")
+    static let gpgconf = ExternalTool(name: "gpgconf", package: "gnupg")
 
     private init(name: String, package: String) {
         self.name = name
         self.package = package
-        let searchPath = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        // sshd lives in /usr/sbin, which a non-root PATH often lacks.
+        let searchPath = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin") + ":/usr/sbin"
         path = searchPath.split(separator: ":").lazy
             .map { "\($0)/\(name)" }
             .first { FileManager.default.isExecutableFile(atPath: $0) }

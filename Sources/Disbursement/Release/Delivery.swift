@@ -1,0 +1,259 @@
+import Foundation
+import Logging
+
+/// `disburse deliver`: every file of every released batch (approved, or any with
+/// `release.approval = "none"`) to its channel's SFTP inbox, encrypted to the channel and
+/// signed by the programme, exactly once. Each file moves PREPARED → RENAMING → DELIVERED in
+/// `disbursement.deliveries` (migration 0017), and every step is safe to repeat after a crash:
+/// the encrypted bytes wait in the spool so a repeat sends the same bytes, the upload goes to
+/// a temporary name the channel ignores (`.part`), is read back and compared before the rename,
+/// and a rename whose outcome is unknown is settled by looking at the inbox first.
+public struct Delivery {
+    public struct Report: Codable, Equatable, Sendable {
+        public var delivered: [String] = []
+        public var alreadyDelivered = 0
+        /// Batches not approved yet (approval required).
+        public var waiting: [String] = []
+        public var notes: [String] = []
+        /// Channel → why it could not be reached; retried by the next call.
+        public var unreachable: [String: String] = [:]
+        /// Channel → the host key it presented instead of the pinned one.
+        public var hostKeyChanged: [String: String] = [:]
+        /// Files whose bytes are not what the manifest says, or that the channel holds with other bytes.
+        public var refused: [String] = []
+    }
+
+    struct Item {
+        let date: String
+        let file: FileEntry
+        let channel: String
+        var remoteName: String { "\(date)-\(file.name).pgp" }
+        var partName: String { remoteName + ".part" }
+        var state: String?
+        var sentSHA256: String?
+        var sentSize: Int64?
+    }
+
+    let settings: Settings
+    let logger: Logger
+    let checkpoint: @Sendable (String) -> Void
+
+    public init(settings: Settings, logger: Logger, checkpoint: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.settings = settings
+        self.logger = logger
+        self.checkpoint = checkpoint
+    }
+
+    public func deliver(_ connection: Connection, date: BusinessDate?, arguments: [String]) throws -> Report {
+        try Migrator().verify(connection)
+        let log = try RunLog.start(connection, command: "deliver", arguments: arguments, businessDate: date, dryRun: false)
+        do {
+            try RunLock.acquire(connection)
+        } catch {
+            try? log.finish(connection, outcome: "refused", exitCode: 75, message: "\(error)")
+            throw error
+        }
+        defer { RunLock.release(connection) }
+        do {
+            let report = try deliverLocked(connection, date: date, runID: log.runID)
+            let code = !report.hostKeyChanged.isEmpty ? 78 : !report.unreachable.isEmpty ? 69 : !report.refused.isEmpty ? 65 : 0
+            try log.finish(
+                connection, outcome: code == 0 ? "succeeded" : "failed", exitCode: code,
+                message: code == 0 ? nil : "channels not delivered: \((Array(report.unreachable.keys) + Array(report.hostKeyChanged.keys)).sorted().joined(separator: ", "))",
+                counts: try Reconciler.json(report))
+            return report
+        } catch {
+            let code = (error as? any OperatorError).map { $0.category == .configuration ? 78 : $0.category == .usage ? 64 : 1 } ?? 1
+            try? log.finish(connection, outcome: "failed", exitCode: code, message: "\(error)")
+            throw error
+        }
+    }
+
+    private func deliverLocked(_ connection: Connection, date: BusinessDate?, runID: Int64) throws -> Report {
+        let release = settings.release
+        guard !release.sftp.isEmpty else {
+            throw SettingsError("No channel has delivery settings: add a [channels.X.sftp] section per channel (see docs/operations.md).")
+        }
+        guard let signingKeyFile = release.signingKeyFile else {
+            throw SettingsError("release.signing_key is missing: deliver signs every file with the programme's OpenPGP key (see docs/operations.md).")
+        }
+        var report = Report()
+        let items = try pendingItems(connection, date: date, report: &report)
+        let byChannel = Dictionary(grouping: items, by: \.channel)
+        guard !byChannel.isEmpty else { return report }
+
+        if let warning = Self.modeWarning(signingKeyFile, what: "signing key file") { logger.warning("\(warning)") }
+        let gpg = try GnuPG()
+        let signer = try gpg.importKey(signingKeyFile, secret: true, what: "the programme's signing key")
+        for channel in byChannel.keys.sorted() {
+            guard let sftp = release.sftp[channel], var work = byChannel[channel] else { continue }
+            let recipient = try gpg.importKey(sftp.publicKeyFile, secret: false, what: "the public key of channel \(channel)")
+            let link: ChannelLink
+            switch try ChannelLink.open(channel, sftp) {
+            case .failure(let problem):
+                record(problem, channel: channel, in: &report)
+                continue
+            case .success(let opened): link = opened
+            }
+            for index in work.indices where work[index].state != "RENAMING" && work[index].state != "DELIVERED" {
+                if let refusal = try prepare(&work[index], gpg: gpg, recipient: recipient, signer: signer, connection: connection, runID: runID) {
+                    report.refused.append(refusal)
+                }
+            }
+            work.removeAll { $0.state == nil }
+            if let problem = try send(work, link: link, connection: connection, report: &report) {
+                record(problem, channel: channel, in: &report)
+            }
+        }
+        return report
+    }
+
+    private func record(_ problem: ChannelLink.Problem, channel: String, in report: inout Report) {
+        switch problem {
+        case .unreachable(let why):
+            report.unreachable[channel] = why
+            logger.warning("Channel \(channel) could not be reached (\(why)); its files wait for the next deliver.")
+        case .hostKeyChanged(let why):
+            report.hostKeyChanged[channel] = why
+            logger.error("Channel \(channel): \(why). Nothing was sent to it.")
+        }
+    }
+
+    /// The files of released batches not yet DELIVERED, with the step each one reached.
+    private func pendingItems(_ connection: Connection, date: BusinessDate?, report: inout Report) throws -> [Item] {
+        let batches = try connection.query(
+            """
+            SELECT b.business_date::text AS business_date, b.manifest_sha256, d.decision, d.manifest_sha256 AS decided_manifest
+              FROM disbursement.batches b
+              LEFT JOIN disbursement.batch_decisions d ON d.business_date = b.business_date
+             WHERE $1::date IS NULL OR b.business_date = $1::date
+             ORDER BY b.business_date
+            """, [date])
+        if let date, batches.isEmpty { throw ReleaseError.noBatch(date) }
+        var items: [Item] = []
+        for batch in batches {
+            let day = try batch.decode("business_date", as: String.self)
+            guard let manifestHash = try batch.decodeIfPresent("manifest_sha256", as: String.self) else {
+                report.notes.append("The files of the batch for \(day) are not written yet: run the night for it again.")
+                continue
+            }
+            let decision = try batch.decodeIfPresent("decision", as: String.self)
+            if decision == "REJECTED" {
+                if date != nil { report.notes.append("The batch for \(day) was rejected: it is never delivered.") }
+                continue
+            }
+            if settings.release.approval == .required {
+                guard decision == "APPROVED" else {
+                    if let date { throw DeliveryError.notApproved(date) }
+                    report.waiting.append(day)
+                    continue
+                }
+                guard try batch.decodeIfPresent("decided_manifest", as: String.self) == manifestHash else {
+                    report.refused.append("\(day)/manifest.json (not the manifest that was approved)")
+                    continue
+                }
+            }
+            let folder = settings.outputDirectory + "/" + day
+            guard let manifestData = FileManager.default.contents(atPath: folder + "/manifest.json"),
+                Digest.sha256Hex(manifestData) == manifestHash, let manifest = try? Manifest.decode(manifestData)
+            else {
+                report.refused.append("\(day)/manifest.json (missing or not the one recorded: run disburse verify and disburse run --date \(day))")
+                continue
+            }
+            let rows = try connection.query(
+                "SELECT file_name, state, sent_sha256, sent_size FROM disbursement.deliveries WHERE business_date = $1::date", [day])
+            var known: [String: (String, String, Int64)] = [:]
+            for row in rows {
+                known[try row.decode("file_name", as: String.self)] = (
+                    try row.decode("state", as: String.self), try row.decode("sent_sha256", as: String.self),
+                    try row.decode("sent_size", as: Int64.self))
+            }
+            // A channel that has answered for a batch we have no delivery of got it another
+            // way (by hand, before deliver existed): sending it again could pay twice.
+            let answered = Set(try connection.query(
+                """
+                SELECT DISTINCT channel FROM disbursement.payout_totals
+                 WHERE business_date = $1::date AND status <> 'ISSUED' AND payouts > 0
+                """, [day]).map { try $0.decode(0, as: String.self) })
+            let sentChannels = Set(known.keys.compactMap { Self.channel(of: $0) })
+            var unconfigured: Set<String> = []
+            for file in manifest.files {
+                guard let channel = Self.channel(of: file.name) else { continue }
+                guard let sftp = settings.release.sftp[channel] else {
+                    unconfigured.insert(channel)
+                    continue
+                }
+                guard file.name.hasSuffix(sftp.format.fileExtension) else { continue }
+                if answered.contains(channel), !sentChannels.contains(channel) { continue }
+                var item = Item(date: day, file: file, channel: channel)
+                if let (state, sha, size) = known[file.name] {
+                    if state == "DELIVERED" {
+                        report.alreadyDelivered += 1
+                        continue
+                    }
+                    item.state = state
+                    item.sentSHA256 = sha
+                    item.sentSize = size
+                }
+                items.append(item)
+            }
+            for channel in unconfigured.sorted() {
+                report.notes.append("Channel \(channel) has no delivery settings ([channels.\(channel).sftp]): its files of \(day) stay in \(folder).")
+            }
+            if answered.subtracting(sentChannels).contains(where: { settings.release.sftp[$0] != nil }) {
+                report.notes.append("Channels that have already answered for \(day) without a recorded delivery are not sent it again.")
+            }
+        }
+        return items
+    }
+
+    static func channel(of fileName: String) -> String? {
+        guard let dash = fileName.lastIndex(of: "-") else { return nil }
+        return String(fileName[..<dash])
+    }
+
+    /// Encrypts and signs a file into the spool and records it PREPARED; a PREPARED file whose
+    /// spool copy is gone is encrypted again (nothing of it can be at the channel under its
+    /// final name yet). Returns a refusal when the file is not what the manifest says.
+    private func prepare(
+        _ item: inout Item, gpg: GnuPG, recipient: String, signer: String, connection: Connection, runID: Int64
+    ) throws -> String? {
+        let source = settings.outputDirectory + "/" + item.date + "/" + item.file.name
+        let spoolFolder = settings.release.spool(output: settings.outputDirectory) + "/" + item.date
+        let spooled = spoolFolder + "/" + item.remoteName
+        if item.state == "PREPARED", let expected = item.sentSHA256, let bytes = FileManager.default.contents(atPath: spooled),
+            Digest.sha256Hex(bytes) == expected
+        {
+            return nil
+        }
+        guard let plain = FileManager.default.contents(atPath: source), Digest.sha256Hex(plain) == item.file.sha256 else {
+            item.state = nil
+            return "\(item.date)/\(item.file.name) (missing or changed since its manifest: run disburse verify)"
+        }
+        _ = try OutputFolder.open(settings.release.spool(output: settings.outputDirectory))
+        _ = try OutputFolder.open(spoolFolder)
+        let temporary = spoolFolder + "/." + item.remoteName + ".tmp"
+        try gpg.encryptAndSign(source, to: temporary, recipient: recipient, signer: signer)
+        guard let sealed = FileManager.default.contents(atPath: temporary) else {
+            throw GnuPG.Failure(description: "gpg wrote no output for \(item.file.name): check free space in \(spoolFolder).")
+        }
+        try AtomicFile.write(Array(sealed), to: spooled)
+        try? FileManager.default.removeItem(atPath: temporary)
+        checkpoint("deliver:encrypted")
+        let sha = Digest.sha256Hex(sealed)
+        try connection.execute(
+            """
+            INSERT INTO disbursement.deliveries
+                (business_date, file_name, channel, remote_name, plaintext_sha256, sent_sha256, sent_size, state, run_id)
+            VALUES ($1::date, $2, $3, $4, $5, $6, $7, 'PREPARED', $8)
+            ON CONFLICT (business_date, file_name) DO UPDATE
+               SET sent_sha256 = excluded.sent_sha256, sent_size = excluded.sent_size, run_id = excluded.run_id
+             WHERE deliveries.state = 'PREPARED'
+            """, [item.date, item.file.name, item.channel, item.remoteName, item.file.sha256, sha, Int64(sealed.count), runID])
+        checkpoint("deliver:prepared")
+        item.state = "PREPARED"
+        item.sentSHA256 = sha
+        item.sentSize = Int64(sealed.count)
+        return nil
+    }
+}

@@ -1,0 +1,181 @@
+import Foundation
+import Logging
+
+/// `disburse collect`: new status files from each channel's SFTP outbox, each kept as fetched
+/// and, once its signature is the channel's and it decrypts, as plaintext beside it, then
+/// reconciled exactly as `disburse reconcile` does. A file that fails the check is kept,
+/// recorded REFUSED and reported on every call until the channel replaces it; it is never imported.
+public struct StatusCollection {
+    public struct Report: Codable, Equatable, Sendable {
+        public var imported: [String] = []
+        public var refused: [String] = []
+        public var alreadyCollected = 0
+        public var unreachable: [String: String] = [:]
+        public var hostKeyChanged: [String: String] = [:]
+        public var notes: [String] = []
+        public var reconciled: [Reconciler.FileResult] = []
+        public var exceptionCount = 0
+    }
+
+    let settings: Settings
+    let logger: Logger
+
+    public init(settings: Settings, logger: Logger) {
+        self.settings = settings
+        self.logger = logger
+    }
+
+    public func collect(_ connection: Connection, asOf: BusinessDate, arguments: [String]) throws -> Report {
+        try Migrator().verify(connection)
+        let log = try RunLog.start(connection, command: "collect", arguments: arguments, businessDate: asOf, dryRun: false)
+        do {
+            try RunLock.acquire(connection)
+        } catch {
+            try? log.finish(connection, outcome: "refused", exitCode: 75, message: "\(error)")
+            throw error
+        }
+        defer { RunLock.release(connection) }
+        do {
+            let report = try collectLocked(connection, asOf: asOf, runID: log.runID)
+            let code = !report.hostKeyChanged.isEmpty ? 78 : !report.unreachable.isEmpty ? 69 : !report.refused.isEmpty ? 65
+                : report.exceptionCount > 0 ? 3 : 0
+            try log.finish(connection, outcome: "succeeded", exitCode: code, message: nil, counts: try Reconciler.json(report))
+            return report
+        } catch {
+            try? log.finish(connection, outcome: "failed", exitCode: 1, message: "\(error)")
+            throw error
+        }
+    }
+
+    private func collectLocked(_ connection: Connection, asOf: BusinessDate, runID: Int64) throws -> Report {
+        guard !settings.release.sftp.isEmpty else {
+            throw SettingsError("No channel has delivery settings: add a [channels.X.sftp] section per channel (see docs/operations.md).")
+        }
+        guard let signingKeyFile = settings.release.signingKeyFile else {
+            throw SettingsError("release.signing_key is missing: collect decrypts status files with the programme's OpenPGP key.")
+        }
+        var report = Report()
+        let gpg = try GnuPG()
+        _ = try gpg.importKey(signingKeyFile, secret: true, what: "the programme's signing key")
+        let root = settings.release.collected(output: settings.outputDirectory)
+        _ = try OutputFolder.open(root)
+        for (channel, sftp) in settings.release.sftp.sorted(by: { $0.key < $1.key }) {
+            let signer = try gpg.importKey(sftp.publicKeyFile, secret: false, what: "the public key of channel \(channel)")
+            let link: ChannelLink
+            switch try ChannelLink.open(channel, sftp) {
+            case .failure(.unreachable(let why)):
+                report.unreachable[channel] = why
+                continue
+            case .failure(.hostKeyChanged(let why)):
+                report.hostKeyChanged[channel] = why
+                continue
+            case .success(let opened): link = opened
+            }
+            let entries: [ChannelLink.Entry]
+            switch try link.list(sftp.outbox) {
+            case .failure(.unreachable(let why)):
+                report.unreachable[channel] = why
+                continue
+            case .failure(.hostKeyChanged(let why)):
+                report.hostKeyChanged[channel] = why
+                continue
+            case .success(let listed): entries = listed
+            }
+            let imported = Set(try connection.query(
+                "SELECT remote_name FROM disbursement.collected_files WHERE channel = $1 AND outcome = 'IMPORTED'", [channel]
+            ).map { try $0.decode(0, as: String.self) })
+            var fresh: [String] = []
+            for entry in entries where !entry.name.hasPrefix(".") && !entry.name.hasSuffix(".part") {
+                guard Self.isPlainName(entry.name) else {
+                    report.notes.append("\(channel) outbox: a file with an odd name was left alone (\(Masking.digitRuns(String(entry.name.prefix(60)))))")
+                    continue
+                }
+                if imported.contains(entry.name) { report.alreadyCollected += 1 } else { fresh.append(entry.name) }
+            }
+            // In name order: channels number their answers (a status file before its returns).
+            fresh.sort()
+            guard !fresh.isEmpty else { continue }
+            let folder = root + "/" + channel
+            _ = try OutputFolder.open(folder)
+            let commands = try fresh.map { "get \(sftp.outbox)/\($0) \(try Delivery.quoted(folder + "/.fetch-" + $0))" }
+            if case .failure(let problem) = try link.run(commands) {
+                switch problem {
+                case .unreachable(let why): report.unreachable[channel] = why
+                case .hostKeyChanged(let why): report.hostKeyChanged[channel] = why
+                }
+                continue
+            }
+            for name in fresh {
+                try take(name, channel: channel, folder: folder, signer: signer, gpg: gpg, asOf: asOf, runID: runID,
+                         connection: connection, report: &report)
+            }
+        }
+        return report
+    }
+
+    /// One fetched file: kept as fetched, checked, decrypted beside it, reconciled, recorded.
+    private func take(
+        _ name: String, channel: String, folder: String, signer: String, gpg: GnuPG, asOf: BusinessDate, runID: Int64,
+        connection: Connection, report: inout Report
+    ) throws {
+        let fetched = folder + "/.fetch-" + name
+        let original = folder + "/" + name
+        guard let bytes = FileManager.default.contents(atPath: fetched) else { return }
+        let sha = Digest.sha256Hex(bytes)
+        try? FileManager.default.removeItem(atPath: original)
+        try FileManager.default.moveItem(atPath: fetched, toPath: original)
+        let label = "\(channel)/\(name)"
+        if let earlier = try connection.query(
+            "SELECT channel || '/' || remote_name FROM disbursement.collected_files WHERE sha256 = $1 AND outcome = 'IMPORTED' LIMIT 1", [sha]
+        ).first {
+            report.notes.append("\(label) is the same file as \(try earlier.decode(0, as: String.self)), imported before.")
+            try record(channel, name, sha, plain: nil, outcome: "IMPORTED", reason: "same as an earlier file", runID: runID, connection)
+            return
+        }
+        let plain = folder + "/" + Self.plainName(name)
+        if let refusal = try gpg.decryptAndVerify(original, to: plain, signer: signer) {
+            report.refused.append("\(label): \(refusal)")
+            logger.error("Status file \(label) refused: \(refusal). It was not imported; ask the channel to send it again.")
+            try record(channel, name, sha, plain: nil, outcome: "REFUSED", reason: refusal, runID: runID, connection)
+            return
+        }
+        chmod(plain, 0o600)
+        let plainSHA = FileManager.default.contents(atPath: plain).map(Digest.sha256Hex)
+        do {
+            let outcome = try Reconciler(settings: settings, logger: logger).reconcile(
+                connection, files: [plain], format: nil, dryRun: false, asOf: asOf, arguments: ["collect", label])
+            report.reconciled += outcome.files
+            report.exceptionCount += outcome.exceptionCount
+            report.imported.append(label)
+            try record(channel, name, sha, plain: plainSHA, outcome: "IMPORTED", reason: nil, runID: runID, connection)
+        } catch let error as InputError {
+            report.refused.append("\(label): \(error.description)")
+            try record(channel, name, sha, plain: plainSHA, outcome: "REFUSED", reason: error.description, runID: runID, connection)
+        }
+    }
+
+    private func record(
+        _ channel: String, _ name: String, _ sha: String, plain: String?, outcome: String, reason: String?, runID: Int64,
+        _ connection: Connection
+    ) throws {
+        try connection.execute(
+            """
+            INSERT INTO disbursement.collected_files (channel, remote_name, sha256, plaintext_sha256, outcome, reason, run_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            ON CONFLICT (channel, remote_name) DO UPDATE
+               SET sha256 = excluded.sha256, plaintext_sha256 = excluded.plaintext_sha256, outcome = excluded.outcome,
+                   reason = excluded.reason, run_id = excluded.run_id, collected_at = clock_timestamp()
+            """, [channel, name, sha, plain, outcome, reason.map { Masking.digitRuns($0) }, runID])
+    }
+
+    static func isPlainName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 200 && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) }
+    }
+
+    static func plainName(_ name: String) -> String {
+        for suffix in [".pgp", ".gpg", ".asc"] where name.hasSuffix(suffix) && name.count > suffix.count {
+            return String(name.dropLast(suffix.count))
+        }
+        return name + ".plain"
+    }
+}
