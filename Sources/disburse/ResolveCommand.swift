@@ -3,6 +3,9 @@ import Disbursement
 
 extension PayoutStatus: ExpressibleByArgument {
     public init?(argument: String) { self.init(rawValue: argument.uppercased()) }
+
+    /// What a refused `--status` lists: only the statuses finance may settle a payout with.
+    public static var allValueStrings: [String] { Resolver.allowed.map(\.rawValue) }
 }
 
 struct ResolveCommand: ParsableCommand {

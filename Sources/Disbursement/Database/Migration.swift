@@ -29,12 +29,14 @@ public struct Migration: Sendable {
         Migration(7, "unanswered_checked", PackageResources._007_unanswered_checked_sql),
         Migration(8, "batch_proofs", PackageResources._008_batch_proofs_sql),
         Migration(10, "status_conflicts", PackageResources._010_status_conflicts_sql),
+        Migration(11, "passed_paid", PackageResources._011_passed_paid_sql),
         Migration(12, "reporting_views", PackageResources._012_reporting_views_sql),
         Migration(13, "statistics", PackageResources._013_statistics_sql),
         Migration(14, "payment_messages", PackageResources._014_payment_messages_sql),
         Migration(16, "batch_release", PackageResources._016_batch_release_sql),
         Migration(17, "deliveries", PackageResources._017_deliveries_sql),
         Migration(19, "merged_report_views", PackageResources._019_merged_report_views_sql),
+        Migration(20, "funnel_stale_after_resolve", PackageResources._020_funnel_stale_after_resolve_sql),
     ]
 
     public var fileName: String { String(format: "%04d_%@.sql", version, name) }

@@ -230,6 +230,12 @@ public struct Reconciler {
                         line: format == .csv ? line.lineNumber : nil,
                         problem: "the amount \(amount) for \(Masking.digitRuns(line.endToEndId)) is above 10^12 rupiah, more than any payout; ask the channel for a corrected file")
                 }
+                let settledOrder = SettlementTime.microseconds(line.settledAt)
+                if let settledAt = line.settledAt, !settledAt.isEmpty, settledOrder == nil {
+                    throw StatusFileError(
+                        line: format == .csv ? line.lineNumber : nil,
+                        problem: "settled_at '\(Masking.digitRuns(Masking.printable(String(settledAt.prefix(40)))))' for \(Masking.digitRuns(line.endToEndId)) is not a date or time this tool can read, so the line cannot be put in order; ask the channel for a corrected file")
+                }
                 let payout = line.scope == .transaction ? PayoutReference(line.endToEndId) : nil
                 if line.scope != .transaction { staged.scopes += 1 }
                 staged.lastLine = max(staged.lastLine, line.lineNumber)
@@ -238,7 +244,7 @@ public struct Reconciler {
                     payout.map { String($0.number) }, payout.map { String($0.attempt) }, line.status?.rawValue,
                     line.amount.map(String.init),
                     line.reasonCode, line.reasonText, line.settledAt,
-                    SettlementTime.microseconds(line.settledAt).map(String.init),
+                    settledOrder.map(String.init),
                     (line.status == .failed || line.status == .returned) && line.scope == .transaction
                         && (line.reasonCode.map(ReasonCode.isPermanent) ?? false) ? "t" : "f",
                     line.scope.rawValue, line.statusCode, line.amountNote,

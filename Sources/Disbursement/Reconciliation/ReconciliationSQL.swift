@@ -135,6 +135,21 @@ enum ReconciliationSQL {
                CASE
                  WHEN m.early IS NOT NULL THEN m.early
                  WHEN m.status = p.status THEN 'UNCHANGED'
+                 -- PAID again for a payout that was PAID before it was RETURNED: a status it has
+                 -- already passed (a channel re-sending its history), no conflict, no new money.
+                 WHEN m.status = 'PAID' AND p.status = 'RETURNED' AND (
+                        EXISTS (SELECT 1 FROM disbursement.status_lines sl
+                                 WHERE sl.registrant_id = m.registrant_id AND sl.end_to_end_id = m.end_to_end_id
+                                   AND sl.status = 'PAID' AND sl.outcome = 'APPLIED')
+                        OR EXISTS (SELECT 1 FROM disbursement.resolutions r
+                                    WHERE r.registrant_id = m.registrant_id AND r.kind = m.kind AND r.number = m.number
+                                      AND r.attempt = m.attempt AND r.status = 'PAID')) THEN 'UNCHANGED'
+                 -- PAID again for a payout whose DOUBLE_PAYMENT is open: nothing new, and the
+                 -- rupiah to recover stay counted once.
+                 WHEN m.status = 'PAID' AND (m.attempt > 1 OR p.status IN ('FAILED', 'RETURNED')) AND EXISTS (
+                        SELECT 1 FROM disbursement.recon_exceptions x
+                         WHERE x.registrant_id = m.registrant_id AND x.end_to_end_id = m.end_to_end_id
+                           AND x.kind = 'DOUBLE_PAYMENT' AND x.resolution_id IS NULL) THEN 'UNCHANGED'
                  -- A first attempt that is live has no other attempt: only retries and PAID after
                  -- FAILED or RETURNED, few lines, look at the entitlement's other attempts.
                  WHEN m.status = 'PAID' AND (m.attempt > 1 OR p.status IN ('FAILED', 'RETURNED')) AND EXISTS (

@@ -17,6 +17,8 @@ public struct Resolver {
         public var exceptionsClosed: Int
         public var amountToRecover: Int64
         public var resolutionID: Int64
+        /// Another attempt of the entitlement that is still live: no new attempt while it is.
+        public var liveAttempt: String?
     }
 
     public init() {}
@@ -52,7 +54,7 @@ public struct Resolver {
         guard Self.allowed.contains(status) else {
             throw UsageError("--status must be the payout's true final status: PAID, FAILED or RETURNED.")
         }
-        let reasonText = reason.trimmingSpaces
+        let reasonText = reason.trimmingCharacters(in: .whitespacesAndNewlines.union(.controlCharacters))
         guard !reasonText.isEmpty, reasonText.count <= 1000 else {
             throw UsageError("--reason must say in 1 to 1,000 characters why the payout is settled so (finance's case note).")
         }
@@ -68,24 +70,49 @@ public struct Resolver {
             throw UsageError("No payout has the reference \(shown); copy it from report reconciliation.")
         }
         let before = try payout.decode("status", as: String.self)
+        // One payout: its DOUBLE_PAYMENT lines (one per file that repeated it) name the same rupiah.
         let open = try connection.queryOne(
             """
-            SELECT count(*), coalesce(sum(amount_to_recover), 0) FROM disbursement.recon_exceptions
+            SELECT count(*), count(*) FILTER (WHERE kind = 'DOUBLE_PAYMENT'), coalesce(max(amount_to_recover), 0)
+              FROM disbursement.recon_exceptions
              WHERE registrant_id = $1 AND end_to_end_id = $2
                AND kind IN ('STATUS_CONFLICT', 'DOUBLE_PAYMENT') AND resolution_id IS NULL
             """, [reference.registrantID, endToEndId])
         let openCount = try open.decode(0, as: Int.self)
-        guard openCount > 0 else {
+        let doubled = try open.decode(1, as: Int.self) > 0
+        let others = try connection.query(
+            """
+            SELECT p.end_to_end_id, p.status, p.live,
+                   EXISTS (SELECT 1 FROM disbursement.recon_exceptions x
+                            WHERE x.registrant_id = p.registrant_id AND x.end_to_end_id = p.end_to_end_id
+                              AND x.kind = 'DOUBLE_PAYMENT' AND x.resolution_id IS NULL) AS doubled
+              FROM disbursement.payouts p
+             WHERE p.registrant_id = $1 AND p.kind = $2 AND p.number = $3 AND p.attempt <> $4
+             ORDER BY p.attempt
+            """, [reference.registrantID, reference.kind, Int(reference.number), Int(reference.attempt)]
+        ).map { row in
+            (reference: try row.decode("end_to_end_id", as: String.self), status: try row.decode("status", as: String.self),
+             live: try row.decode("live", as: Bool.self), doubled: try row.decode("doubled", as: Bool.self))
+        }
+        let live = others.first { $0.live }
+        // Finance recovered this attempt's money while the double payment is open on the other:
+        // the recovered attempt is the one to settle RETURNED, and the other's stays open.
+        let recoveredOther = openCount == 0 && status == .returned && before == PayoutStatus.paid.rawValue
+            && others.contains { $0.doubled }
+        guard openCount > 0 || recoveredOther else {
             throw UsageError("Payout \(shown) has no open status conflict or double payment; there is nothing to resolve.")
         }
-        if status == .paid, let other = try connection.query(
-            """
-            SELECT end_to_end_id, status FROM disbursement.payouts
-             WHERE registrant_id = $1 AND kind = $2 AND number = $3 AND attempt <> $4 AND live
-            """, [reference.registrantID, reference.kind, Int(reference.number), Int(reference.attempt)]
-        ).first {
+        if status == .paid, let live {
             throw UsageError(
-                "Payout \(Masking.digitRuns(try other.decode("end_to_end_id", as: String.self))) of the same entitlement is \(try other.decode("status", as: String.self)), and an entitlement is paid once: settle \(shown) as RETURNED once one of the two payments is recovered, or as FAILED if it never arrived.")
+                "Payout \(Masking.digitRuns(live.reference)) of the same entitlement is \(live.status), and an entitlement is paid once: settle \(shown) as RETURNED once its own payment is recovered, or as FAILED if it never arrived.")
+        }
+        // A double payment whose other attempt is no longer live (its money came back, or it
+        // failed): this attempt's payment is the one the participant keeps. Settling it FAILED or
+        // RETURNED would make the entitlement due again and pay it a third time.
+        if doubled, status != .paid, live == nil {
+            let other = others.last.map { " (\(Masking.digitRuns($0.reference)) is \($0.status))" } ?? ""
+            throw UsageError(
+                "Payout \(shown) was reported PAID twice over, and no other attempt of the entitlement is live any more\(other): the participant keeps this payment, so settle it as PAID. FAILED or RETURNED would make the entitlement due again and pay it once more.")
         }
         if before != status.rawValue {
             try connection.execute(
@@ -106,7 +133,7 @@ public struct Resolver {
                 """,
                 [reference.registrantID, reference.kind, Int(reference.number), Int(reference.attempt), before, status.rawValue])
         }
-        let user = ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.environment["LOGNAME"] ?? String(getuid())
+        let user = OperatingSystemUser.current()
         let resolutionID = try connection.queryOne(
             """
             INSERT INTO disbursement.resolutions
@@ -117,6 +144,12 @@ public struct Resolver {
             [reference.registrantID, reference.kind, Int(reference.number), Int(reference.attempt), endToEndId, before,
              status.rawValue, reasonText, user, runID]
         ).decode(0, as: Int64.self)
+        if status == .paid {
+            // Paid after all: its money did not go back to the treasury (design.md).
+            try connection.execute(
+                "DELETE FROM disbursement.expired WHERE registrant_id = $1 AND kind = $2 AND number = $3",
+                [reference.registrantID, reference.kind, Int(reference.number)])
+        }
         try connection.execute(
             """
             UPDATE disbursement.recon_exceptions SET resolution_id = $3
@@ -125,7 +158,8 @@ public struct Resolver {
             """, [reference.registrantID, endToEndId, resolutionID])
         return Outcome(
             endToEndId: endToEndId, statusBefore: before, status: status.rawValue, exceptionsClosed: openCount,
-            amountToRecover: try open.decode(1, as: Int64.self), resolutionID: resolutionID)
+            amountToRecover: try open.decode(2, as: Int64.self), resolutionID: resolutionID,
+            liveAttempt: status == .paid ? nil : live?.reference)
     }
 }
 
@@ -133,9 +167,13 @@ extension Resolver {
     /// What finance reads after settling: the move, the exceptions closed, what happens next.
     public static func render(_ outcome: Outcome, json: Bool) -> String {
         if json { return ((try? Reconciler.json(outcome)) ?? "{}") + "\n" }
-        let next = outcome.status == PayoutStatus.paid.rawValue
-            ? "the entitlement counts as paid"
-            : "the entitlement is due again at the next night (a new attempt, unless another hold applies)"
+        let next = if outcome.status == PayoutStatus.paid.rawValue {
+            "the entitlement counts as paid"
+        } else if let live = outcome.liveAttempt {
+            "the entitlement rests on \(Masking.digitRuns(live)), still live: no new attempt while it is"
+        } else {
+            "the entitlement is due again at the next night (a new attempt, unless another hold applies)"
+        }
         var lines = [
             "Resolved \(outcome.endToEndId): \(outcome.statusBefore) → \(outcome.status); \(outcome.exceptionsClosed) open exception(s) closed (resolution \(outcome.resolutionID)).",
             "Its STATUS_CONFLICT hold releases at the next night; then \(next).",

@@ -2,10 +2,11 @@
 /// so that several lines for one payout in one file apply in `settled_at` order (SPEC §7).
 ///
 /// ISO 8601 as channels write it: a date, or a date and a time (`T` or a space between) with
-/// optional seconds, fraction and zone (`Z`, `±HH`, `±HH:MM`, `±HHMM`). A date alone is the start
-/// of that day; a time without a zone is Jakarta's (+07:00), like every business date. Anything
-/// else, including an impossible date or time, has no order (nil): the reconciler applies such
-/// lines after those with one, in file order. Parsed here rather than cast in SQL, where one
+/// optional seconds, fraction and zone (`Z`, `±HH`, `±HH:MM`, `±HHMM`, after an optional blank),
+/// `24:00` being the end of the day. A date alone is the start of that day; a time without a
+/// zone is Jakarta's (+07:00), like every business date. Anything else, including an impossible
+/// date or time or trailing text, is unreadable (nil): the reconciler refuses the file, naming
+/// the line, rather than guess where the line belongs in the order. Parsed here rather than cast in SQL, where one
 /// impossible value would abort the whole import.
 enum SettlementTime {
     static func microseconds(_ text: String?) -> Int64? {
@@ -19,11 +20,11 @@ enum SettlementTime {
         var offsetSeconds: Int64 = 7 * 3600
         if !scanner.atEnd {
             guard scanner.take(0x54) || scanner.take(0x74) || scanner.take(0x20), let hour = scanner.digits(2),
-                  scanner.take(0x3A), let minute = scanner.digits(2), hour < 24, minute < 60
+                  scanner.take(0x3A), let minute = scanner.digits(2), hour < 24 || (hour == 24 && minute == 0), minute < 60
             else { return nil }
             seconds += Int64(hour * 3600 + minute * 60)
             if scanner.take(0x3A) {
-                guard let second = scanner.digits(2), second <= 60 else { return nil }
+                guard let second = scanner.digits(2), second <= 60, hour < 24 || second == 0 else { return nil }
                 seconds += Int64(second)
                 if scanner.take(0x2E) || scanner.take(0x2C) {
                     var places = 0
@@ -34,8 +35,11 @@ enum SettlementTime {
                     guard places > 0 else { return nil }
                     var scale = places
                     while scale < 6 { micros *= 10; scale += 1 }
+                    guard hour < 24 || micros == 0 else { return nil }
                 }
             }
+            // Some systems write a blank between the time and its zone (`09:00:00 +0700`).
+            if scanner.remaining > 1 { _ = scanner.take(0x20) }
             if scanner.take(0x5A) || scanner.take(0x7A) {
                 offsetSeconds = 0
             } else if let sign = scanner.sign() {
@@ -59,6 +63,7 @@ enum SettlementTime {
         init(_ bytes: [UInt8]) { self.bytes = bytes }
 
         var atEnd: Bool { index == bytes.count }
+        var remaining: Int { bytes.count - index }
 
         mutating func take(_ byte: UInt8) -> Bool {
             guard index < bytes.count, bytes[index] == byte else { return false }

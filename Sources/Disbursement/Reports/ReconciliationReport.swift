@@ -51,7 +51,11 @@ public struct ReconciliationReport {
             """
             SELECT count(DISTINCT end_to_end_id) FILTER (WHERE kind = 'STATUS_CONFLICT') AS conflicts,
                    count(DISTINCT end_to_end_id) FILTER (WHERE kind = 'DOUBLE_PAYMENT') AS doubles,
-                   coalesce(sum(amount_to_recover), 0) AS to_recover
+                   -- Per payout: a double payment reported in several files is one payment to recover.
+                   coalesce((SELECT sum(r.amount) FROM (
+                               SELECT max(d.amount_to_recover) AS amount FROM disbursement_reports.recon_exceptions d
+                                WHERE d.kind = 'DOUBLE_PAYMENT' AND d.resolution_id IS NULL
+                                GROUP BY d.registrant_id, d.end_to_end_id) r), 0)::bigint AS to_recover
               FROM disbursement_reports.recon_exceptions
              WHERE kind IN ('STATUS_CONFLICT', 'DOUBLE_PAYMENT') AND resolution_id IS NULL
             """)

@@ -104,8 +104,16 @@ struct StatusSequenceTests {
         for item in cases { try env.registry.payableParticipant(item.registrant) }
         var day = 1
         func night() throws {
+            let attemptsBefore = try statuses(env)
             try env.run(String(format: "2020-06-%02d", day))
             day += 1
+            // Independent of the night's own rules: a new attempt only for an entitlement whose
+            // participant keeps no payment of it.
+            let attemptsAfter = try statuses(env)
+            let paidAgain = cases.filter {
+                (attemptsAfter[$0.registrant]?.count ?? 0) > (attemptsBefore[$0.registrant]?.count ?? 0) && $0.model.moneyKept > 0
+            }
+            #expect(paidAgain.isEmpty, "seed \(seed): a new attempt while a payment is kept: \(paidAgain.prefix(3))")
             for index in cases.indices { cases[index].model.night() }
             try check(env, cases, seed: seed, afterNight: true)
         }
@@ -136,18 +144,21 @@ struct StatusSequenceTests {
         }
         try night()
 
-        // Finance settles every open payout; PAID is refused while another attempt is live.
+        // Finance settles every open payout with a random status; the model says which it may
+        // not (PAID while another attempt is live; a double payment no other attempt still
+        // carries settled unpaid), and those must be refused and settled the other way.
         let connection = try env.database.connect()
         for index in cases.indices {
             for attempt in cases[index].model.attempts.indices where cases[index].model.attempts[attempt].openExceptions > 0 {
                 var status = [Status.paid, .failed, .returned][Int.random(in: 0..<3, using: &random)]
                 let reference = "PK-\(cases[index].registrant)-I1-\(attempt + 1)"
-                let otherLive = cases[index].model.attempts.indices.contains { $0 != attempt && cases[index].model.attempts[$0].status.live }
-                if status == .paid && otherLive {
-                    #expect(throws: UsageError.self, "seed \(seed) \(cases[index])") {
-                        try Resolver().resolve(connection, endToEndId: reference, status: .paid, reason: "seeded", arguments: [])
+                if !cases[index].model.mayResolve(attempt, as: status) {
+                    #expect(throws: UsageError.self, "seed \(seed) \(cases[index]) \(status) @\(attempt + 1)") {
+                        try Resolver().resolve(
+                            connection, endToEndId: reference, status: PayoutStatus(rawValue: status.rawValue)!, reason: "seeded",
+                            arguments: [])
                     }
-                    status = .returned
+                    status = status == .paid ? .returned : .paid
                 }
                 _ = try Resolver().resolve(
                     connection, endToEndId: reference, status: PayoutStatus(rawValue: status.rawValue)!, reason: "seeded", arguments: [])
@@ -224,6 +235,9 @@ struct StatusSequenceTests {
             if actual != expected { wrong.append("\(item): payouts \(actual), model \(expected)") }
             if item.model.moneyOut >= 2 && !doubled.contains(item.registrant) {
                 wrong.append("\(item): \(item.model.moneyOut) attempts paid and no DOUBLE_PAYMENT")
+            }
+            if !item.model.open && item.model.moneyKept > 1 {
+                wrong.append("\(item): nothing open and the participant keeps \(item.model.moneyKept) payments")
             }
             if item.model.open != open.contains(item.registrant) {
                 wrong.append("\(item): open exceptions \(open.contains(item.registrant)), model \(item.model.open)")

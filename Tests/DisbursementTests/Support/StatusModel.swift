@@ -15,6 +15,13 @@ struct StatusModel {
         /// An open STATUS_CONFLICT came from a line saying PAID: money may have gone out.
         var paidClaimOpen = false
         var openExceptions = 0
+        /// An open DOUBLE_PAYMENT: the channel said PAID while another attempt had paid or might.
+        var doubleOpen = false
+        /// Where this attempt's money is by the last word on it: out (PAID from the channel or
+        /// finance), back (RETURNED from the channel, RETURNED or FAILED from finance), nil never out.
+        var moneyOut: Bool?
+        /// It was PAID (moved there by a line or a settlement) at some point.
+        var wasPaid = false
     }
 
     /// The forward moves of SPEC §7; anything else from a final or PAID status contradicts it.
@@ -46,17 +53,25 @@ struct StatusModel {
     mutating func say(_ status: Status, attempt index: Int) -> Effect {
         attempts[index].said.append(status)
         let current = attempts[index].status
+        // A status already passed: PAID again after PAID then RETURNED (history re-sent).
+        if status == .paid && current == .returned && attempts[index].wasPaid { return .unchanged }
+        if status == .paid { attempts[index].moneyOut = true }
+        if status == .returned, attempts[index].moneyOut == true { attempts[index].moneyOut = false }
         if status == current { return .unchanged }
+        // The double payment is open already: the same PAID again says nothing new.
+        if status == .paid && attempts[index].doubleOpen { return .unchanged }
         let doubled = status == .paid && attempts.indices.contains { $0 != index && mayBePaid($0, against: index) }
         if !doubled {
             if Self.forward[current, default: []].contains(status) {
                 attempts[index].status = status
+                if status == .paid { attempts[index].wasPaid = true }
                 return .moved
             }
             // A late acknowledgement: every final status has passed PENDING.
             if status == .pending { return .unchanged }
         }
         attempts[index].openExceptions += 1
+        if doubled { attempts[index].doubleOpen = true }
         // A double payment is flagged once: the other attempt's own PAID is then no news.
         if status == .paid && !doubled { attempts[index].paidClaimOpen = true }
         return .exception
@@ -68,12 +83,29 @@ struct StatusModel {
         attempts.append(Attempt())
     }
 
+    /// Whether finance may settle attempt `index` as `status`: an entitlement is paid once, so
+    /// PAID is refused while another attempt is live; and a double payment whose other attempt
+    /// is no longer live (its money came back, or it failed) is the payment the participant keeps:
+    /// FAILED or RETURNED would make the entitlement due again and pay it a third time.
+    func mayResolve(_ index: Int, as status: Status) -> Bool {
+        let otherLive = attempts.indices.contains { $0 != index && attempts[$0].status.live }
+        if status == .paid { return !otherLive }
+        return !(attempts[index].doubleOpen && !otherLive)
+    }
+
     /// Finance settles attempt `index` with its true final status.
     mutating func resolve(_ index: Int, as status: Status) {
         attempts[index].status = status
         attempts[index].openExceptions = 0
         attempts[index].paidClaimOpen = false
+        attempts[index].doubleOpen = false
+        attempts[index].moneyOut = status == .paid
+        if status == .paid { attempts[index].wasPaid = true }
     }
+
+    /// Payments the participant keeps for this entitlement, by the last word on each attempt
+    /// (the channel's, or finance's settlement). Never more than one once nothing is open.
+    var moneyKept: Int { attempts.filter { $0.moneyOut == true }.count }
 
     /// Attempts whose money went out and did not come back, by what the channels said.
     var moneyOut: Int {
