@@ -7,7 +7,8 @@ extension Connection {
     /// changes nothing: dates read back as YYYY-MM-DD, text is UTF-8, a timestamp without an
     /// explicit zone is a Jakarta time (business dates are Jakarta days), and no schema of
     /// someone else's can shadow a function, operator or type (pg_catalog first, the session's
-    /// own temporary tables after it, nothing else: every table the tool reads is qualified).
+    /// own temporary tables after it, nothing else: every table the tool reads is qualified), and no
+    /// server timeout cuts a night short.
     static let sessionSettings: [(name: String, value: String)] = [
         ("DateStyle", "ISO, YMD"),
         ("IntervalStyle", "postgres"),
@@ -24,6 +25,12 @@ extension Connection {
         ("transform_null_equals", "off"),
         ("default_transaction_isolation", "read committed"),
         ("xmloption", "content"),
+        // A night holds its transaction while it writes files and computes millions of rows: a
+        // database-wide timeout would kill it half-way (exit 69, the run_log row left 'running').
+        // The run lock and the operator decide how long a run may take, not a server default.
+        ("statement_timeout", "0"),
+        ("lock_timeout", "0"),
+        ("idle_in_transaction_session_timeout", "0"),
     ]
 
     /// One round trip: `set_config` takes bound values, and the names are constants of this file.

@@ -12,6 +12,24 @@ enum EligibilitySQL {
     static let bankChannels = "(SELECT current_setting('disburse.bank_channels')::text[])"
     static let ewalletChannels = "(SELECT current_setting('disburse.ewallet_channels')::text[])"
 
+    /// The first instant after the business date, in Jakarta: a completion or survey at or after
+    /// it has not happened yet as far as the night is concerned.
+    static let endOfDate = "(SELECT (current_setting('disburse.business_date')::date + 1)::timestamp AT TIME ZONE 'Asia/Jakarta')"
+
+    /// The Jakarta day of a registry timestamp, or NULL when the timestamp is not plausible:
+    /// before 2000 (the programme did not exist; '-infinity', 1970 placeholders) or after the
+    /// business date ('infinity', year 294276). The range is tested before the conversion, in a
+    /// CASE so that the order is guaranteed: `AT TIME ZONE` overflows (SQLSTATE 22008) near the
+    /// end of the timestamptz range, and such a value must not stop the night for everyone.
+    static func jakartaDay(_ column: String) -> String {
+        "CASE WHEN \(column) >= TIMESTAMPTZ '2000-01-01 00:00:00+07' AND \(column) < \(endOfDate) THEN (\(column) AT TIME ZONE 'Asia/Jakarta')::date END"
+    }
+
+    /// Registrant ids the end-to-end id can carry and `PayoutReference` read back: 1 to 18 digits.
+    static func registrantIDValid(_ column: String) -> String {
+        "(\(column) BETWEEN 1 AND 999999999999999999)"
+    }
+
     static func bind(_ connection: Connection, date: BusinessDate, settings: Settings) throws {
         try connection.execute(
             """
@@ -37,6 +55,9 @@ enum EligibilitySQL {
                  WHEN min(d.issued_on) IS NULL THEN 'has no issued_on'
                  -- The programme began in 2020: an earlier date is a typo, not a decree.
                  WHEN min(d.issued_on) < DATE '2000-01-01' THEN 'has an implausible issued_on (before 2000)'
+                 -- Only members the night already knows (they have a VA) are read for such a
+                 -- decree (run_member): a date moved forward after they were paid is a typo.
+                 WHEN min(d.issued_on) > \(date) THEN 'has an issued_on after the business date, but members already have virtual accounts'
                  -- The ceilings are far above any real scheme; they stop a typo from paying
                  -- billions or from minting millions of entitlements, and keep sums inside bigint.
                  WHEN min(d.training_amount) IS NULL OR min(d.training_amount) NOT BETWEEN 1 AND 10000000000
@@ -69,11 +90,26 @@ enum EligibilitySQL {
                     THEN coalesce(bool_or(m.status = 'approved'), false)
                     ELSE bool_and(coalesce(m.status = 'approved', false)) END AS approved,
                CASE WHEN min(m.decree_no) <> max(m.decree_no) OR count(m.decree_no) BETWEEN 1 AND count(*) - 1
-                    THEN 2 ELSE 1 END AS decree_count
+                    THEN 2 ELSE 1 END AS decree_count,
+               true AS listed
           FROM registry.decree_members m
           LEFT JOIN run_decree d USING (decree_no)
-         WHERE m.registrant_id IS NOT NULL AND (d.issued_on IS NULL OR d.issued_on <= \(date))
+         WHERE m.registrant_id IS NOT NULL
+           AND (d.issued_on IS NULL OR d.issued_on <= \(date)
+                -- A decree dated in the future after its members got numbers keeps them (held
+                -- INVALID_DECREE), so what they are owed does not vanish.
+                OR EXISTS (SELECT 1 FROM disbursement.virtual_accounts v WHERE v.registrant_id = m.registrant_id))
          GROUP BY m.registrant_id
+        UNION ALL
+        -- A person with a VA whose membership row vanished from the registry is still owed what
+        -- was due: not approved any more, so held NOT_APPROVED, never silently dropped. The
+        -- decree last paid to them gives the scheme (one index probe, for these few only).
+        SELECT v.registrant_id,
+               (SELECT p.decree_no FROM disbursement.payouts p WHERE p.registrant_id = v.registrant_id
+                 ORDER BY p.business_date DESC, p.kind, p.number, p.attempt DESC LIMIT 1),
+               false, 1, false
+          FROM disbursement.virtual_accounts v
+         WHERE NOT EXISTS (SELECT 1 FROM registry.decree_members m WHERE m.registrant_id = v.registrant_id)
         """
 
     /// Decrees in force with members that cannot be paid as written, for the night's warnings.
@@ -81,7 +117,7 @@ enum EligibilitySQL {
         SELECT rm.decree_no, coalesce(d.problem, 'is not in registry.decrees') AS problem, count(*) AS members
           FROM run_member rm
           LEFT JOIN run_decree d USING (decree_no)
-         WHERE d.decree_no IS NULL OR d.problem IS NOT NULL
+         WHERE rm.listed AND (d.decree_no IS NULL OR d.problem IS NOT NULL)
          GROUP BY rm.decree_no, d.problem
          ORDER BY rm.decree_no
         """
@@ -95,6 +131,8 @@ enum EligibilitySQL {
         SELECT registrant_id, (row_number() OVER (ORDER BY registrant_id) - 1)::bigint AS ordinal
           FROM run_member rm
          WHERE rm.approved
+           -- The end-to-end id could not be read back (held INVALID_REGISTRANT_ID).
+           AND \(registrantIDValid("rm.registrant_id"))
            -- A decree that cannot be paid as written does not establish the approval yet.
            AND EXISTS (SELECT 1 FROM run_decree d WHERE d.decree_no = rm.decree_no AND d.problem IS NULL)
            AND NOT EXISTS (SELECT 1 FROM disbursement.virtual_accounts v WHERE v.registrant_id = rm.registrant_id)
@@ -128,19 +166,25 @@ enum EligibilitySQL {
               FROM run_member rm
               LEFT JOIN run_decree d USING (decree_no)
               LEFT JOIN (
-                    SELECT c.registrant_id, min((c.completed_at AT TIME ZONE 'Asia/Jakarta')::date) AS first_on
-                      FROM registry.training_completions c
-                     WHERE nullif(btrim(c.certificate_no), '') IS NOT NULL
-                       AND c.rating BETWEEN 1 AND 5
-                       AND nullif(btrim(c.review), '') IS NOT NULL
-                       AND c.completed_at IS NOT NULL
-                     GROUP BY c.registrant_id) f USING (registrant_id)
+                    -- A completion counts from 2000 (jakartaDay) and from its decree's issued_on
+                    -- when the decree is valid: none can precede the programme or the decree.
+                    SELECT q.registrant_id, min(q.day) AS first_on
+                      FROM (SELECT c.registrant_id, \(jakartaDay("c.completed_at")) AS day
+                              FROM registry.training_completions c
+                             WHERE nullif(btrim(c.certificate_no), '') IS NOT NULL
+                               AND c.rating BETWEEN 1 AND 5
+                               AND nullif(btrim(c.review), '') IS NOT NULL
+                               AND c.completed_at IS NOT NULL) q
+                      JOIN run_member qm USING (registrant_id)
+                      LEFT JOIN run_decree qd ON qd.decree_no = qm.decree_no AND qd.problem IS NULL
+                     WHERE q.day >= coalesce(qd.issued_on, DATE '2000-01-01')
+                     GROUP BY q.registrant_id) f USING (registrant_id)
               LEFT JOIN disbursement.virtual_accounts v USING (registrant_id)
         ), candidate AS (
             SELECT m.registrant_id, 'TRAINING'::text AS kind, 1 AS number, m.training_amount AS amount,
                    m.decree_no, m.decree_valid, coalesce(m.va_on, \(date)) AS due_on, m.payable_until
               FROM m
-             WHERE m.va_on IS NOT NULL OR (m.approved AND NOT m.decree_valid)
+             WHERE m.va_on IS NOT NULL OR (m.approved AND NOT (m.decree_valid AND \(registrantIDValid("m.registrant_id"))))
             UNION ALL
             SELECT m.registrant_id, 'INCENTIVE', n, m.incentive_amount, m.decree_no, m.decree_valid,
                    m.first_on + (n - 1) * m.incentive_interval_days, m.payable_until
@@ -149,9 +193,10 @@ enum EligibilitySQL {
             UNION ALL
             -- A survey listed twice counts once, from its first submission.
             SELECT m.registrant_id, 'SURVEY', s.survey_no, m.survey_amount, m.decree_no, m.decree_valid,
-                   greatest(min((s.submitted_at AT TIME ZONE 'Asia/Jakarta')::date), m.first_on), m.payable_until
+                   greatest(min(\(jakartaDay("s.submitted_at"))), m.first_on), m.payable_until
               FROM m JOIN registry.survey_responses s USING (registrant_id)
-             WHERE m.first_on IS NOT NULL AND s.survey_no BETWEEN 1 AND m.survey_count AND s.submitted_at IS NOT NULL
+             WHERE m.first_on IS NOT NULL AND s.survey_no BETWEEN 1 AND m.survey_count
+               AND \(jakartaDay("s.submitted_at")) IS NOT NULL
              GROUP BY m.registrant_id, s.survey_no, m.survey_amount, m.decree_no, m.decree_valid, m.first_on, m.payable_until
         )
         SELECT c.*, (c.payable_until IS NOT NULL AND c.payable_until < \(date)) AS expiring
@@ -254,7 +299,8 @@ enum EligibilitySQL {
                    count(*) FILTER (WHERE x.reason_code IS DISTINCT FROM 'BATCH_REJECTED') AS attempts,
                    max(x.attempt) AS last_attempt,
                    (array_agg(x.permanent ORDER BY x.attempt DESC))[1] AS last_permanent,
-                   (array_agg(x.account_id ORDER BY x.attempt DESC))[1] AS last_account_id
+                   (array_agg(x.account_id ORDER BY x.attempt DESC))[1] AS last_account_id,
+                   (array_agg(x.account_no ORDER BY x.attempt DESC))[1] AS last_account_no
               FROM disbursement.payouts x
               JOIN run_entitlement e USING (registrant_id, kind, number)
              GROUP BY x.registrant_id, x.kind, x.number
@@ -269,6 +315,7 @@ enum EligibilitySQL {
                  WHEN NOT m.approved THEN 'NOT_APPROVED'
                  WHEN m.decree_count > 1 THEN 'DUPLICATE_DECREE'
                  WHEN NOT e.decree_valid THEN 'INVALID_DECREE'
+                 WHEN NOT \(registrantIDValid("e.registrant_id")) THEN 'INVALID_REGISTRANT_ID'
                  WHEN NOT p.nik_valid THEN 'INVALID_NIK'
                  WHEN p.nik_duplicate THEN 'DUPLICATE_NIK'
                  WHEN e.kind <> 'TRAINING' AND p.account_id IS NULL THEN 'NO_LINKED_ACCOUNT'
@@ -283,7 +330,9 @@ enum EligibilitySQL {
                  WHEN e.kind = 'TRAINING' AND NOT ('VA' = ANY (\(channels))) THEN 'UNSUPPORTED_CHANNEL'
                  WHEN coalesce(h.attempts, 0) >= \(attemptLimit) THEN 'RETRY_LIMIT'
                  WHEN h.last_permanent
-                      AND (e.kind = 'TRAINING' OR h.last_account_id IS NOT DISTINCT FROM p.account_id)
+                      -- The same account with another number (SPEC §3) is a change: tried again.
+                      AND (e.kind = 'TRAINING' OR (h.last_account_id IS NOT DISTINCT FROM p.account_id
+                                                   AND h.last_account_no IS NOT DISTINCT FROM p.account_no))
                       THEN 'PERMANENT_FAILURE'
                END AS reason
           FROM run_entitlement e

@@ -72,7 +72,8 @@ public struct BatchFiles {
                 written += try render(connection, date: day, into: folder, recordedManifest: recorded)
             } catch {
                 if createdFolder && recorded != nil { out.removeSubfolder(day.description) }
-                throw error
+                if error is any OperatorError || error is AtomicFile.IOFailure { throw error }
+                throw FilesUnfinishedError(date: day.description, cause: error)
             }
         }
         return written
@@ -141,6 +142,12 @@ public struct BatchFiles {
         // on any server the batch is restored to, and it sorts several times faster.
         try connection.withTransaction {
             try connection.execute("SET LOCAL work_mem = '256MB'")
+            // In a SQL_ASCII database the registry's bytes were never checked: a name that is not
+            // UTF-8 would make the server refuse to send the rows as UTF-8 and stop every night.
+            // The bytes are taken as they are and decoded with U+FFFD for what is not UTF-8
+            // (CopyText), the same on every re-render. Any other database checked them on input.
+            try connection.execute(
+                "SELECT set_config('client_encoding', 'SQL_ASCII', true) WHERE current_setting('server_encoding') = 'SQL_ASCII'")
             try connection.copyOut(
                 """
                 COPY (SELECT channel, end_to_end_id, account_no, account_name, amount, kind, number, va

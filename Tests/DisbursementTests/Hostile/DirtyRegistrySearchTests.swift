@@ -114,7 +114,8 @@ struct DirtyRegistrySearchTests {
         Damage(label: "member registrant_id", sql: "UPDATE registry.decree_members SET registrant_id = $2::bigint WHERE registrant_id = $1",
                values: [nil]),
         Damage(label: "completed_at", sql: "UPDATE registry.training_completions SET completed_at = $2::timestamptz WHERE registrant_id = $1",
-               values: [nil, "2020-05-15 10:00+07", "2020-12-31 10:00+07"]),
+               values: [nil, "2020-05-15 10:00+07", "2020-12-31 10:00+07", "294276-12-31 23:00:00+00", "infinity", "-infinity",
+                        "1970-01-01 00:00+00", "2019-06-01 10:00+07"]),
         Damage(label: "certificate", sql: "UPDATE registry.training_completions SET certificate_no = $2 WHERE registrant_id = $1", values: texts),
         Damage(label: "rating", sql: "UPDATE registry.training_completions SET rating = $2::smallint WHERE registrant_id = $1",
                values: [nil, "0", "6", "-1", "3"]),
@@ -127,7 +128,7 @@ struct DirtyRegistrySearchTests {
         Damage(label: "survey_no", sql: "UPDATE registry.survey_responses SET survey_no = $2::int WHERE registrant_id = $1",
                values: [nil, "0", "4", "-1", "99"]),
         Damage(label: "submitted_at", sql: "UPDATE registry.survey_responses SET submitted_at = $2::timestamptz WHERE registrant_id = $1",
-               values: [nil, "2021-01-01 10:00+07"]),
+               values: [nil, "2021-01-01 10:00+07", "294276-12-31 23:00:00+00", "infinity", "-infinity", "1970-01-01 00:00+00"]),
         Damage(label: "survey twice",
                sql: "INSERT INTO registry.survey_responses SELECT registrant_id, survey_no, coalesce($2::timestamptz, submitted_at) FROM registry.survey_responses WHERE registrant_id = $1 LIMIT 1",
                values: [nil, "2020-04-25 10:00+07"]),
@@ -159,7 +160,8 @@ struct DirtyRegistrySearchTests {
         ("incentive_amount = 0", nil), ("survey_amount = -1", nil), ("incentive_amount = 9223372036854775807", nil),
         ("incentive_tranches = NULL", nil), ("incentive_tranches = 2147483647", nil), ("incentive_interval_days = -1", nil),
         ("survey_count = NULL", nil), ("payable_until = DATE '2020-01-01'", nil), ("payable_until = DATE '2020-06-20'", nil),
-        ("decree_no = NULL", nil), ("decree_no = 'SK-BAD'", nil),
+        ("decree_no = NULL", nil), ("decree_no = 'SK-BAD'", nil), ("issued_on = 'infinity'", nil),
+        ("issued_on = DATE '2029-01-01'", nil),
     ]
 
     /// Every column of the catalogue is damaged in every world and night, with its values taken

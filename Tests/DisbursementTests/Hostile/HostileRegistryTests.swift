@@ -105,8 +105,9 @@ struct HostileRegistryTests {
         Case("no linked_at", "UPDATE registry.payout_accounts SET linked_at = NULL WHERE registrant_id = 1 AND $1::text IS NULL",
              nil, .paid("INCENTIVE")),
         // Dates at the ends of the calendar.
+        // Before the programme existed: not a completion (the night attack's F6).
         Case("completed in year 1", "UPDATE registry.training_completions SET completed_at = $1::timestamptz WHERE registrant_id = 1",
-             "0001-01-01", .paid("INCENTIVE")),
+             "0001-01-01", .notDue("INCENTIVE")),
         Case("completed in 9999", "UPDATE registry.training_completions SET completed_at = $1::timestamptz WHERE registrant_id = 1",
              "9999-12-31", .notDue("INCENTIVE")),
         Case("born in year 1", "UPDATE registry.registrants SET birth_date = $1::date WHERE registrant_id = 1",

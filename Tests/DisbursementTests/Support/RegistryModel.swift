@@ -33,7 +33,8 @@ struct RegistryModel {
     private var nikCount: [String: Int] = [:]
     private var decreeRows: [String: [[String?]]] = [:]
     private var members: [Int64: [(decree: String?, status: String?)]] = [:]
-    private var firstQualified: [Int64: String] = [:]
+    /// Every qualifying completion's Jakarta day (the rule of which count is applied in `due`).
+    private var qualifiedDays: [Int64: [String]] = [:]
     private var surveys: [Int64: [Int: String]] = [:]
     private var accounts: [Int64: [Account]] = [:]
 
@@ -62,7 +63,8 @@ struct RegistryModel {
         }
         for row in try connection.query(
             """
-            SELECT registrant_id, to_char(completed_at AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD'), certificate_no,
+            SELECT registrant_id, CASE WHEN completed_at BETWEEN '1000-01-01' AND '9999-01-01'
+                                       THEN to_char(completed_at AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD') END, certificate_no,
                    rating::text, review
               FROM registry.training_completions
             """)
@@ -71,13 +73,18 @@ struct RegistryModel {
                   Self.nonBlank(row.values[2]), Self.nonBlank(row.values[4]),
                   let rating = row.values[3].flatMap({ Int($0) }), (1...5).contains(rating)
             else { continue }
-            if firstQualified[id].map({ day < $0 }) ?? true { firstQualified[id] = day }
+            qualifiedDays[id, default: []].append(day)
         }
         for row in try connection.query(
-            "SELECT registrant_id, survey_no::text, to_char(submitted_at AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD') FROM registry.survey_responses")
+            """
+            SELECT registrant_id, survey_no::text, CASE WHEN submitted_at BETWEEN '1000-01-01' AND '9999-01-01'
+                   THEN to_char(submitted_at AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD') END
+              FROM registry.survey_responses
+            """)
         {
             guard let id = row.values[0].flatMap({ Int64($0) }), let number = row.values[1].flatMap({ Int($0) }),
-                  let day = row.values[2] else { continue }
+                  // Before the programme or after the date, a submission is not real (yet).
+                  let day = row.values[2], day >= "2000-01-01", day <= date else { continue }
             if surveys[id]?[number].map({ day < $0 }) ?? true { surveys[id, default: [:]][number] = day }
         }
         for row in try connection.query(
@@ -198,7 +205,9 @@ struct RegistryModel {
     func due(_ id: Int64) -> [Key: Int64] {
         guard let scheme = approvedScheme(id) else { return [:] }
         var result: [Key: Int64] = [Key(registrant: id, kind: "TRAINING", number: 1): scheme.training]
-        guard let first = firstQualified[id] else { return result }
+        // A completion counts from the decree's issue, and not after the date.
+        guard let first = (qualifiedDays[id] ?? []).filter({ $0 >= scheme.issuedOn && $0 >= "2000-01-01" && $0 <= date }).min()
+        else { return result }
         if scheme.tranches > 0 {
             for n in 1...scheme.tranches where Self.add(days: (n - 1) * scheme.interval, to: first) <= date {
                 result[Key(registrant: id, kind: "INCENTIVE", number: n)] = scheme.incentive

@@ -31,14 +31,24 @@ final class TestDatabase {
 
     /// A fresh database with the registry schema; with `migrated` also the tool's schema. It is
     /// made on the shared throwaway cluster unless `server` names another one.
-    static func make(migrated: Bool = true, server: String? = nil) throws -> TestDatabase {
+    /// With `sqlASCII` the database is made with encoding SQL_ASCII (bytes never checked), as
+    /// some old installations are.
+    static func make(migrated: Bool = true, server: String? = nil, sqlASCII: Bool = false) throws -> TestDatabase {
         let server = try server ?? serverConninfo
         let admin = try Connection(conninfo: server)
         try ensureTemplate(admin, server: server)
         let name = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(20)
         // Identifiers cannot be bound; this one is generated here, never from input.
-        try admin.execute("CREATE DATABASE \(name) TEMPLATE \(templateName)")
+        if sqlASCII {
+            try admin.execute("CREATE DATABASE \(name) TEMPLATE template0 ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C'")
+        } else {
+            try admin.execute("CREATE DATABASE \(name) TEMPLATE \(templateName)")
+        }
         let database = TestDatabase(name: String(name), server: server)
+        if sqlASCII {
+            try database.connect().executeScript(
+                try String(contentsOf: Paths.repository.appending(path: "sql/registry.sql"), encoding: .utf8))
+        }
         if migrated {
             _ = try Migrator().migrate(try database.connect())
         }

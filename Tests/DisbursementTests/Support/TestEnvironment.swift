@@ -12,8 +12,8 @@ final class TestEnvironment {
     let key: VAKey
     let output: URL
 
-    init(server: String? = nil) throws {
-        database = try TestDatabase.make(server: server)
+    init(server: String? = nil, sqlASCII: Bool = false) throws {
+        database = try TestDatabase.make(server: server, sqlASCII: sqlASCII)
         connection = try database.connect()
         let example = Paths.repository.appending(path: "config/disburse.example.toml")
         settings = try Settings.load(path: example.path, environment: [:])
