@@ -115,7 +115,7 @@ public struct Resolver {
             RETURNING resolution_id
             """,
             [reference.registrantID, reference.kind, Int(reference.number), Int(reference.attempt), endToEndId, before,
-             status.rawValue, reasonText, user, runID]
+             status.rawValue, Masking.digitRuns(reasonText), user, runID]
         ).decode(0, as: Int64.self)
         try connection.execute(
             """
