@@ -1,4 +1,6 @@
 import ArgumentParser
+import Disbursement
+import Foundation
 
 @main
 struct Disburse: ParsableCommand {
@@ -16,4 +18,27 @@ struct Disburse: ParsableCommand {
             CollectCommand.self,
         ]
     )
+
+    /// ArgumentParser echoes a stray argument whole ("Unexpected argument 'postgresql://u:PW@…'"),
+    /// so every message it would print on an error goes through the credential redaction first.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(redacting: error)
+        }
+    }
+
+    private static func exit(redacting error: any Error) -> Never {
+        let code = exitCode(for: error)
+        let message = fullMessage(for: error)
+        if code == .success {
+            // Help and version: our own text, printed as ArgumentParser prints it.
+            if !message.isEmpty { print(message) }
+        } else if !message.isEmpty {
+            FileHandle.standardError.write(Data((CredentialRedaction.message(message) + "\n").utf8))
+        }
+        Foundation.exit(code.rawValue)
+    }
 }

@@ -9,6 +9,12 @@ public enum CredentialRedaction {
 
     public static func arguments(_ arguments: [String]) -> [String] { arguments.map(argument) }
 
+    /// A message that may quote what the operator typed (ArgumentParser's usage errors): URL
+    /// credentials, conninfo passwords and long digit runs are all masked.
+    public static func message(_ text: String) -> String {
+        Masking.digitRuns(keywordValues(argument(text), url: false))
+    }
+
     public static func argument(_ text: String) -> String {
         guard let scheme = text.range(of: "://") else { return keywordValues(text, url: false) }
         let head = text[..<scheme.upperBound]
@@ -21,12 +27,21 @@ public enum CredentialRedaction {
         return String(head) + keywordValues(rest, url: true)
     }
 
+    /// What libpq's conninfo parser takes for white space (C's `isspace`): around `=` and at the
+    /// end of an unquoted value. `\r\n` is one Swift character.
+    static let conninfoSpace: Set<Character> = [" ", "\t", "\n", "\r", "\u{0B}", "\u{0C}", "\r\n"]
+
     /// `password=VALUE` anywhere in the text: in a URL's query the value ends at `&` or `#`; in a
-    /// conninfo string it is a single-quoted string (with backslash escapes) or ends at white space.
+    /// conninfo string, by libpq's rules, any white space may surround `=`, and the value is a
+    /// single-quoted string or runs to the first white space, a backslash escaping the next
+    /// character in both.
     static func keywordValues(_ text: String, url: Bool) -> String {
         let characters = Array(text)
         var output = ""
         var index = 0
+        func skipSpace(_ cursor: inout Int) {
+            while !url, cursor < characters.count, conninfoSpace.contains(characters[cursor]) { cursor += 1 }
+        }
         while index < characters.count {
             guard let keywordEnd = secretKeyword(in: characters, at: index, url: url) else {
                 output.append(characters[index])
@@ -34,7 +49,7 @@ public enum CredentialRedaction {
                 continue
             }
             var cursor = keywordEnd
-            while cursor < characters.count, !url, characters[cursor] == " " || characters[cursor] == "\t" { cursor += 1 }
+            skipSpace(&cursor)
             guard cursor < characters.count, characters[cursor] == "=" else {
                 output.append(characters[index])
                 index += 1
@@ -42,16 +57,19 @@ public enum CredentialRedaction {
             }
             output += String(characters[index...cursor]) + mask
             cursor += 1
-            while cursor < characters.count, !url, characters[cursor] == " " || characters[cursor] == "\t" { cursor += 1 }
-            if !url, cursor < characters.count, characters[cursor] == "'" {
+            skipSpace(&cursor)
+            if url {
+                while cursor < characters.count, characters[cursor] != "&", characters[cursor] != "#" { cursor += 1 }
+            } else if cursor < characters.count, characters[cursor] == "'" {
                 cursor += 1
                 while cursor < characters.count, characters[cursor] != "'" {
                     cursor += characters[cursor] == "\\" ? 2 : 1
                 }
                 cursor += 1
             } else {
-                let stops: Set<Character> = url ? ["&", "#"] : [" ", "\t", "\n"]
-                while cursor < characters.count, !stops.contains(characters[cursor]) { cursor += 1 }
+                while cursor < characters.count, !conninfoSpace.contains(characters[cursor]) {
+                    cursor += characters[cursor] == "\\" ? 2 : 1
+                }
             }
             index = min(cursor, characters.count)
         }

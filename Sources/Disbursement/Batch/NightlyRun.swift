@@ -47,10 +47,19 @@ public struct NightlyRun {
         let log = try RunLog.start(
             connection, command: "run", arguments: options.arguments, businessDate: options.businessDate,
             dryRun: options.dryRun)
+        // A demo's settings accept published keys: never silent, in the mail and in the run log.
+        let demo = settings.demo ? "demo = true in the settings (published VA keys accepted)" : nil
+        if demo != nil {
+            logger.warning("The settings say demo = true: a published VA key is accepted, so anyone could compute the VA numbers; never pay real money with these settings.")
+        }
+        func message(_ text: String?) -> String? {
+            let parts = [demo, text].compactMap { $0 }
+            return parts.isEmpty ? nil : parts.joined(separator: "; ")
+        }
         do {
             try RunLock.acquire(connection)
         } catch {
-            try? log.finish(connection, outcome: "refused", exitCode: 75, message: "\(error)")
+            try? log.finish(connection, outcome: "refused", exitCode: 75, message: message("\(error)"))
             throw error
         }
         defer { RunLock.release(connection) }
@@ -58,10 +67,10 @@ public struct NightlyRun {
             let report = try executeLocked(connection, options: options, runID: log.runID)
             try log.finish(
                 connection, outcome: "succeeded", exitCode: 0,
-                message: report.alreadyRecorded ? "batch already recorded" : nil, counts: try report.summary.json())
+                message: message(report.alreadyRecorded ? "batch already recorded" : nil), counts: try report.summary.json())
             return report
         } catch {
-            try? log.finish(connection, outcome: "failed", exitCode: 1, message: "\(error)")
+            try? log.finish(connection, outcome: "failed", exitCode: 1, message: message("\(error)"))
             throw error
         }
     }

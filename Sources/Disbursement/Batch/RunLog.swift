@@ -20,7 +20,7 @@ public struct RunLog {
             VALUES ($1, $2::text[], $3::date, $4, $5, $6, $7, $8)
             RETURNING run_id
             """,
-            [command, PostgresArray(CredentialRedaction.arguments(arguments)), businessDate, dryRun, user, info.hostName, Int(info.processIdentifier),
+            [command, PostgresArray(CredentialRedaction.arguments(arguments).map(Masking.digitRuns)), businessDate, dryRun, user, info.hostName, Int(info.processIdentifier),
              ToolVersion.current])
         let log = RunLog(runID: try row.decode(0, as: Int64.self))
         // Lets a second run that finds the lock taken say whose it is.

@@ -84,7 +84,7 @@ extension BatchFiles {
             previousSHA = sha
         }
         let scope = recorded == nil
-            ? "the chain is unbroken. No database could be asked, so the manifests were checked against each other only, not against the hashes recorded when they were written."
+            ? "the chain is unbroken. No database is configured (--database-url, DATABASE_URL or PGHOST), so the manifests were checked against each other only, not against the hashes recorded when they were written."
             : "the chain is unbroken, and every manifest is the one recorded in the database."
         return "Verified \(folders.count) batch folder(s), \(files) file(s): every file matches its manifest and \(scope)"
     }

@@ -21,21 +21,11 @@ public final class OutputFolder {
 
     private static let flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
 
-    /// The output folder, created 0700 (with its parents) when missing. An existing one must
-    /// be private to this user: it is refused, never chmod-ed.
+    /// The output folder, its path walked from `/` (`walk`: no planted link among its parents),
+    /// created 0700 (with its parents) when missing. An existing one must be private to this
+    /// user: it is refused, never chmod-ed.
     public static func open(_ path: String) throws -> OutputFolder {
-        var descriptor = Glibc.open(path, flags)
-        if descriptor < 0 && errno == ENOENT {
-            do {
-                try FileManager.default.createDirectory(
-                    atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            } catch {
-                throw AtomicFile.Failure(description: "Cannot create the output folder \(path): check the path and permissions, or choose another --out.")
-            }
-            descriptor = Glibc.open(path, flags)
-        }
-        guard descriptor >= 0 else { throw refusal(path, errno) }
-        let folder = OutputFolder(adopting: descriptor, path: path)
+        let folder = OutputFolder(adopting: try walk(path, create: true), path: path)
         try folder.checkPrivate()
         return folder
     }
@@ -49,7 +39,7 @@ public final class OutputFolder {
             if mkdirat(self.descriptor, name, 0o700) != 0 && errno != EEXIST { throw AtomicFile.failure("create", path, errno) }
             descriptor = openat(self.descriptor, name, Self.flags)
         }
-        guard descriptor >= 0 else { throw Self.refusal(path, errno) }
+        guard descriptor >= 0 else { throw Self.openFailure(path, errno) }
         let folder = OutputFolder(adopting: descriptor, path: path)
         try folder.checkPrivate()
         return folder
@@ -57,7 +47,7 @@ public final class OutputFolder {
 
     private func checkPrivate() throws {
         var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw Self.refusal(path, errno) }
+        guard fstat(descriptor, &status) == 0 else { throw Self.openFailure(path, errno) }
         guard status.st_uid == geteuid() else {
             throw AtomicFile.Failure(description: "The output folder \(path) belongs to another user (uid \(status.st_uid)): payout files must be private to the job's user; choose another --out.")
         }
@@ -66,7 +56,7 @@ public final class OutputFolder {
         }
     }
 
-    private static func refusal(_ path: String, _ code: Int32) -> AtomicFile.Failure {
+    static func openFailure(_ path: String, _ code: Int32) -> AtomicFile.Failure {
         switch code {
         case ELOOP: AtomicFile.Failure(description: "\(path) is a symbolic link: disburse does not follow links in its output; name the real folder with --out or output_dir.")
         case ENOTDIR: AtomicFile.Failure(description: "\(path) exists and is not a folder: move it away or choose another --out.")

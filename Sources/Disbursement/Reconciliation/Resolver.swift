@@ -142,7 +142,7 @@ public struct Resolver {
             RETURNING resolution_id
             """,
             [reference.registrantID, reference.kind, Int(reference.number), Int(reference.attempt), endToEndId, before,
-             status.rawValue, reasonText, user, runID]
+             status.rawValue, Masking.digitRuns(reasonText), user, runID]
         ).decode(0, as: Int64.self)
         if status == .paid {
             // Paid after all: its money did not go back to the treasury (design.md).

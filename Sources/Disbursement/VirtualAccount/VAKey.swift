@@ -10,9 +10,12 @@ public struct VAKey: Sendable {
     let bytes: [UInt8]
 
     /// Keys anyone can look up: the repository's demo key (FIPS-197's example key, whose longer
-    /// forms are listed too) and the keys of NIST SP 800-38G's FF1 samples. With one of these
-    /// anyone could compute every participant's number.
+    /// forms are listed too), FIPS-197's (and SP 800-38A's) AES-128/192/256 example keys and the
+    /// keys of NIST SP 800-38G's FF1 samples. With one of these anyone could compute every
+    /// participant's number.
     static let published: Set<String> = [
+        "8e73b0f7da0e6452c810f32b809079e562f8ead2522c6b7b",
+        "603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4",
         "000102030405060708090a0b0c0d0e0f",
         "000102030405060708090a0b0c0d0e0f1011121314151617",
         "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f",
@@ -25,7 +28,10 @@ public struct VAKey: Sendable {
     /// runs disburse (no group or other bit, same owner), and not a published key unless the
     /// settings say `demo = true`.
     public static func load(path: String, demo: Bool) throws(SettingsError) -> VAKey {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        // Non-blocking, so a FIFO planted as the key file is refused by fstat below instead of
+        // hanging the night in open(2). A symlink is still followed (secrets are often mounted
+        // that way): fstat checks the very file this descriptor reads.
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard descriptor >= 0 else {
             throw SettingsError("Cannot read the VA key file \(path): check va.key_file or DISBURSE_VA_KEY_FILE.")
         }

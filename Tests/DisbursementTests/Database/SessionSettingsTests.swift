@@ -78,7 +78,9 @@ struct SessionSettingsTests {
         for env in [clean, hostile] {
             try env.connection.executeScript(
                 """
+                ALTER TABLE disbursement.batches DISABLE TRIGGER batches_manifest_once;
                 UPDATE disbursement.batches SET created_at = business_date + time '01:00', manifest_sha256 = NULL;
+                ALTER TABLE disbursement.batches ENABLE TRIGGER batches_manifest_once;
                 UPDATE disbursement.status_files SET imported_at = timestamptz '2020-06-02 12:00+07';
                 UPDATE disbursement.recon_exceptions SET found_at = timestamptz '2020-06-02 12:00+07';
                 """)

@@ -179,7 +179,17 @@ struct VerifyAgainstDatabaseTests {
         manifest.files[index].sha256 = Digest.sha256Hex(forged)
         try Data(try manifest.encoded()).write(to: day.appending(path: "manifest.json"))
 
-        let chainOnly = try env.cli("verify", env.output.path, "--database-url", "host=/nonexistent dbname=none")
+        // A database named but unreachable fails: the forgery must not pass for want of it.
+        let unreachable = try env.cli("verify", env.output.path, "--database-url", "host=/nonexistent dbname=none")
+        #expect(unreachable.status == 69, "\(unreachable.stdout)")
+        #expect(unreachable.stderr.contains("The database is unavailable"), "\(unreachable.stderr)")
+        var unset = env.cliEnvironment
+        unset["DATABASE_URL"] = "postgresql://job:Pw@/none?host=/nonexistent"
+        let unreachableByEnvironment = try CLI.run(["verify", env.output.path], environment: unset)
+        #expect(unreachableByEnvironment.status == 69, "\(unreachableByEnvironment.stdout)")
+        // Only with no database configured at all are the manifests checked against each other alone, and it says so.
+        for name in ["DATABASE_URL", "PGHOST", "PGHOSTADDR", "PGDATABASE", "PGSERVICE"] { unset[name] = "" }
+        let chainOnly = try CLI.run(["verify", env.output.path], environment: unset)
         #expect(chainOnly.status == 0, "\(chainOnly.stderr)")
         #expect(chainOnly.stdout.contains("checked against each other only"), "\(chainOnly.stdout)")
 

@@ -84,7 +84,13 @@ struct BatchReleaseTests {
         let approver = try approver(env)
         let july = BusinessDate("2020-07-01")!
         #expect(throws: ReleaseError.noBatch(july)) { try BatchRelease.overview(approver, date: july) }
-        try env.connection.execute("UPDATE disbursement.batches SET manifest_sha256 = NULL")
+        // A recorded manifest never changes (migration 0021); only the fixture may unset it.
+        try env.connection.executeScript(
+            """
+            ALTER TABLE disbursement.batches DISABLE TRIGGER batches_manifest_once;
+            UPDATE disbursement.batches SET manifest_sha256 = NULL;
+            ALTER TABLE disbursement.batches ENABLE TRIGGER batches_manifest_once;
+            """)
         #expect(throws: ReleaseError.notWritten(Self.june)) {
             try BatchRelease.decide(approver, date: Self.june, verdict: .approved, confirmation: "0123456789abcdef", reason: nil)
         }

@@ -18,6 +18,12 @@ struct CredentialTests {
         ("host=db user=job password=S3cret dbname=prakerja", "S3cret"),
         ("host=db password = 'se cr\\'et' dbname=prakerja", "se cr\\'et"),
         ("host=db sslpassword=KeyPass dbname=prakerja", "KeyPass"),
+        // libpq's own rules: any white space around `=`, backslash escapes in unquoted values.
+        ("host=db password=top\\ SecretE dbname=x", "SecretE"),
+        ("host=db password=\nSecretF dbname=x", "SecretF"),
+        ("host=db password\n=SecretG dbname=x", "SecretG"),
+        ("host=db password\r\n=\u{0B}SecretH", "SecretH"),
+        ("password='a\\' SecretI' host=db", "SecretI"),
     ])
     func passwordsAreMasked(_ argument: String, _ secret: String) {
         let redacted = CredentialRedaction.argument(argument)

@@ -27,6 +27,14 @@ struct KeyAndPrefixTests {
         _ = try VAKey.load(path: path, demo: false)
     }
 
+    /// A FIFO hung the night on open(2), before fstat could refuse it.
+    @Test(.timeLimit(.minutes(1))) func aFIFOAsTheKeyFileIsRefusedAtOnce() throws {
+        let fifo = FileManager.default.temporaryDirectory.appending(path: "va-\(UUID().uuidString).fifo").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        defer { unlink(fifo) }
+        #expect(throws: SettingsError.self) { try VAKey.load(path: fifo, demo: true) }
+    }
+
     @Test func aKeyFileOfAnotherOwnerIsRefused() throws {
         guard geteuid() == 0 else { return }  // only root can give a file away
         let path = try Self.keyFile(Self.randomHex())
@@ -39,7 +47,9 @@ struct KeyAndPrefixTests {
         let repositoryKey = try String(contentsOf: Paths.repository.appending(path: "config/demo-va.key"), encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         for hex in [repositoryKey, "2B7E151628AED2A6ABF7158809CF4F3C", "2b7e151628aed2a6abf7158809cf4f3cef4359d8d580aa4f",
-                    "2B7E151628AED2A6ABF7158809CF4F3CEF4359D8D580AA4F7F036D6F04FC6A94", String(repeating: "00", count: 32)]
+                    "2B7E151628AED2A6ABF7158809CF4F3CEF4359D8D580AA4F7F036D6F04FC6A94", String(repeating: "00", count: 32),
+                    "8e73b0f7da0e6452c810f32b809079e562f8ead2522c6b7b",
+                    "603DEB1015CA71BE2B73AEF0857D77811F352C073B6108D72D9810A30914DFF4"]
         {
             let path = try Self.keyFile(hex)
             defer { unlink(path) }

@@ -1,0 +1,95 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Opening OUT by walking its path one component at a time from `/`, each folder opened
+/// relative to the previous one without following a link. A symbolic link among the parents is
+/// followed only when nobody but root or this user could have put it there: a link in a folder
+/// others can write (`/tmp/x/payouts -> /root/victim`) would send the batch wherever its
+/// planter chose, so it is refused.
+extension OutputFolder {
+    private static let walkFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
+    /// Like the kernel's own limit on links followed in one lookup.
+    private static let maximumLinks = 40
+
+    /// The descriptor of the folder at `path`; missing folders are created 0700 when `create`.
+    /// The last component itself is never followed (it is refused as a link by the caller).
+    static func walk(_ path: String, create: Bool) throws -> Int32 {
+        var absolute = path
+        if !absolute.hasPrefix("/") {
+            guard let cwd = getcwd(nil, 0) else { throw walkFailure(path, errno) }
+            absolute = String(cString: cwd) + "/" + path
+            free(cwd)
+        }
+        var pending = components(absolute)
+        var current = Glibc.open("/", walkFlags)
+        guard current >= 0 else { throw walkFailure(path, errno) }
+        var walked: [String] = []
+        var links = 0
+        while !pending.isEmpty {
+            let name = pending.removeFirst()
+            if name == ".." { walked = Array(walked.dropLast()) }
+            var next = openat(current, name, walkFlags)
+            if next < 0 && errno == ENOENT && create && name != ".." {
+                if mkdirat(current, name, 0o700) != 0 && errno != EEXIST {
+                    let code = errno
+                    close(current)
+                    throw AtomicFile.Failure(description: "Cannot create the output folder \(path) (\(String(cString: strerror(code)))): check the path and permissions, or choose another --out.")
+                }
+                next = openat(current, name, walkFlags)
+            }
+            if next >= 0 {
+                close(current)
+                current = next
+                if name != ".." { walked.append(name) }
+                continue
+            }
+            let code = errno
+            var link = stat()
+            let isLink = (code == ELOOP || code == ENOTDIR) && fstatat(current, name, &link, AT_SYMLINK_NOFOLLOW) == 0
+                && (link.st_mode & S_IFMT) == S_IFLNK
+            // The last component is OUT itself: refused as a link by the caller's message.
+            guard isLink, !pending.isEmpty else {
+                close(current)
+                throw code == ENOENT && !create ? walkFailure(path, code) : OutputFolder.openFailure(path, code)
+            }
+            let folder = "/" + walked.joined(separator: "/")
+            var parent = stat()
+            guard fstat(current, &parent) == 0 else {
+                close(current)
+                throw walkFailure(path, errno)
+            }
+            let trusted: (uid_t) -> Bool = { $0 == 0 || $0 == geteuid() }
+            guard parent.st_mode & 0o022 == 0, trusted(parent.st_uid), trusted(link.st_uid) else {
+                close(current)
+                throw AtomicFile.Failure(description: "The output folder \(path) goes through the symbolic link \(name) in \(folder), which another user could have planted (the folder is writable by others or the link or folder is not owned by root or you): remove the link or name the real folder with --out or output_dir.")
+            }
+            links += 1
+            var target = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let length = readlinkat(current, name, &target, Int(PATH_MAX))
+            guard links <= maximumLinks, length > 0 else {
+                close(current)
+                throw OutputFolder.openFailure(path, links > maximumLinks ? ELOOP : errno)
+            }
+            let text = String(decoding: target[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            pending = components(text) + pending
+            if text.hasPrefix("/") {
+                close(current)
+                current = Glibc.open("/", walkFlags)
+                guard current >= 0 else { throw walkFailure(path, errno) }
+                walked = []
+            }
+        }
+        return current
+    }
+
+    private static func components(_ path: String) -> [String] {
+        path.split(separator: "/").map(String.init).filter { $0 != "." }
+    }
+
+    private static func walkFailure(_ path: String, _ code: Int32) -> AtomicFile.Failure {
+        AtomicFile.Failure(description: "Cannot open the output folder \(path) (\(String(cString: strerror(code)))): check the path and permissions.")
+    }
+}
