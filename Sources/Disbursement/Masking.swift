@@ -40,7 +40,8 @@ public enum Masking {
         return result
     }
 
-    private static func isDigit(_ character: Character) -> Bool { character.isASCII && character.isNumber }
+    /// Any script's decimal digits count: a NIK typed in full-width digits (３２０１…) is a NIK.
+    private static func isDigit(_ character: Character) -> Bool { character.isWholeNumber }
 
     /// The end of the number starting at `start`, or nil when none starts there.
     private static func runEnd(_ characters: [Character], from start: Int) -> Int? {

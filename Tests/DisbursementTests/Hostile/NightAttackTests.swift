@@ -120,6 +120,8 @@ struct NightAttackTests {
         #expect(Masking.digitRuns("3201000000000110") == "************0110")
         #expect(Masking.digitRuns("on 2026-11-25 at 20:23, line 12, Rp1,000,000") == "on 2026-11-25 at 20:23, line 12, Rp1,000,000")
         #expect(Masking.digitRuns("a 1234567 b - c") == "a 1234567 b - c")
+        // Full-width digits (a NIK typed on a phone keyboard) are digits too.
+        #expect(Masking.digitRuns("NIK ３２０１０００００００００１１０") == "NIK ************０１１０")
     }
 
     /// F10: server timeouts set on the database do not cut a night short.
