@@ -15,8 +15,12 @@ public enum CredentialRedaction {
         Masking.digitRuns(keywordValues(argument(text), url: false))
     }
 
-    public static func argument(_ text: String) -> String {
-        guard let scheme = text.range(of: "://") else { return keywordValues(text, url: false) }
+    public static func argument(_ original: String) -> String {
+        // A conninfo password is masked wherever it stands first, also when its value or a
+        // later value holds "://" (`password=abc://x`, `application_name=https://…`), which
+        // would otherwise pass the text off as a URL and leave what comes before it alone.
+        let text = keywordValues(original, url: false)
+        guard let scheme = text.range(of: "://") else { return text }
         let head = text[..<scheme.upperBound]
         var rest = String(text[scheme.upperBound...])
         // The credentials end at the last `@`: a password with a raw `@`, `/` or `?` is hidden
@@ -36,7 +40,9 @@ public enum CredentialRedaction {
     /// single-quoted string or runs to the first white space, a backslash escaping the next
     /// character in both.
     static func keywordValues(_ text: String, url: Bool) -> String {
-        let characters = Array(text)
+        // Scalar by scalar: a combining mark after `=` would otherwise join it into one
+        // Character and hide the keyword from the scan, while libpq reads bytes.
+        let characters = text.unicodeScalars.map(Character.init)
         var output = ""
         var index = 0
         func skipSpace(_ cursor: inout Int) {

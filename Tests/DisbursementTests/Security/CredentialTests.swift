@@ -24,6 +24,11 @@ struct CredentialTests {
         ("host=db password\n=SecretG dbname=x", "SecretG"),
         ("host=db password\r\n=\u{0B}SecretH", "SecretH"),
         ("password='a\\' SecretI' host=db", "SecretI"),
+        // Second attack: "://" after the password, a combining mark after `=`, `#` in a query value.
+        ("host=db user=job password=SECRET7 application_name=https://ops", "SECRET7"),
+        ("host=db password=abc://SECRET1", "SECRET1"),
+        ("host=db password=\u{0301}SECRET3", "SECRET3"),
+        ("postgresql:///postgres?host=h&user=job&password=ab%23x#SECRET5", "SECRET5"),
     ])
     func passwordsAreMasked(_ argument: String, _ secret: String) {
         let redacted = CredentialRedaction.argument(argument)
