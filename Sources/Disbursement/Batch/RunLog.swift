@@ -30,6 +30,17 @@ public struct RunLog {
 
     /// The message is masked like every echo from outside (`Masking.digitRuns`): an error may
     /// quote a registry value or a status-file field.
+    /// Takes the run lock for this command; when another run holds it, records the refusal
+    /// (exit 75) before the error goes up. Every job that takes the lock starts this way.
+    public func acquireLock(_ connection: Connection) throws {
+        do {
+            try RunLock.acquire(connection)
+        } catch {
+            try? finish(connection, outcome: "refused", exitCode: 75, message: "\(error)")
+            throw error
+        }
+    }
+
     public func finish(
         _ connection: Connection, outcome: String, exitCode: Int, message: String?, counts: String = "{}"
     ) throws {

@@ -51,12 +51,7 @@ public struct Reconciler {
     ) throws -> Outcome {
         try Migrator().verify(connection)
         let log = try RunLog.start(connection, command: "reconcile", arguments: arguments, businessDate: asOf, dryRun: dryRun)
-        do {
-            try RunLock.acquire(connection)
-        } catch {
-            try? log.finish(connection, outcome: "refused", exitCode: 75, message: "\(error)")
-            throw error
-        }
+        try log.acquireLock(connection)
         defer { RunLock.release(connection) }
         do {
             var results: [FileResult] = []

@@ -28,12 +28,7 @@ public struct Resolver {
     ) throws -> Outcome {
         try Migrator().verify(connection)
         let log = try RunLog.start(connection, command: "resolve", arguments: arguments, businessDate: nil, dryRun: false)
-        do {
-            try RunLock.acquire(connection)
-        } catch {
-            try? log.finish(connection, outcome: "refused", exitCode: 75, message: "\(error)")
-            throw error
-        }
+        try log.acquireLock(connection)
         defer { RunLock.release(connection) }
         do {
             let outcome = try connection.withTransaction {

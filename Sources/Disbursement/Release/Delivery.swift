@@ -47,12 +47,7 @@ public struct Delivery {
     public func deliver(_ connection: Connection, date: BusinessDate?, arguments: [String]) throws -> Report {
         try Migrator().verify(connection)
         let log = try RunLog.start(connection, command: "deliver", arguments: arguments, businessDate: date, dryRun: false)
-        do {
-            try RunLock.acquire(connection)
-        } catch {
-            try? log.finish(connection, outcome: "refused", exitCode: 75, message: "\(error)")
-            throw error
-        }
+        try log.acquireLock(connection)
         defer { RunLock.release(connection) }
         do {
             let report = try deliverLocked(connection, date: date, runID: log.runID)

@@ -28,12 +28,7 @@ public struct StatusCollection {
     public func collect(_ connection: Connection, asOf: BusinessDate, arguments: [String]) throws -> Report {
         try Migrator().verify(connection)
         let log = try RunLog.start(connection, command: "collect", arguments: arguments, businessDate: asOf, dryRun: false)
-        do {
-            try RunLock.acquire(connection)
-        } catch {
-            try? log.finish(connection, outcome: "refused", exitCode: 75, message: "\(error)")
-            throw error
-        }
+        try log.acquireLock(connection)
         defer { RunLock.release(connection) }
         do {
             let report = try collectLocked(connection, asOf: asOf, runID: log.runID)
