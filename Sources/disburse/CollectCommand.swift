@@ -26,19 +26,8 @@ struct CollectCommand: ParsableCommand {
             let report = try StatusCollection(settings: settings, logger: common.logger("collect")).collect(
                 connection, asOf: asOf.flatMap { BusinessDate($0) } ?? .today, arguments: Array(CommandLine.arguments.dropFirst()))
             print(format == .json ? try report.json() : report.table(), terminator: "")
-            if !report.hostKeyChanged.isEmpty {
-                FileHandle.standardError.write(Data("disburse: a channel presented another host key than the pinned one; nothing was fetched from it. Check the fingerprint with the channel.\n".utf8))
-                throw ExitCode(78)
-            }
-            if !report.unreachable.isEmpty {
-                FileHandle.standardError.write(Data("disburse: channels \(report.unreachable.keys.sorted().joined(separator: ", ")) could not be reached; the others were collected. Run disburse collect again later.\n".utf8))
-                throw ExitCode(69)
-            }
-            if !report.refused.isEmpty {
-                FileHandle.standardError.write(Data("disburse: some status files were refused and not imported (see above); ask the channel to send them again.\n".utf8))
-                throw ExitCode(65)
-            }
-            if report.exceptionCount > 0 { throw ExitCode(ExitCodes.reconcileExceptions) }
+            if let problem = report.problem { FileHandle.standardError.write(Data("disburse: \(problem)\n".utf8)) }
+            if report.exitStatus != .success { throw ExitCode(report.exitStatus) }
         }
     }
 }

@@ -43,8 +43,8 @@ func runReportingErrors(_ body: () throws -> Void) throws {
     } catch let exit as ExitCode {
         throw exit
     } catch {
-        let (code, sentence) = ExitCodes.classify(error)
-        FileHandle.standardError.write(Data("disburse: \(sentence)\n".utf8))
-        throw ExitCode(code)
+        let failure = JobFailure(error)
+        FileHandle.standardError.write(Data("disburse: \(failure.sentence)\n".utf8))
+        throw ExitCode(failure.status)
     }
 }

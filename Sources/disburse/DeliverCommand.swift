@@ -26,18 +26,8 @@ struct DeliverCommand: ParsableCommand {
             let report = try Delivery(settings: settings, logger: common.logger("deliver"), checkpoint: FaultInjection.checkpoint)
                 .deliver(connection, date: date.flatMap { BusinessDate($0) }, arguments: Array(CommandLine.arguments.dropFirst()))
             print(format == .json ? try report.json() : report.table(), terminator: "")
-            if !report.hostKeyChanged.isEmpty {
-                FileHandle.standardError.write(Data("disburse: a channel presented another host key than the pinned one; nothing was sent to it. Check the fingerprint with the channel before changing host_key.\n".utf8))
-                throw ExitCode(78)
-            }
-            if !report.unreachable.isEmpty {
-                FileHandle.standardError.write(Data("disburse: channels \(report.unreachable.keys.sorted().joined(separator: ", ")) could not be reached; the others were delivered. Run disburse deliver again later.\n".utf8))
-                throw ExitCode(69)
-            }
-            if !report.refused.isEmpty {
-                FileHandle.standardError.write(Data("disburse: some files were not sent (see above); the others were delivered.\n".utf8))
-                throw ExitCode(65)
-            }
+            if let problem = report.problem { FileHandle.standardError.write(Data("disburse: \(problem)\n".utf8)) }
+            if report.exitStatus != .success { throw ExitCode(report.exitStatus) }
         }
     }
 }

@@ -12,21 +12,11 @@ struct MigrateCommand: ParsableCommand {
     func run() throws {
         try runReportingErrors {
             let connection = try Connection(conninfo: databaseURL ?? ProcessInfo.processInfo.environment["DATABASE_URL"] ?? "")
-            let arguments = Array(CommandLine.arguments.dropFirst())
-            do {
-                let outcome = try Migrator().migrate(connection)
-                let log = try? RunLog.start(connection, command: "migrate", arguments: arguments, businessDate: nil, dryRun: false)
-                try? log?.finish(connection, outcome: "succeeded", exitCode: 0, message: outcome.applied.joined(separator: ", "))
-                if outcome.applied.isEmpty {
-                    print("The database is already at migration \(outcome.currentVersion); nothing to do.")
-                } else {
-                    print("Applied \(outcome.applied.joined(separator: ", ")); the database is at migration \(outcome.currentVersion).")
-                }
-            } catch {
-                // Recorded where the run log exists already (e.g. a refused, newer database).
-                let log = try? RunLog.start(connection, command: "migrate", arguments: arguments, businessDate: nil, dryRun: false)
-                try? log?.finish(connection, outcome: "refused", exitCode: 78, message: "\(error)")
-                throw error
+            let outcome = try Migrator().migrate(connection, arguments: Array(CommandLine.arguments.dropFirst()))
+            if outcome.applied.isEmpty {
+                print("The database is already at migration \(outcome.currentVersion); nothing to do.")
+            } else {
+                print("Applied \(outcome.applied.joined(separator: ", ")); the database is at migration \(outcome.currentVersion).")
             }
         }
     }

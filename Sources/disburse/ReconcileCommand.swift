@@ -43,9 +43,8 @@ struct ReconcileCommand: ParsableCommand {
                 for refused in outcome.refused {
                     FileHandle.standardError.write(Data("disburse: \(refused.reason)\n".utf8))
                 }
-                throw ExitCode(ExitCodes.inputInvalid)
             }
-            if outcome.exceptionCount > 0 { throw ExitCode(ExitCodes.reconcileExceptions) }
+            if outcome.exitStatus != .success { throw ExitCode(outcome.exitStatus) }
         }
     }
 }

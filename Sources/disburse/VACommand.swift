@@ -38,7 +38,7 @@ struct VACheckCommand: ParsableCommand {
             let connection = try? common.connect()
             let verdict = try VirtualAccountLookup.check(number, connection)
             print(verdict.description)
-            if !verdict.isValid { throw ExitCode(65) }
+            if !verdict.isValid { throw ExitCode(.dataError) }
         }
     }
 }

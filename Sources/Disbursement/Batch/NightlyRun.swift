@@ -18,7 +18,7 @@ public struct NightlyRun {
         }
     }
 
-    public struct Report: Sendable {
+    public struct Report: JobResult, Sendable {
         public var summary: RunSummary
         /// The batch existed already: nothing new was created.
         public var alreadyRecorded: Bool
@@ -26,6 +26,10 @@ public struct NightlyRun {
         /// Files written (or rewritten) by this run, relative to the output folder.
         public var filesWritten: [String]
         public var runID: Int64
+
+        public var exitStatus: ExitStatus { .success }
+        public var runLogMessage: String? { alreadyRecorded ? "batch already recorded" : nil }
+        public func runLogCounts() throws -> String { try summary.json() }
     }
 
     let settings: Settings
@@ -43,36 +47,14 @@ public struct NightlyRun {
     }
 
     public func execute(_ connection: Connection, options: Options) throws -> Report {
-        try Migrator().verify(connection)
-        let log = try RunLog.start(
-            connection, command: "run", arguments: options.arguments, businessDate: options.businessDate,
-            dryRun: options.dryRun)
         // A demo's settings accept published keys: never silent, in the mail and in the run log.
-        let demo = settings.demo ? "demo = true in the settings (published VA keys accepted)" : nil
-        if demo != nil {
+        if settings.demo {
             logger.warning("The settings say demo = true: a published VA key is accepted, so anyone could compute the VA numbers; never pay real money with these settings.")
         }
-        func message(_ text: String?) -> String? {
-            let parts = [demo, text].compactMap { $0 }
-            return parts.isEmpty ? nil : parts.joined(separator: "; ")
-        }
-        do {
-            try RunLock.acquire(connection)
-        } catch {
-            try? log.finish(connection, outcome: "refused", exitCode: 75, message: message("\(error)"))
-            throw error
-        }
-        defer { RunLock.release(connection) }
-        do {
-            let report = try executeLocked(connection, options: options, runID: log.runID)
-            try log.finish(
-                connection, outcome: "succeeded", exitCode: 0,
-                message: message(report.alreadyRecorded ? "batch already recorded" : nil), counts: try report.summary.json())
-            return report
-        } catch {
-            try? log.finish(connection, outcome: "failed", exitCode: 1, message: message("\(error)"))
-            throw error
-        }
+        let job = Job(
+            command: "run", arguments: options.arguments, businessDate: options.businessDate, dryRun: options.dryRun,
+            note: settings.demo ? "demo = true in the settings (published VA keys accepted)" : nil)
+        return try job.run(connection) { log in try executeLocked(connection, options: options, runID: log.runID) }
     }
 
     private func executeLocked(_ connection: Connection, options: Options, runID: Int64) throws -> Report {
@@ -110,17 +92,12 @@ public struct NightlyRun {
     /// The whole database side of a night in one transaction. A dry run executes exactly the
     /// same statements and rolls back.
     private func recordBatch(_ connection: Connection, date: BusinessDate, runID: Int64, commit: Bool) throws -> RunSummary {
-        struct DryRunRollback: Error {}
-        var summary: RunSummary?
-        do {
-            try connection.withTransaction {
-                summary = try recordBatchStatements(connection, date: date, runID: runID)
-                if !commit { throw DryRunRollback() }
-                checkpoint("before-commit")
-            }
-        } catch is DryRunRollback {}
+        let summary = try connection.withTransaction(rollbackOnly: !commit) {
+            let summary = try recordBatchStatements(connection, date: date, runID: runID)
+            if commit { checkpoint("before-commit") }
+            return summary
+        }
         if commit { checkpoint("after-commit") }
-        guard let summary else { throw InputError("The run produced no summary.") }
         return summary
     }
 

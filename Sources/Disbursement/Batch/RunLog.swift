@@ -28,28 +28,18 @@ public struct RunLog {
         return log
     }
 
+    /// Records how the job ended; the outcome follows from the status (`ExitStatus.outcome`).
     /// The message is masked like every echo from outside (`Masking.digitRuns`): an error may
     /// quote a registry value or a status-file field.
-    /// Takes the run lock for this command; when another run holds it, records the refusal
-    /// (exit 75) before the error goes up. Every job that takes the lock starts this way.
-    public func acquireLock(_ connection: Connection) throws {
-        do {
-            try RunLock.acquire(connection)
-        } catch {
-            try? finish(connection, outcome: "refused", exitCode: 75, message: "\(error)")
-            throw error
-        }
-    }
-
     public func finish(
-        _ connection: Connection, outcome: String, exitCode: Int, message: String?, counts: String = "{}"
+        _ connection: Connection, status: ExitStatus, message: String?, counts: String = "{}"
     ) throws {
         try connection.execute(
             """
             UPDATE disbursement.run_log
                SET finished_at = clock_timestamp(), outcome = $2, exit_code = $3, message = $4, counts = $5::jsonb
              WHERE run_id = $1
-            """, [runID, outcome, exitCode, message.map(Masking.digitRuns), counts])
+            """, [runID, status.outcome.rawValue, Int(status.rawValue), message.map(Masking.digitRuns), counts])
     }
 }
 

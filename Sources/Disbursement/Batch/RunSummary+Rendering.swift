@@ -3,9 +3,7 @@ import Foundation
 extension RunSummary {
     /// Canonical JSON: the form stored with the batch and printed with `--format json`.
     public func json() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
+        try JSONText.encode(self, pretty: true)
     }
 
     public static func fromJSON(_ text: String) throws -> RunSummary {

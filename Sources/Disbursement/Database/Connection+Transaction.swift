@@ -1,7 +1,8 @@
 extension Connection {
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
-    /// The rollback never replaces the error that caused it.
-    public func withTransaction<T>(_ body: () throws -> T) throws -> T {
+    /// The rollback never replaces the error that caused it. With `rollbackOnly` (a dry run)
+    /// the same statements run and are rolled back, and the value is returned.
+    public func withTransaction<T>(rollbackOnly: Bool = false, _ body: () throws -> T) throws -> T {
         try execute("BEGIN")
         let value: T
         do {
@@ -9,6 +10,10 @@ extension Connection {
         } catch {
             _ = try? execute("ROLLBACK")
             throw error
+        }
+        if rollbackOnly {
+            try execute("ROLLBACK")
+            return value
         }
         // A transaction in which a statement failed (and the error was swallowed) answers COMMIT
         // with ROLLBACK, without an error: that must not pass as success.

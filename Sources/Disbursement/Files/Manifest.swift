@@ -27,9 +27,7 @@ public struct Manifest: Codable, Equatable, Sendable {
 
     /// Canonical bytes: sorted keys, fixed indentation, trailing newline, explicit null.
     public func encoded() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        var data = try encoder.encode(self)
+        var data = try JSONText.bytes(self, pretty: true)
         data.append(0x0A)
         return Array(data)
     }

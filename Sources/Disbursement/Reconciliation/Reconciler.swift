@@ -35,6 +35,7 @@ public struct Reconciler {
         public var exceptionCount: Int { files.reduce(0) { $0 + $1.exceptionCount } + unanswered }
     }
 
+
     let settings: Settings
     let logger: Logger
 
@@ -49,11 +50,8 @@ public struct Reconciler {
         _ connection: Connection, files: [String], format: StatusFileFormat?, dryRun: Bool, asOf: BusinessDate,
         arguments: [String]
     ) throws -> Outcome {
-        try Migrator().verify(connection)
-        let log = try RunLog.start(connection, command: "reconcile", arguments: arguments, businessDate: asOf, dryRun: dryRun)
-        try log.acquireLock(connection)
-        defer { RunLock.release(connection) }
-        do {
+        let job = Job(command: "reconcile", arguments: arguments, businessDate: asOf, dryRun: dryRun)
+        return try job.run(connection) { log in
             var results: [FileResult] = []
             var refused: [RefusedFile] = []
             // Each file stands alone: a refused one is rolled back whole and the next is read.
@@ -67,35 +65,8 @@ public struct Reconciler {
                 }
             }
             let (unanswered, amount) = try checkUnanswered(connection, asOf: asOf, dryRun: dryRun, runID: log.runID)
-            let outcome = Outcome(files: results, refused: refused, unanswered: unanswered, unansweredAmount: amount)
-            let exceptions = outcome.exceptionCount
-            if !refused.isEmpty {
-                try log.finish(
-                    connection, outcome: "failed", exitCode: 65, message: Self.refusalMessage(outcome), counts: try Self.json(outcome))
-            } else {
-                try log.finish(
-                    connection, outcome: "succeeded", exitCode: exceptions > 0 ? 3 : 0,
-                    message: exceptions > 0 ? "\(exceptions) exceptions" : nil, counts: try Self.json(outcome))
-            }
-            return outcome
-        } catch {
-            try? log.finish(connection, outcome: "failed", exitCode: (error as? InputError) != nil ? 65 : 1, message: "\(error)")
-            throw error
+            return Outcome(files: results, refused: refused, unanswered: unanswered, unansweredAmount: amount)
         }
-    }
-
-    /// Which files were imported and which refused, for the run log.
-    static func refusalMessage(_ outcome: Outcome) -> String {
-        let imported = outcome.files.map(\.file)
-        return "\(outcome.refused.count) of \(outcome.refused.count + imported.count) status files refused ("
-            + outcome.refused.map(\.file).joined(separator: ", ") + "); imported: "
-            + (imported.isEmpty ? "none" : imported.joined(separator: ", "))
-    }
-
-    static func json(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
     /// Payouts with no final answer `unanswered_after_days` after their batch, once all files
@@ -185,7 +156,7 @@ public struct Reconciler {
                 let fileResult = try summarize(tally, name: name, sha256: sha256)
                 try connection.execute(
                     "UPDATE disbursement.status_files SET summary = $2::jsonb WHERE file_id = $1",
-                    [fileID, try Self.json(fileResult)])
+                    [fileID, try JSONText.encode(fileResult)])
                 result = fileResult
                 if dryRun { throw Rollback.dryRun }
             }
@@ -320,7 +291,7 @@ extension Reconciler {
                 .text("REFUSED, nothing imported"),
             ])
         }
-        if format == .json { return (try? json(outcome)).map { $0 + "\n" } ?? "{}\n" }
+        if format == .json { return (try? JSONText.encode(outcome)).map { $0 + "\n" } ?? "{}\n" }
         table.notes = [outcome.unanswered == 0
             ? "No payout is past \(unansweredNote) without a final answer."
             : "UNANSWERED: \(outcome.unanswered.grouped) payouts (Rp\(outcome.unansweredAmount.grouped)) have no final answer \(unansweredNote); chase the channels (see report reconciliation)."]

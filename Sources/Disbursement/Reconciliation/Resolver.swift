@@ -10,7 +10,7 @@ public struct Resolver {
     /// The statuses finance may give: a payout's final answers. PENDING settles nothing.
     public static let allowed: [PayoutStatus] = [.paid, .failed, .returned]
 
-    public struct Outcome: Codable, Equatable, Sendable {
+    public struct Outcome: Codable, Equatable, Sendable, JobResult {
         public var endToEndId: String
         public var statusBefore: String
         public var status: String
@@ -19,6 +19,9 @@ public struct Resolver {
         public var resolutionID: Int64
         /// Another attempt of the entitlement that is still live: no new attempt while it is.
         public var liveAttempt: String?
+
+        public var exitStatus: ExitStatus { .success }
+        public var runLogMessage: String? { "\(endToEndId) \(statusBefore) → \(status)" }
     }
 
     public init() {}
@@ -26,21 +29,10 @@ public struct Resolver {
     public func resolve(
         _ connection: Connection, endToEndId: String, status: PayoutStatus, reason: String, arguments: [String]
     ) throws -> Outcome {
-        try Migrator().verify(connection)
-        let log = try RunLog.start(connection, command: "resolve", arguments: arguments, businessDate: nil, dryRun: false)
-        try log.acquireLock(connection)
-        defer { RunLock.release(connection) }
-        do {
-            let outcome = try connection.withTransaction {
+        try Job(command: "resolve", arguments: arguments).run(connection) { log in
+            try connection.withTransaction {
                 try settle(connection, endToEndId: endToEndId, status: status, reason: reason, runID: log.runID)
             }
-            try log.finish(
-                connection, outcome: "succeeded", exitCode: 0,
-                message: "\(outcome.endToEndId) \(outcome.statusBefore) → \(outcome.status)", counts: try Reconciler.json(outcome))
-            return outcome
-        } catch {
-            try? log.finish(connection, outcome: "failed", exitCode: (error as? UsageError) != nil ? 64 : 1, message: "\(error)")
-            throw error
         }
     }
 
@@ -161,7 +153,7 @@ public struct Resolver {
 extension Resolver {
     /// What finance reads after settling: the move, the exceptions closed, what happens next.
     public static func render(_ outcome: Outcome, json: Bool) -> String {
-        if json { return ((try? Reconciler.json(outcome)) ?? "{}") + "\n" }
+        if json { return ((try? JSONText.encode(outcome)) ?? "{}") + "\n" }
         let next = if outcome.status == PayoutStatus.paid.rawValue {
             "the entitlement counts as paid"
         } else if let live = outcome.liveAttempt {

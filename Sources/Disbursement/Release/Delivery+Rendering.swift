@@ -18,6 +18,6 @@ extension Delivery.Report {
     }
 
     public func json() throws -> String {
-        try Reconciler.json(self) + "\n"
+        try JSONText.encode(self) + "\n"
     }
 }

@@ -9,7 +9,7 @@ import Logging
 /// a temporary name the channel ignores (`.part`), is read back and compared before the rename,
 /// and a rename whose outcome is unknown is settled by looking at the inbox first.
 public struct Delivery {
-    public struct Report: Codable, Equatable, Sendable {
+    public struct Report: Codable, Equatable, Sendable, JobResult {
         public var delivered: [String] = []
         public var alreadyDelivered = 0
         /// Batches not approved yet (approval required).
@@ -21,6 +21,30 @@ public struct Delivery {
         public var hostKeyChanged: [String: String] = [:]
         /// Files whose bytes are not what the manifest says, or that the channel holds with other bytes.
         public var refused: [String] = []
+
+        /// 78 when a channel's host key changed, 69 when one was down, 65 when a file was held
+        /// back; the other channels were delivered either way.
+        public var exitStatus: ExitStatus {
+            if !hostKeyChanged.isEmpty { return .configuration }
+            if !unreachable.isEmpty { return .unavailable }
+            return refused.isEmpty ? .success : .dataError
+        }
+
+        /// What went wrong, for stderr; nil when everything was delivered.
+        public var problem: String? {
+            if !hostKeyChanged.isEmpty {
+                return "a channel presented another host key than the pinned one; nothing was sent to it. Check the fingerprint with the channel before changing host_key."
+            }
+            if !unreachable.isEmpty {
+                return "channels \(unreachable.keys.sorted().joined(separator: ", ")) could not be reached; the others were delivered. Run disburse deliver again later."
+            }
+            return refused.isEmpty ? nil : "some files were not sent (see above); the others were delivered."
+        }
+
+        public var runLogMessage: String? {
+            exitStatus == .success ? nil
+                : "channels not delivered: \((Array(unreachable.keys) + Array(hostKeyChanged.keys)).sorted().joined(separator: ", "))"
+        }
     }
 
     struct Item {
@@ -45,22 +69,8 @@ public struct Delivery {
     }
 
     public func deliver(_ connection: Connection, date: BusinessDate?, arguments: [String]) throws -> Report {
-        try Migrator().verify(connection)
-        let log = try RunLog.start(connection, command: "deliver", arguments: arguments, businessDate: date, dryRun: false)
-        try log.acquireLock(connection)
-        defer { RunLock.release(connection) }
-        do {
-            let report = try deliverLocked(connection, date: date, runID: log.runID)
-            let code = !report.hostKeyChanged.isEmpty ? 78 : !report.unreachable.isEmpty ? 69 : !report.refused.isEmpty ? 65 : 0
-            try log.finish(
-                connection, outcome: code == 0 ? "succeeded" : "failed", exitCode: code,
-                message: code == 0 ? nil : "channels not delivered: \((Array(report.unreachable.keys) + Array(report.hostKeyChanged.keys)).sorted().joined(separator: ", "))",
-                counts: try Reconciler.json(report))
-            return report
-        } catch {
-            let code = (error as? any OperatorError).map { $0.category == .configuration ? 78 : $0.category == .usage ? 64 : 1 } ?? 1
-            try? log.finish(connection, outcome: "failed", exitCode: code, message: "\(error)")
-            throw error
+        try Job(command: "deliver", arguments: arguments, businessDate: date).run(connection) { log in
+            try deliverLocked(connection, date: date, runID: log.runID)
         }
     }
 

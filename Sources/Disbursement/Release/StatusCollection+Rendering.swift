@@ -10,5 +10,5 @@ extension StatusCollection.Report {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    public func json() throws -> String { try Reconciler.json(self) + "\n" }
+    public func json() throws -> String { try JSONText.encode(self) + "\n" }
 }

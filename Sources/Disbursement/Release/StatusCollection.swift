@@ -6,7 +6,7 @@ import Logging
 /// reconciled exactly as `disburse reconcile` does. A file that fails the check is kept,
 /// recorded REFUSED and reported on every call until the channel replaces it; it is never imported.
 public struct StatusCollection {
-    public struct Report: Codable, Equatable, Sendable {
+    public struct Report: Codable, Equatable, Sendable, JobResult {
         public var imported: [String] = []
         public var refused: [String] = []
         public var alreadyCollected = 0
@@ -15,6 +15,27 @@ public struct StatusCollection {
         public var notes: [String] = []
         public var reconciled: [Reconciler.FileResult] = []
         public var exceptionCount = 0
+
+        /// As `deliver` for the channels (78, 69), then as `reconcile` for the files (65, 3).
+        public var exitStatus: ExitStatus {
+            if !hostKeyChanged.isEmpty { return .configuration }
+            if !unreachable.isEmpty { return .unavailable }
+            if !refused.isEmpty { return .dataError }
+            return exceptionCount > 0 ? .exceptions : .success
+        }
+
+        public var runLogMessage: String? { nil }
+
+        /// What went wrong, for stderr; nil when every channel was collected.
+        public var problem: String? {
+            if !hostKeyChanged.isEmpty {
+                return "a channel presented another host key than the pinned one; nothing was fetched from it. Check the fingerprint with the channel."
+            }
+            if !unreachable.isEmpty {
+                return "channels \(unreachable.keys.sorted().joined(separator: ", ")) could not be reached; the others were collected. Run disburse collect again later."
+            }
+            return refused.isEmpty ? nil : "some status files were refused and not imported (see above); ask the channel to send them again."
+        }
     }
 
     let settings: Settings
@@ -26,19 +47,8 @@ public struct StatusCollection {
     }
 
     public func collect(_ connection: Connection, asOf: BusinessDate, arguments: [String]) throws -> Report {
-        try Migrator().verify(connection)
-        let log = try RunLog.start(connection, command: "collect", arguments: arguments, businessDate: asOf, dryRun: false)
-        try log.acquireLock(connection)
-        defer { RunLock.release(connection) }
-        do {
-            let report = try collectLocked(connection, asOf: asOf, runID: log.runID)
-            let code = !report.hostKeyChanged.isEmpty ? 78 : !report.unreachable.isEmpty ? 69 : !report.refused.isEmpty ? 65
-                : report.exceptionCount > 0 ? 3 : 0
-            try log.finish(connection, outcome: "succeeded", exitCode: code, message: nil, counts: try Reconciler.json(report))
-            return report
-        } catch {
-            try? log.finish(connection, outcome: "failed", exitCode: 1, message: "\(error)")
-            throw error
+        try Job(command: "collect", arguments: arguments, businessDate: asOf).run(connection) { log in
+            try collectLocked(connection, asOf: asOf, runID: log.runID)
         }
     }
 

@@ -66,10 +66,7 @@ public struct ReportTable: Sendable {
             }
             return object
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(objects)) ?? Data("[]".utf8)
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return ((try? JSONText.encode(objects, pretty: true)) ?? "[]") + "\n"
     }
 }
 

@@ -34,8 +34,6 @@ public struct Settings: Sendable, Equatable {
     /// A stable digest of what shapes the files (not the key), recorded in each manifest so
     /// finance can tell two batches were made under the same settings.
     public var fingerprint: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         struct Shape: Encodable {
             let maxItemsPerFile: Int, attemptLimit: Int, vaPrefixes: [String], initiatingPartyName: String
             let channels: [ChannelSettings]
@@ -43,7 +41,7 @@ public struct Settings: Sendable, Equatable {
         let shape = Shape(
             maxItemsPerFile: maxItemsPerFile, attemptLimit: attemptLimit, vaPrefixes: vaPrefixes,
             initiatingPartyName: initiatingPartyName, channels: channels.sorted { $0.code < $1.code })
-        let data = (try? encoder.encode(shape)) ?? Data()
+        let data = (try? JSONText.bytes(shape)) ?? Data()
         return Digest.sha256Hex(data)
     }
 }
