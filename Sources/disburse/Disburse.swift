@@ -11,7 +11,7 @@ struct Disburse: ParsableCommand {
             Exit codes: 0 done, 1 unexpected failure (nothing half-written), 3 reconcile finished with exceptions,
             64 usage, 65 input invalid, 69 database unavailable, 75 another run holds the lock, 78 configuration invalid.
             """,
-        version: "0.1.0",
+        version: ToolVersion.current,
         subcommands: [
             MigrateCommand.self, RunCommand.self, ReconcileCommand.self, ResolveCommand.self, ReportCommand.self,
             VACommand.self, VerifyCommand.self, ApproveCommand.self, RejectCommand.self, DeliverCommand.self,

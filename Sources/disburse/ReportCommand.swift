@@ -87,7 +87,7 @@ struct HoldsReportCommand: ParsableCommand {
             let connection = try options.connect()
             let report = HoldsReport(date: options.range.1)
             switch options.format {
-            case .table: print(try report.table(connection))
+            case .table: print(try report.table(connection), terminator: "")
             case .csv: try report.csv(connection) { print($0, terminator: "") }
             case .json: try report.json(connection) { print($0, terminator: "") }
             }

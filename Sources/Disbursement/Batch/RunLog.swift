@@ -42,19 +42,3 @@ public struct RunLog {
             """, [runID, status.outcome.rawValue, Int(status.rawValue), message.map(Masking.digitRuns), counts])
     }
 }
-
-/// A text[] parameter, in PostgreSQL's array literal syntax with every element quoted.
-public struct PostgresArray: PostgresEncodable {
-    public let elements: [String]
-    public init(_ elements: [String]) { self.elements = elements }
-    public var postgresText: String {
-        let quoted = elements.map { element in
-            "\"" + element.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-        }
-        return "{" + quoted.joined(separator: ",") + "}"
-    }
-}
-
-public enum ToolVersion {
-    public static let current = "0.1.0"
-}

@@ -8,10 +8,4 @@ extension Connection {
     public func advisoryUnlock(_ key: Int64) throws(PostgresError) {
         try execute("SELECT pg_advisory_unlock($1)", [key])
     }
-
-    /// Sets a session setting through a bound parameter, so statements that take no
-    /// parameters (COPY) can still be told which rows to use, e.g. via `current_setting('disburse.batch_id')`.
-    public func setSessionSetting(_ name: String, _ value: any PostgresEncodable) throws(PostgresError) {
-        try execute("SELECT set_config($1, $2, false)", [name, value])
-    }
 }

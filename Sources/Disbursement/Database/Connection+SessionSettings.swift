@@ -49,3 +49,11 @@ extension Connection {
         guard PQresultStatus(result) == PGRES_TUPLES_OK else { throw error(from: result, handle: handle) }
     }
 }
+
+extension Connection {
+    /// Sets a session setting through a bound parameter, so statements that take no
+    /// parameters (COPY) can still be told which rows to use, e.g. via `current_setting('disburse.batch_id')`.
+    public func setSessionSetting(_ name: String, _ value: any PostgresEncodable) throws(PostgresError) {
+        try execute("SELECT set_config($1, $2, false)", [name, value])
+    }
+}

@@ -1,3 +1,5 @@
+import CLibPQ
+
 extension Connection {
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws.
     /// The rollback never replaces the error that caused it. With `rollbackOnly` (a dry run)
@@ -26,5 +28,3 @@ extension Connection {
         return value
     }
 }
-
-import CLibPQ

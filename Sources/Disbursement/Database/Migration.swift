@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 
 /// One numbered SQL file of `sql/migrations`, compiled into the binary so that an installed
 /// `disburse` needs nothing beside it.
@@ -42,5 +43,3 @@ public struct Migration: Sendable {
 
     public var fileName: String { String(format: "%04d_%@.sql", version, name) }
 }
-
-import Foundation

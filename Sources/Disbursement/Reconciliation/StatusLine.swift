@@ -1,3 +1,5 @@
+import Foundation
+
 /// What a channel says about one payout.
 public enum PayoutStatus: String, Sendable, CaseIterable, Codable {
     case paid = "PAID", failed = "FAILED", returned = "RETURNED", pending = "PENDING"
@@ -88,5 +90,3 @@ public enum ReasonCode {
         permanent.contains(code.trimmingSpaces.uppercased())
     }
 }
-
-import Foundation

@@ -82,7 +82,7 @@ public struct FinancePage {
             let share = stage.2.map { String(format: " (%.1f %%)", $0) } ?? ""
             svg += "<text x=\"0\" y=\"\(y + 18)\">\(Self.escape(stage.0))</text>"
             svg += "<rect x=\"170\" y=\"\(y)\" width=\"\(width)\" height=\"\(rowHeight - 6)\" class=\"funnel\"/>"
-            svg += "<text x=\"\(176 + width)\" y=\"\(y + 18)\">\(Self.grouped(stage.1))\(share)</text>"
+            svg += "<text x=\"\(176 + width)\" y=\"\(y + 18)\">\(stage.1.grouped)\(share)</text>"
         }
         return svg + "</svg>"
     }
@@ -94,7 +94,7 @@ public struct FinancePage {
         let slot = max(24, min(80, 820 / days.count))
         let height = 260, top = 20, base = 220
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" aria-label=\"Paid and held per business date\" viewBox=\"0 0 \(60 + slot * days.count) \(height)\" width=\"\(60 + slot * days.count)\">"
-        svg += "<text x=\"0\" y=\"14\">max \(Self.grouped(largest))</text>"
+        svg += "<text x=\"0\" y=\"14\">max \(largest.grouped)</text>"
         svg += "<line x1=\"50\" y1=\"\(base)\" x2=\"\(50 + slot * days.count)\" y2=\"\(base)\" class=\"axis\"/>"
         for (index, day) in days.enumerated() {
             let x = 55 + index * slot
@@ -102,7 +102,7 @@ public struct FinancePage {
             for (offset, value, style) in [(0, day.paid, "paid"), (bar + 2, day.held, "held")] {
                 let h = Int(Double(value) / Double(largest) * Double(base - top))
                 svg += "<rect x=\"\(x + offset)\" y=\"\(base - h)\" width=\"\(bar)\" height=\"\(h)\" class=\"\(style)\">"
-                svg += "<title>\(day.date) \(style): \(Self.grouped(value))</title></rect>"
+                svg += "<title>\(day.date) \(style): \(value.grouped)</title></rect>"
             }
             svg += "<text x=\"\(x)\" y=\"\(base + 16)\" class=\"small\">\(Self.escape(String(day.date.dropFirst(5))))</text>"
         }
@@ -127,15 +127,6 @@ public struct FinancePage {
 
     static func escape(_ text: String) -> String { XMLText.escape(text) }
 
-    static func grouped(_ value: Int64) -> String {
-        let digits = String(value.magnitude)
-        var out = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0 && (digits.count - index) % 3 == 0 { out += "," }
-            out.append(digit)
-        }
-        return (value < 0 ? "-" : "") + out
-    }
 
     static let style = """
         body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222}h1{font-size:22px}h2{font-size:17px;margin-top:28px}

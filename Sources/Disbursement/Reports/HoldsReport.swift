@@ -19,20 +19,18 @@ public struct HoldsReport {
         try prepare(connection)
         let rows = try connection.query(
             "SELECT h.reason, count(*) AS n, sum(h.amount) AS amount FROM disbursement_reports.holds h WHERE \(filter) GROUP BY h.reason ORDER BY h.reason")
-        var lines = ["Holds in force " + (date.map { "on \($0)" } ?? "now"), ""]
-        lines.append("REASON".padding(toLength: 26, withPad: " ", startingAt: 0) + "HELD".leftPadded(10) + "RUPIAH".leftPadded(20))
-        var count = 0
+        var table = ReportTable(title: "Holds in force " + (date.map { "on \($0)" } ?? "now"), columns: ["REASON", "HELD", "RUPIAH"])
+        var count: Int64 = 0
         var amount: Int64 = 0
         for row in rows {
-            let n = try row.decode("n", as: Int.self)
+            let n = try row.decode("n", as: Int64.self)
             let sum = try row.decode("amount", as: Int64.self)
             count += n
             amount += sum
-            lines.append(try row.decode("reason", as: String.self).padding(toLength: 26, withPad: " ", startingAt: 0)
-                + n.grouped.leftPadded(10) + sum.grouped.leftPadded(20))
+            table.rows.append([.text(try row.decode("reason", as: String.self)), .number(n), .number(sum)])
         }
-        lines.append("TOTAL".padding(toLength: 26, withPad: " ", startingAt: 0) + count.grouped.leftPadded(10) + amount.grouped.leftPadded(20))
-        return lines.joined(separator: "\n")
+        table.rows.append([.text("TOTAL"), .number(count), .number(amount)])
+        return table.render(.table)
     }
 
     private var rowsQuery: String {
@@ -43,11 +41,15 @@ public struct HoldsReport {
         """
     }
 
-    /// One row per held entitlement, streamed: the server writes RFC 4180 CSV.
+    static let columns = ["registrant_id", "decree_no", "kind", "number", "amount", "reason", "held_since"]
+
+    /// One row per held entitlement, streamed, in the CSV dialect of every report (`CSVField`:
+    /// RFC 4180, CRLF, a decree number that starts like a formula neutralised).
     public func csv(_ connection: Connection, _ write: (String) throws -> Void) throws {
         try prepare(connection)
-        try connection.copyOut("COPY (\(rowsQuery)) TO STDOUT WITH (FORMAT csv, HEADER)") { line in
-            try write(String(decoding: line, as: UTF8.self) + "\n")
+        try write(Self.columns.joined(separator: ",") + "\r\n")
+        try connection.copyOut("COPY (\(rowsQuery)) TO STDOUT") { line in
+            try write(CopyText.fields(line).map { CSVField.quote($0 ?? "") }.joined(separator: ",") + "\r\n")
         }
     }
 

@@ -1,3 +1,6 @@
+import Crypto
+import Foundation
+
 /// The numbers of one issuer prefix: 16 digits = prefix (4–9) + body + Damm check digit,
 /// where body = FF1(sequence number, zero-padded to 15 − prefix length digits).
 /// The FF1 tweak is the prefix's digits as numeral bytes (e.g. "8808" → [8, 8, 0, 8]), so
@@ -79,9 +82,6 @@ public enum KeyFingerprint {
     public static func of(key: [UInt8], prefix: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(
             for: Array("disburse va key fingerprint:\(prefix)".utf8), using: SymmetricKey(data: key))
-        return mac.map { String(format: "%02x", $0) }.joined()
+        return Digest.hex(mac)
     }
 }
-
-import Crypto
-import Foundation

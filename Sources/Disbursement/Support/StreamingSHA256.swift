@@ -7,5 +7,5 @@ struct StreamingSHA256 {
 
     mutating func update(_ data: some DataProtocol) { hasher.update(data: data) }
 
-    func finalize() -> String { hasher.finalize().map { String(format: "%02x", $0) }.joined() }
+    func finalize() -> String { Digest.hex(hasher.finalize()) }
 }

@@ -1,0 +1,12 @@
+extension BinaryInteger {
+    /// 1234567 → "1,234,567": finance reads thousands separators faster than digits.
+    var grouped: String {
+        let digits = String(self.magnitude)
+        var result = ""
+        for (index, character) in digits.enumerated() {
+            if index > 0 && (digits.count - index) % 3 == 0 { result.append(",") }
+            result.append(character)
+        }
+        return self < 0 ? "-" + result : result
+    }
+}
