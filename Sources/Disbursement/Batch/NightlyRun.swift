@@ -107,11 +107,11 @@ public struct NightlyRun {
         try connection.execute("SET LOCAL jit = off")
         try connection.execute("SET LOCAL work_mem = '256MB'")
         try EligibilitySQL.bind(connection, date: date, settings: settings)
-        try connection.execute(
+        try connection.run(
             """
             INSERT INTO disbursement.batches (business_date, run_id, created_at, tool_version, settings_fingerprint, summary)
-            VALUES ($1, $2, date_trunc('second', now()), $3, $4, '{}')
-            """, [date, runID, ToolVersion.current, settings.fingerprint])
+            VALUES (\(date), \(runID), date_trunc('second', now()), \(ToolVersion.current), \(settings.fingerprint), '{}')
+            """)
         let issuer = VirtualAccountIssuer(prefixes: settings.vaPrefixes, key: key)
         try issuer.bindRanges(connection)
         try timed("members") {

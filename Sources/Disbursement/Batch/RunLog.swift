@@ -13,15 +13,15 @@ public struct RunLog {
     ) throws -> RunLog {
         let info = ProcessInfo.processInfo
         let user = info.environment["USER"] ?? info.environment["LOGNAME"] ?? String(getuid())
-        let row = try connection.queryOne(
+        let arguments = PostgresArray(CredentialRedaction.arguments(arguments).map(Masking.digitRuns))
+        let row = try connection.row(
             """
             INSERT INTO disbursement.run_log
                 (command, arguments, business_date, dry_run, os_user, host, pid, tool_version)
-            VALUES ($1, $2::text[], $3::date, $4, $5, $6, $7, $8)
+            VALUES (\(command), \(arguments)::text[], \(businessDate)::date, \(dryRun), \(user), \(info.hostName),
+                    \(Int(info.processIdentifier)), \(ToolVersion.current))
             RETURNING run_id
-            """,
-            [command, PostgresArray(CredentialRedaction.arguments(arguments).map(Masking.digitRuns)), businessDate, dryRun, user, info.hostName, Int(info.processIdentifier),
-             ToolVersion.current])
+            """)
         let log = RunLog(runID: try row.decode(0, as: Int64.self))
         // Lets a second run that finds the lock taken say whose it is.
         try connection.execute("SELECT set_config('application_name', $1, false)", ["disburse run_id=\(log.runID)"])

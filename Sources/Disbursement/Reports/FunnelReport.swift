@@ -17,27 +17,44 @@ public struct FunnelReport {
         "first_incentive_paid", "fully_paid",
     ]
 
-    /// Registrants are counted in one pass over the registry, and the later stages only over
-    /// decree members (a quarter of it) joined to their VA, training and payouts: joining every
-    /// registrant to all of those cost three times as long. By wave, members are moved out of
-    /// "not in a decree" by subtracting them; by province, both parts group on the province.
+    /// What differs between the two dimensions, each part named. Registrants are counted in
+    /// one pass over the registry, and the later stages only over decree members (a quarter of
+    /// it) joined to their VA, training and payouts: joining every registrant to all of those
+    /// cost three times as long. By wave, members are moved out of "not in a decree" by
+    /// subtracting them; by province, both parts group on the province.
+    struct Grouping {
+        /// Every registrant's first four stages, grouped.
+        let everyone: String
+        /// The group of a decree member (`member`) or of someone paid but in no decree (`orphan`).
+        let member: String
+        let orphan: String
+        /// A member's first four stages: counted here by wave, already counted by `everyone` by province.
+        let memberStages: String
+        /// By wave: members subtracted from "not in a decree", where `everyone` counted them.
+        let moveOut: String
+
+        static let wave = Grouping(
+            everyone: "SELECT 'not in a decree' AS grp, count(*) AS registered, count(email_verified_at) AS email_verified, count(nik_verified_at) AS nik_verified, count(phone_verified_at) AS phone_verified FROM registry.registrants",
+            member: "coalesce(wave::text, 'not in a decree')",
+            orphan: "'not in a decree'",
+            memberStages: "count(*), count(email_verified_at), count(nik_verified_at), count(phone_verified_at)",
+            moveOut: """
+                UNION ALL
+                SELECT 'not in a decree', -count(*), -count(email_verified_at), -count(nik_verified_at), -count(phone_verified_at),
+                       0, 0, 0, 0, 0
+                  FROM member
+                """)
+
+        static let province = Grouping(
+            everyone: "SELECT coalesce(province_code, '?') AS grp, count(*) AS registered, count(email_verified_at) AS email_verified, count(nik_verified_at) AS nik_verified, count(phone_verified_at) AS phone_verified FROM registry.registrants GROUP BY 1",
+            member: "coalesce(province_code, '?')",
+            orphan: "coalesce(province_code, '?')",
+            memberStages: "0, 0, 0, 0",
+            moveOut: "")
+    }
+
     static func sql(_ by: Dimension) -> String {
-        let everyone = by == .wave
-            ? "SELECT 'not in a decree' AS grp, count(*) AS registered, count(email_verified_at) AS email_verified, count(nik_verified_at) AS nik_verified, count(phone_verified_at) AS phone_verified FROM registry.registrants"
-            : "SELECT coalesce(province_code, '?') AS grp, count(*) AS registered, count(email_verified_at) AS email_verified, count(nik_verified_at) AS nik_verified, count(phone_verified_at) AS phone_verified FROM registry.registrants GROUP BY 1"
-        let memberGroup = by == .wave ? "coalesce(wave::text, 'not in a decree')" : "coalesce(province_code, '?')"
-        let moveOut = by == .wave
-            ? """
-              UNION ALL
-              SELECT 'not in a decree', -count(*), -count(email_verified_at), -count(nik_verified_at), -count(phone_verified_at),
-                     0, 0, 0, 0, 0
-                FROM member
-              """
-            : ""
-        let orphanGroup = by == .wave ? "'not in a decree'" : "coalesce(province_code, '?')"
-        let memberStages = by == .wave
-            ? "count(*), count(email_verified_at), count(nik_verified_at), count(phone_verified_at)"
-            : "0, 0, 0, 0"
+        let grouping = by == .wave ? Grouping.wave : Grouping.province
         return """
             WITH m AS (
                 SELECT dm.registrant_id, min(d.wave) AS wave, bool_or(dm.status = 'approved') AS approved,
@@ -71,15 +88,15 @@ public struct FunnelReport {
                  WHERE NOT EXISTS (SELECT 1 FROM m WHERE m.registrant_id = x.registrant_id)
             ), part (grp, registered, email_verified, nik_verified, phone_verified, approved, va_issued, trained,
                      first_incentive_paid, fully_paid) AS (
-                SELECT e.*, 0, 0, 0, 0, 0 FROM (\(everyone)) e
+                SELECT e.*, 0, 0, 0, 0, 0 FROM (\(grouping.everyone)) e
                 UNION ALL
-                SELECT \(memberGroup), \(memberStages),
+                SELECT \(grouping.member), \(grouping.memberStages),
                        count(*) FILTER (WHERE approved), count(va_holder), count(trainee) FILTER (WHERE approved),
                        count(incentives), count(incentives) FILTER (WHERE incentives >= tranches)
                   FROM member GROUP BY 1
-                \(moveOut)
+                \(grouping.moveOut)
                 UNION ALL
-                SELECT \(orphanGroup), 0, 0, 0, 0, 0, count(va_holder), 0, count(incentives), 0 FROM orphan GROUP BY 1
+                SELECT \(grouping.orphan), 0, 0, 0, 0, 0, count(va_holder), 0, count(incentives), 0 FROM orphan GROUP BY 1
             )
             SELECT grp, coalesce(sum(registered), 0)::bigint AS registered,
                    coalesce(sum(email_verified), 0)::bigint AS email_verified,
