@@ -151,6 +151,10 @@ struct RolesTests {
             "SELECT birth_date FROM registry.registrants", "SELECT course_id FROM registry.training_completions",
             "CREATE TABLE disbursement.mine (x int)", "ALTER TABLE disbursement.payouts DROP CONSTRAINT payouts_pkey",
             "DROP TABLE disbursement.payout_totals",
+            // N5: a row is opened with what the tool knows; when and how it ended are the server's.
+            "INSERT INTO disbursement.run_log (command, arguments, os_user, host, pid, tool_version, started_at) VALUES ('run', '{}', 'x', 'h', 1, 'v', '2020-01-01')",
+            "INSERT INTO disbursement.run_log (command, arguments, os_user, host, pid, tool_version, outcome, finished_at) VALUES ('run', '{}', 'x', 'h', 1, 'v', 'succeeded', now())",
+            "INSERT INTO disbursement.run_log (run_id, command, arguments, os_user, host, pid, tool_version) VALUES (999999, 'run', '{}', 'x', 'h', 1, 'v')",
         ] {
             expectDenied(job, forbidden)
         }
