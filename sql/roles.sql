@@ -91,7 +91,10 @@ GRANT SELECT (account_id, registrant_id, provider, kind, account_no, account_nam
 -- The job in its own schema: per table, per column. No DELETE where a row must stay.
 GRANT USAGE ON SCHEMA disbursement TO disburse_job;
 GRANT SELECT ON disbursement.schema_migrations TO disburse_job;
-GRANT SELECT, INSERT ON disbursement.run_log TO disburse_job;
+-- A run's row is opened with what the tool knows of it; the server stamps the rest (migration 0025).
+GRANT SELECT ON disbursement.run_log TO disburse_job;
+GRANT INSERT (command, arguments, business_date, dry_run, os_user, host, pid, tool_version) ON disbursement.run_log
+    TO disburse_job;
 GRANT UPDATE (finished_at, outcome, exit_code, message, counts) ON disbursement.run_log TO disburse_job;
 -- A range's key fingerprint, prefix and capacity never change: only its counter moves.
 GRANT SELECT, INSERT ON disbursement.va_ranges TO disburse_job;

@@ -47,6 +47,7 @@ struct ReportOptions: ParsableArguments {
     func connect() throws -> Connection {
         let connection = try common.connect()
         try Migrator().verify(connection, throughReportingViews: true)
+        try connection.showTextAsStored()
         return connection
     }
 }

@@ -11,7 +11,9 @@ public enum RunLock {
         }
     }
 
-    /// Takes the lock or throws `Busy` at once, naming the holder from the run log.
+    /// Takes the lock or throws `Busy` at once, naming the holder from the run log. The lock is
+    /// per database, like the run log: a holder in another database of the cluster (whose run id
+    /// means nothing here) is never the one named.
     public static func acquire(_ connection: Connection) throws {
         if try connection.tryAdvisoryLock(key) { return }
         let holder = try connection.query(
@@ -23,7 +25,8 @@ public enum RunLock {
                 ON a.application_name LIKE 'disburse run_id=%'
                AND r.run_id = nullif(substring(a.application_name FROM 'run_id=([0-9]+)'), '')::bigint
              WHERE l.locktype = 'advisory' AND l.granted
-               AND l.classid = ($1::bigint >> 32)::oid AND l.objid = ($1::bigint & 4294967295)::oid
+               AND l.database = (SELECT d.oid FROM pg_database d WHERE d.datname = current_database())
+               AND l.classid = ($1::bigint >> 32)::oid AND l.objid = ($1::bigint & 4294967295)::oid AND l.objsubid = 1
              LIMIT 1
             """, [key]
         ).first

@@ -23,6 +23,17 @@ public struct RunLog {
             RETURNING run_id
             """)
         let log = RunLog(runID: try row.decode(0, as: Int64.self))
+        // A run whose database session ended before it recorded an outcome (killed, or its
+        // connection lost) would stay 'running' for ever: the next run marks it abandoned. Only
+        // such rows can be marked (migration 0026 refuses the rows of live sessions); the mark is
+        // housekeeping, so a failure to make it stops nothing.
+        _ = try? connection.execute(
+            """
+            UPDATE disbursement.run_log r SET outcome = 'abandoned'
+             WHERE r.finished_at IS NULL AND r.run_id <> $1
+               AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a
+                                WHERE a.pid = r.backend_pid AND (a.backend_start IS NULL OR a.backend_start = r.backend_start))
+            """, [log.runID])
         // Lets a second run that finds the lock taken say whose it is.
         try connection.execute("SELECT set_config('application_name', $1, false)", ["disburse run_id=\(log.runID)"])
         return log

@@ -48,6 +48,16 @@ extension Connection {
         defer { PQclear(result) }
         guard PQresultStatus(result) == PGRES_TUPLES_OK else { throw error(from: result, handle: handle) }
     }
+
+    /// For a session that only shows what it reads (the reports): in a SQL_ASCII database the
+    /// registry's bytes were never checked, and the server refuses to send a value that is not
+    /// UTF-8 as UTF-8, which would stop the report. The bytes are then taken as they are and
+    /// every sequence that is not UTF-8 is shown as U+FFFD, as the batch files show it
+    /// (`BatchFiles`). Any other database checked its text on input: nothing changes there.
+    public func showTextAsStored() throws(PostgresError) {
+        try execute(
+            "SELECT set_config('client_encoding', 'SQL_ASCII', false) WHERE current_setting('server_encoding') = 'SQL_ASCII'")
+    }
 }
 
 extension Connection {

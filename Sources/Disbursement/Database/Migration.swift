@@ -39,6 +39,8 @@ public struct Migration: Sendable {
         Migration(19, "merged_report_views", PackageResources._019_merged_report_views_sql),
         Migration(20, "funnel_stale_after_resolve", PackageResources._020_funnel_stale_after_resolve_sql),
         Migration(21, "audit_guards", PackageResources._021_audit_guards_sql),
+        Migration(25, "run_log_born_running", PackageResources._025_run_log_born_running_sql),
+        Migration(26, "run_log_own_session", PackageResources._026_run_log_own_session_sql),
     ]
 
     public var fileName: String { String(format: "%04d_%@.sql", version, name) }

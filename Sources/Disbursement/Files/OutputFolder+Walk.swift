@@ -8,7 +8,8 @@ import Glibc
 /// relative to the previous one without following a link. A symbolic link among the parents is
 /// followed only when nobody but root or this user could have put it there: a link in a folder
 /// others can write (`/tmp/x/payouts -> /root/victim`) would send the batch wherever its
-/// planter chose, so it is refused.
+/// planter chose, so it is refused. Every real folder on the way must be one only root or this
+/// user can change (`movableFailure`).
 extension OutputFolder {
     private static let walkFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
     /// Like the kernel's own limit on links followed in one lookup.
@@ -29,6 +30,10 @@ extension OutputFolder {
         var walked: [String] = []
         var links = 0
         while !pending.isEmpty {
+            if let failure = movableFailure(current, folder: "/" + walked.joined(separator: "/"), path: path) {
+                close(current)
+                throw failure
+            }
             let name = pending.removeFirst()
             if name == ".." { walked = Array(walked.dropLast()) }
             var next = openat(current, name, walkFlags)
@@ -83,6 +88,23 @@ extension OutputFolder {
             }
         }
         return current
+    }
+
+    /// Every folder OUT lies in must be one that only root or this user can change: whoever can
+    /// write a folder on the way can move OUT, or a folder holding it, away and put one of their
+    /// own in its place between two runs. A sticky folder of root's or ours (like /tmp) passes:
+    /// others may add their own names to it but cannot move ours.
+    private static func movableFailure(_ descriptor: Int32, folder: String, path: String) -> AtomicFile.Failure? {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { return walkFailure(path, errno) }
+        let mode = String(status.st_mode & 0o7777, radix: 8)
+        guard status.st_uid == 0 || status.st_uid == geteuid() else {
+            return AtomicFile.Failure(description: "The output folder \(path) lies inside \(folder), which belongs to another user (uid \(status.st_uid)) who could move it away and put another in its place: choose an --out or output_dir inside folders that only root or you own.")
+        }
+        guard status.st_mode & 0o022 == 0 || status.st_mode & 0o1000 != 0 else {
+            return AtomicFile.Failure(description: "The output folder \(path) lies inside \(folder), which others can write to (mode \(mode)), so it could be moved away and replaced: make \(folder) private (chmod go-w) or sticky (chmod +t), or choose another --out or output_dir.")
+        }
+        return nil
     }
 
     private static func components(_ path: String) -> [String] {

@@ -7,6 +7,10 @@ struct Pain001Writer {
     /// The batch's recorded creation time, so a rewritten file is byte-identical.
     let createdAt: String
 
+    /// The longest channel code whose ids fit the 35 characters ISO 20022 allows with a
+    /// three-digit file number: a longer one would be cut, and two files could share an id.
+    static let maximumChannelCodeLength = 35 - "DSB-YYYYMMDD--NNN".count
+
     /// `MsgId` and `PmtInfId` of file `fileNumber` (one PmtInf per file, so they are the same):
     /// `DSB-<YYYYMMDD>-<CHANNEL>-<NNN>`, from the batch date, channel and file number only, so
     /// a re-rendered file carries the same ids byte for byte. As written in the file.

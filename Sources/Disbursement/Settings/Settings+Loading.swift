@@ -59,6 +59,9 @@ extension Settings {
             guard code.allSatisfy({ $0.isASCIIUppercaseLetterOrDigit }) else {
                 throw SettingsError("\(file): channel name \"\(code)\" must be upper-case letters and digits, like BNI or GOPAY.")
             }
+            guard code.count <= Pain001Writer.maximumChannelCodeLength else {
+                throw SettingsError("\(file): channel name \"\(code)\" is longer than \(Pain001Writer.maximumChannelCodeLength) characters, so its pain.001 message ids (DSB-YYYYMMDD-\(code)-NNN) would not fit in 35; choose a shorter name.")
+            }
             let channel = try channelsTable.table(code)
             try channel.rejectUnknown(channelKeys)
             channels.append(ChannelSettings(

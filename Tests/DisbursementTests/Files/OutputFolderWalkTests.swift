@@ -45,4 +45,48 @@ struct OutputFolderWalkTests {
         #expect(FileManager.default.fileExists(atPath: real.appending(path: "out").path))
         #expect(throws: AtomicFile.Failure.self) { _ = try OutputFolder.open(root.appending(path: "link").path) }
     }
+
+    /// N6: a folder on the way to OUT that others can write (or another user owns) lets them
+    /// move OUT or a folder holding it away and put their own in its place: refused, naming the
+    /// folder. A sticky folder of root's or ours, like /tmp, lets nobody move our entries: accepted.
+    @Test func anOutInsideAFolderOthersCouldMoveItFromIsRefused() throws {
+        let root = try scratch()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let shared = root.appending(path: "shared")
+        try FileManager.default.createDirectory(at: shared.appending(path: "deeper"), withIntermediateDirectories: true)
+        chmod(shared.appending(path: "deeper").path, 0o700)
+        for mode: mode_t in [0o777, 0o770, 0o757, 0o775] {
+            chmod(shared.path, mode)
+            for out in ["shared/out", "shared/deeper/out"] {
+                do {
+                    _ = try OutputFolder.open(root.appending(path: out).path)
+                    Issue.record("\(out) accepted in a folder of mode \(String(mode, radix: 8))")
+                } catch let failure as AtomicFile.Failure {
+                    #expect(failure.description.contains("inside \(shared.path),"), "\(failure.description)")
+                }
+            }
+            #expect(!FileManager.default.fileExists(atPath: shared.appending(path: "out").path))
+        }
+        chmod(shared.path, 0o1777)
+        _ = try OutputFolder.open(shared.appending(path: "out").path)
+        _ = try OutputFolder.open(shared.appending(path: "deeper/out").path)
+        // A folder of another user, even closed to others, is theirs to move things out of.
+        if geteuid() == 0 {
+            chmod(shared.path, 0o755)
+            #expect(chown(shared.path, 4242, 4242) == 0)
+            #expect(throws: AtomicFile.Failure.self) { _ = try OutputFolder.open(shared.appending(path: "deeper/out").path) }
+            chmod(shared.path, 0o1777)
+            #expect(throws: AtomicFile.Failure.self) { _ = try OutputFolder.open(shared.appending(path: "out").path) }
+            #expect(chown(shared.path, geteuid(), getegid()) == 0)
+        }
+
+        chmod(shared.path, 0o777)
+        let env = try TestEnvironment()
+        try env.registry.decree("SK-1")
+        try env.registry.payableParticipant(1)
+        let result = try env.cli("run", "--date", "2020-06-01", "--out", shared.appending(path: "night").path)
+        #expect(result.status == 78, "\(result.stderr)")
+        #expect(result.stderr.contains(shared.path) && result.stderr.contains("mode 777"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: shared.appending(path: "night").path))
+    }
 }

@@ -48,4 +48,22 @@ struct AuditGuardTests {
         let resolved = try env.connection.queryOne("SELECT db_user = session_user FROM disbursement.resolutions")
         #expect(try resolved.decode(0, as: Bool.self))
     }
+
+    /// N5: whatever the client sends, a new row starts running at the server's clock; only an
+    /// update records how it ended.
+    @Test func aRunLogRowIsBornRunningNow() throws {
+        let env = try TestEnvironment()
+        let row = try env.connection.queryOne(
+            """
+            INSERT INTO disbursement.run_log (command, arguments, os_user, host, pid, tool_version,
+                                              started_at, finished_at, outcome, exit_code, message, counts)
+            VALUES ('run', '{}', 'x', 'h', 1, 'v', '2020-01-01', '2020-01-01 01:00', 'succeeded', 0, 'all fine', '{"payouts": 9}')
+            RETURNING started_at > now() - interval '1 minute' AS started_now, finished_at IS NULL AS unfinished, outcome,
+                      exit_code IS NULL AND message IS NULL AND counts = '{}' AS blank
+            """)
+        #expect(try row.decode("started_now", as: Bool.self))
+        #expect(try row.decode("unfinished", as: Bool.self))
+        #expect(try row.decode("outcome", as: String.self) == "running")
+        #expect(try row.decode("blank", as: Bool.self))
+    }
 }

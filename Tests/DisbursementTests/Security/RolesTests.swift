@@ -151,9 +151,44 @@ struct RolesTests {
             "SELECT birth_date FROM registry.registrants", "SELECT course_id FROM registry.training_completions",
             "CREATE TABLE disbursement.mine (x int)", "ALTER TABLE disbursement.payouts DROP CONSTRAINT payouts_pkey",
             "DROP TABLE disbursement.payout_totals",
+            // N5: a row is opened with what the tool knows; when and how it ended are the server's.
+            "INSERT INTO disbursement.run_log (command, arguments, os_user, host, pid, tool_version, started_at) VALUES ('run', '{}', 'x', 'h', 1, 'v', '2020-01-01')",
+            "INSERT INTO disbursement.run_log (command, arguments, os_user, host, pid, tool_version, outcome, finished_at) VALUES ('run', '{}', 'x', 'h', 1, 'v', 'succeeded', now())",
+            "INSERT INTO disbursement.run_log (run_id, command, arguments, os_user, host, pid, tool_version) VALUES (999999, 'run', '{}', 'x', 'h', 1, 'v')",
         ] {
             expectDenied(job, forbidden)
         }
+    }
+
+    /// N4: only the session that opened a run records its outcome; once that session is gone
+    /// (a killed run), the next run marks the row abandoned, and nobody can change it after.
+    @Test func onlyTheSessionThatOpenedARunFinishesItAndADeadOneIsMarkedAbandoned() throws {
+        let env = try prepare()
+        let first = try connect(env, as: "disburse_job")
+        let other = try connect(env, as: "disburse_job")
+        let log = try RunLog.start(first, command: "run", arguments: [], businessDate: nil, dryRun: false)
+        expectDenied(other, "UPDATE disbursement.run_log SET outcome = 'succeeded', exit_code = 0 WHERE run_id = \(log.runID)")
+        expectDenied(other, "UPDATE disbursement.run_log SET outcome = 'abandoned' WHERE run_id = \(log.runID)")
+        expectDenied(other, "UPDATE disbursement.run_log SET message = 'fine' WHERE run_id = \(log.runID)")
+        try log.finish(first, outcome: "succeeded", exitCode: 0, message: nil)
+        let finished = try env.connection.queryOne("SELECT outcome FROM disbursement.run_log WHERE run_id = $1", [log.runID])
+        #expect(try finished.decode(0, as: String.self) == "succeeded")
+
+        // A run killed half-way: its session ends, its row stays running until the next run.
+        let killed = try connect(env, as: "disburse_job")
+        let dead = try RunLog.start(killed, command: "run", arguments: [], businessDate: nil, dryRun: false)
+        let pid = try killed.queryOne("SELECT pg_backend_pid()").decode(0, as: Int.self)
+        #expect(try env.connection.queryOne("SELECT pg_terminate_backend($1, 60000)", [pid]).decode(0, as: Bool.self))
+        let next = try RunLog.start(other, command: "reconcile", arguments: [], businessDate: nil, dryRun: false)
+        let marked = try env.connection.queryOne(
+            "SELECT outcome, finished_at IS NOT NULL AS finished, exit_code IS NULL AS no_code FROM disbursement.run_log WHERE run_id = $1",
+            [dead.runID])
+        #expect(try marked.decode("outcome", as: String.self) == "abandoned")
+        #expect(try marked.decode("finished", as: Bool.self) && marked.decode("no_code", as: Bool.self))
+        expectDenied(other, "UPDATE disbursement.run_log SET outcome = 'succeeded' WHERE run_id = \(dead.runID)")
+        // The live run that marked it is untouched and finishes as usual.
+        try next.finish(other, outcome: "succeeded", exitCode: 0, message: nil)
+        #expect(try env.count("SELECT count(*) FROM disbursement.run_log WHERE finished_at IS NULL") == 0)
     }
 
     /// A table or view a later migration adds (run as disburse_owner) is covered before
