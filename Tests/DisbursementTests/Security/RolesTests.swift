@@ -170,7 +170,7 @@ struct RolesTests {
         expectDenied(other, "UPDATE disbursement.run_log SET outcome = 'succeeded', exit_code = 0 WHERE run_id = \(log.runID)")
         expectDenied(other, "UPDATE disbursement.run_log SET outcome = 'abandoned' WHERE run_id = \(log.runID)")
         expectDenied(other, "UPDATE disbursement.run_log SET message = 'fine' WHERE run_id = \(log.runID)")
-        try log.finish(first, outcome: "succeeded", exitCode: 0, message: nil)
+        try log.finish(first, status: .success, message: nil)
         let finished = try env.connection.queryOne("SELECT outcome FROM disbursement.run_log WHERE run_id = $1", [log.runID])
         #expect(try finished.decode(0, as: String.self) == "succeeded")
 
@@ -187,7 +187,7 @@ struct RolesTests {
         #expect(try marked.decode("finished", as: Bool.self) && marked.decode("no_code", as: Bool.self))
         expectDenied(other, "UPDATE disbursement.run_log SET outcome = 'succeeded' WHERE run_id = \(dead.runID)")
         // The live run that marked it is untouched and finishes as usual.
-        try next.finish(other, outcome: "succeeded", exitCode: 0, message: nil)
+        try next.finish(other, status: .success, message: nil)
         #expect(try env.count("SELECT count(*) FROM disbursement.run_log WHERE finished_at IS NULL") == 0)
     }
 
