@@ -18,13 +18,13 @@ extension RunSummary {
         lines.append("")
         lines.append(Self.row("CHANNEL", "KIND", "PAYOUTS", "RUPIAH"))
         for total in payouts {
-            lines.append(Self.row(total.channel, total.kind, total.count.grouped, total.amount.grouped))
+            lines.append(Self.row(total.channel, total.kind.rawValue, total.count.grouped, total.amount.grouped))
         }
         lines.append(Self.row("TOTAL", "", payoutCount.grouped, payoutAmount.grouped))
         lines.append("")
         lines.append(Self.row("HOLD REASON", "", "HELD", "RUPIAH"))
         for hold in holds {
-            lines.append(Self.row(hold.reason, "", hold.count.grouped, hold.amount.grouped))
+            lines.append(Self.row(hold.reason.rawValue, "", hold.count.grouped, hold.amount.grouped))
         }
         lines.append(Self.row("TOTAL HELD", "", holdCount.grouped, holdAmount.grouped))
         lines.append("")

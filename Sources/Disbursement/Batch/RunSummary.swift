@@ -2,13 +2,13 @@
 public struct RunSummary: Codable, Equatable, Sendable {
     public struct PayoutTotal: Codable, Equatable, Sendable {
         public var channel: String
-        public var kind: String
+        public var kind: EntitlementKind
         public var count: Int
         public var amount: Int64
     }
 
     public struct HoldTotal: Codable, Equatable, Sendable {
-        public var reason: String
+        public var reason: HoldReason
         public var count: Int
         public var amount: Int64
     }

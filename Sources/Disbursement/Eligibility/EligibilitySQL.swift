@@ -25,7 +25,7 @@ enum EligibilitySQL {
         "CASE WHEN \(column) >= TIMESTAMPTZ '2000-01-01 00:00:00+07' AND \(column) < \(endOfDate) THEN (\(column) AT TIME ZONE 'Asia/Jakarta')::date END"
     }
 
-    /// Registrant ids the end-to-end id can carry and `PayoutReference` read back: 1 to 18 digits.
+    /// Registrant ids the end-to-end id can carry and `EndToEndID` read back: 1 to 18 digits.
     static func registrantIDValid(_ column: String) -> String {
         "(\(column) BETWEEN 1 AND 999999999999999999)"
     }

@@ -11,7 +11,7 @@ public enum HoldReason: String, CaseIterable, Sendable, Codable {
     /// amount, count or interval: its members are held, the night goes on (SPEC §3).
     case invalidDecree = "INVALID_DECREE"
     /// Not in SPEC §3: a registrant id of 0, below 0 or over 18 digits, which the end-to-end id
-    /// (`PayoutReference`) cannot carry so that a channel's answer finds the payout again.
+    /// (`EndToEndID`) cannot carry so that a channel's answer finds the payout again.
     case invalidRegistrantID = "INVALID_REGISTRANT_ID"
     case invalidNIK = "INVALID_NIK"
     case duplicateNIK = "DUPLICATE_NIK"

@@ -24,11 +24,11 @@ public struct PayoutLine: Sendable, Equatable {
 
     /// What the payment is for, as the participant's bank statement shows it.
     var remittance: String {
-        switch kind {
-        case "TRAINING": return "PRAKERJA TRAINING BALANCE VA \(va)"
-        case "INCENTIVE": return "PRAKERJA INCENTIVE \(number) VA \(va)"
-        case "SURVEY": return "PRAKERJA SURVEY \(number) VA \(va)"
-        default: return "PRAKERJA \(kind) \(number) VA \(va)"
+        switch EntitlementKind(rawValue: kind) {
+        case .training: return "PRAKERJA TRAINING BALANCE VA \(va)"
+        case .incentive: return "PRAKERJA INCENTIVE \(number) VA \(va)"
+        case .survey: return "PRAKERJA SURVEY \(number) VA \(va)"
+        case nil: return "PRAKERJA \(kind) \(number) VA \(va)"
         }
     }
 }

@@ -202,11 +202,11 @@ public struct Reconciler {
                         line: format == .csv ? line.lineNumber : nil,
                         problem: "settled_at '\(Masking.digitRuns(Masking.printable(String(settledAt.prefix(40)))))' for \(Masking.digitRuns(line.endToEndId)) is not a date or time this tool can read, so the line cannot be put in order; ask the channel for a corrected file")
                 }
-                let payout = line.scope == .transaction ? PayoutReference(line.endToEndId) : nil
+                let payout = line.scope == .transaction ? EndToEndID(line.endToEndId) : nil
                 if line.scope != .transaction { staged.scopes += 1 }
                 staged.lastLine = max(staged.lastLine, line.lineNumber)
                 try writer.append([
-                    String(line.lineNumber), line.endToEndId, payout.map { String($0.registrantID) }, payout?.kind,
+                    String(line.lineNumber), line.endToEndId, payout.map { String($0.registrantID) }, payout?.kind.rawValue,
                     payout.map { String($0.number) }, payout.map { String($0.attempt) }, line.status?.rawValue,
                     line.amount.map(String.init),
                     line.reasonCode, line.reasonText, line.settledAt,
@@ -232,19 +232,19 @@ public struct Reconciler {
             file: name, sha256: sha256, alreadyImported: false, lines: 0, applied: [:], unchanged: 0, exceptions: [:],
             exceptionAmount: 0, matchedAmount: 0)
         for row in tally {
-            let decision = try row.decode("decision", as: String.self)
+            let decision = ReconciliationDecision(code: try row.decode("decision", as: String.self))
             let count = try row.decode("n", as: Int.self)
             let amount = try row.decode("amount", as: Int64.self)
             result.lines += count
             switch decision {
-            case "APPLY":
+            case .apply:
                 result.applied[try row.decode("status", as: String.self), default: 0] += count
                 result.matchedAmount = try Self.add(result.matchedAmount, amount, name: name)
-            case "UNCHANGED":
+            case .unchanged:
                 result.unchanged += count
                 result.matchedAmount = try Self.add(result.matchedAmount, amount, name: name)
-            default:
-                result.exceptions[decision, default: 0] += count
+            case .exception(let kind):
+                result.exceptions[kind, default: 0] += count
                 result.exceptionAmount = try Self.add(result.exceptionAmount, amount, name: name)
             }
         }

@@ -5,7 +5,7 @@ enum ReconciliationSQL {
     static let fileID = "current_setting('disburse.file_id')::bigint"
 
     /// `registrant_id`, `kind`, `number`, `attempt` are the payout the reference names
-    /// (`PayoutReference`), NULL when it names none; `settled_order` is `settled_at` as an
+    /// (`EndToEndID`), NULL when it names none; `settled_order` is `settled_at` as an
     /// instant (`SettlementTime`), NULL when it has none. `scope` is TX, or BLOCK / GROUP for a
     /// pain.002 status of a whole payment block or message (`end_to_end_id` is then its id),
     /// which `expandScopes` turns into one line per payout before anything is decided.

@@ -45,7 +45,7 @@ public struct Resolver {
         guard !reasonText.isEmpty, reasonText.count <= 1000 else {
             throw UsageError("--reason must say in 1 to 1,000 characters why the payout is settled so (finance's case note).")
         }
-        guard let reference = PayoutReference(endToEndId),
+        guard let reference = EndToEndID(endToEndId),
               let payout = try connection.query(
                 """
                 SELECT status, amount FROM disbursement.payouts

@@ -30,7 +30,7 @@ struct NightlyRunTests {
         try env.run("2020-06-01")
         let second = try env.run("2020-06-30")
         #expect(second.summary.virtualAccountsIssued == 0)
-        #expect(second.summary.payouts.map(\.kind).sorted() == ["INCENTIVE", "SURVEY"])
+        #expect(second.summary.payouts.map(\.kind.rawValue).sorted() == ["INCENTIVE", "SURVEY"])
         #expect(second.summary.payoutCount == 2)
         #expect(try env.count("SELECT count(*) FROM disbursement.payouts") == 5)
     }

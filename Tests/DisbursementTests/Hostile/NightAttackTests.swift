@@ -63,7 +63,7 @@ struct NightAttackTests {
     }
 
     /// F4: a registrant id the end-to-end id cannot carry is held before anything is issued;
-    /// the largest that it can carry round-trips through `PayoutReference`.
+    /// the largest that it can carry round-trips through `EndToEndID`.
     @Test func registrantIdsTheReferenceCannotCarryAreHeld() throws {
         let env = try DirtyRowTests.world()
         for (index, id) in [Int64(0), -5, 1_234_567_890_123_456_789].enumerated() {
@@ -88,7 +88,7 @@ struct NightAttackTests {
             "SELECT end_to_end_id FROM disbursement.payouts WHERE registrant_id = $1", [largest]
         ).map { try $0.decode(0, as: String.self) }
         #expect(references.count == 3)
-        for reference in references { #expect(PayoutReference(reference)?.registrantID == largest) }
+        for reference in references { #expect(EndToEndID(reference)?.registrantID == largest) }
     }
 
     /// F8: the same account with another number is a change of account (SPEC §3).

@@ -306,16 +306,16 @@ struct StatusReaderTests {
 
     /// The end-to-end id is read exactly as the night writes it; lookalikes name no payout.
     @Test func payoutReferencesAreReadStrictly() {
-        let reference = PayoutReference("PK-42-I3-2")
-        #expect(reference?.registrantID == 42 && reference?.kind == "INCENTIVE" && reference?.number == 3 && reference?.attempt == 2)
-        #expect(PayoutReference("PK-999999999999999999-T1-1")?.registrantID == 999_999_999_999_999_999)
-        #expect(PayoutReference("PK-7-S1-999999999")?.attempt == 999_999_999)
+        let reference = EndToEndID("PK-42-I3-2")
+        #expect(reference?.registrantID == 42 && reference?.kind == .incentive && reference?.number == 3 && reference?.attempt == 2)
+        #expect(EndToEndID("PK-999999999999999999-T1-1")?.registrantID == 999_999_999_999_999_999)
+        #expect(EndToEndID("PK-7-S1-999999999")?.attempt == 999_999_999)
         for lookalike in [
             "PK-042-I3-2", "PK-42-I03-2", "PK-42-I3-02", "PK-0-I1-1", "PK-+42-I3-2", "PK--42-I3-2", "pk-42-I3-2",
             "PK-42-i3-2", "PK-42-X3-2", "PK-42-I3", "PK-42-I3-2-", "PK-42-I3-2 ", " PK-42-I3-2", "PK-42-I-2",
             "PK-1000000000000000000-T1-1", "PK-7-S1-1000000000", "PK-42-I3-2x", "PK-４2-I3-2", "",
         ] {
-            #expect(PayoutReference(lookalike) == nil, "\(lookalike)")
+            #expect(EndToEndID(lookalike) == nil, "\(lookalike)")
         }
     }
 

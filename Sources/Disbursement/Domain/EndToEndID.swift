@@ -1,12 +1,23 @@
-/// The payout an end-to-end id names, `PK-<registrant>-<K><number>-<attempt>`, read the way the
-/// night writes it (`payouts_check`): digits without sign or leading zero, K one of T, I, S.
-/// Anything else names no payout, so a lookalike such as `PK-007-I1-1` never matches one; the
-/// reconciler then matches on the payouts' primary key instead of a pattern in SQL.
-struct PayoutReference: Equatable, Sendable {
+/// The payout an end-to-end id names, `PK-<registrant>-<K><number>-<attempt>`, formatted and
+/// read here and nowhere else in Swift. The night's SQL writes the same form (`EligibilitySQL.payouts`),
+/// the payouts table checks it (migration 0002), and `EndToEndIDTests` proves the three agree.
+/// Reading is strict: digits without sign or leading zero, K one of T, I, S. Anything else
+/// names no payout, so a lookalike such as `PK-007-I1-1` never matches one; the reconciler
+/// then matches on the payouts' primary key instead of a pattern in SQL.
+struct EndToEndID: Equatable, Sendable, CustomStringConvertible {
     let registrantID: Int64
-    let kind: String
+    let kind: EntitlementKind
     let number: Int32
     let attempt: Int32
+
+    init(registrantID: Int64, kind: EntitlementKind, number: Int32, attempt: Int32) {
+        self.registrantID = registrantID
+        self.kind = kind
+        self.number = number
+        self.attempt = attempt
+    }
+
+    var description: String { "PK-\(registrantID)-\(Character(Unicode.Scalar(kind.letter)))\(number)-\(attempt)" }
 
     init?(_ text: String) {
         var bytes = text.utf8[...]
@@ -15,12 +26,8 @@ struct PayoutReference: Equatable, Sendable {
         guard let registrant = Self.number(&bytes, maxDigits: 18), bytes.popFirst() == 0x2D,
             let letter = bytes.popFirst()
         else { return nil }
-        switch letter {
-        case UInt8(ascii: "T"): kind = "TRAINING"
-        case UInt8(ascii: "I"): kind = "INCENTIVE"
-        case UInt8(ascii: "S"): kind = "SURVEY"
-        default: return nil
-        }
+        guard let kind = EntitlementKind(letter: letter) else { return nil }
+        self.kind = kind
         guard let number = Self.number(&bytes, maxDigits: 9), bytes.popFirst() == 0x2D,
             let attempt = Self.number(&bytes, maxDigits: 9), bytes.isEmpty
         else { return nil }
