@@ -25,6 +25,13 @@ public struct RunSummary: Codable, Equatable, Sendable {
     public var payoutAmount: Int64 { payouts.reduce(0) { $0 + $1.amount } }
     public var holdCount: Int { holds.reduce(0) { $0 + $1.count } }
     public var holdAmount: Int64 { holds.reduce(0) { $0 + $1.amount } }
+
+    /// Stored in `batches.summary` and printed by `run --format json`: snake_case, as every
+    /// JSON the tool keeps in the database (migration 0035 renamed the keys of older batches).
+    enum CodingKeys: String, CodingKey {
+        case businessDate = "business_date", virtualAccountsIssued = "virtual_accounts_issued", payouts, holds
+        case expiredCount = "expired_count", expiredAmount = "expired_amount"
+    }
 }
 
 extension RunSummary {

@@ -17,6 +17,12 @@ public struct Reconciler {
         public var matchedAmount: Int64
 
         public var exceptionCount: Int { exceptions.values.reduce(0, +) }
+
+        /// Stored in `status_files.summary` (read by `report reconciliation`) and the run log.
+        enum CodingKeys: String, CodingKey {
+            case file, sha256, alreadyImported = "already_imported", lines, applied, unchanged, exceptions
+            case exceptionAmount = "exception_amount", matchedAmount = "matched_amount"
+        }
     }
 
     /// A file that was not imported, and why (one sentence, nothing of it kept).
@@ -33,6 +39,10 @@ public struct Reconciler {
         public var unansweredAmount: Int64
 
         public var exceptionCount: Int { files.reduce(0) { $0 + $1.exceptionCount } + unanswered }
+
+        enum CodingKeys: String, CodingKey {
+            case files, refused, unanswered, unansweredAmount = "unanswered_amount"
+        }
     }
 
 

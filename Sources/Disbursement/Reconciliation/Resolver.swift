@@ -22,6 +22,11 @@ public struct Resolver {
 
         public var exitStatus: ExitStatus { .success }
         public var runLogMessage: String? { "\(endToEndId) \(statusBefore) → \(status)" }
+
+        enum CodingKeys: String, CodingKey {
+            case endToEndId = "end_to_end_id", statusBefore = "status_before", status, exceptionsClosed = "exceptions_closed"
+            case amountToRecover = "amount_to_recover", resolutionID = "resolution_id", liveAttempt = "live_attempt"
+        }
     }
 
     public init() {}

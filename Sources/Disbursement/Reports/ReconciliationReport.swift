@@ -17,7 +17,7 @@ public struct ReconciliationReport {
                    -- imported, so the report does not re-read millions of status lines.
                    coalesce((f.summary->>'lines')::bigint, 0) AS lines,
                    coalesce((f.summary->>'lines')::bigint, 0) - count(e.exception_id) AS matched,
-                   coalesce((f.summary->>'matchedAmount')::bigint, 0) AS matched_amount,
+                   coalesce((f.summary->>'matched_amount')::bigint, 0) AS matched_amount,
                    count(e.exception_id) AS exceptions, coalesce(sum(e.amount), 0) AS exception_amount,
                    count(*) FILTER (WHERE e.kind = 'UNKNOWN_REFERENCE') AS unknown_reference,
                    count(*) FILTER (WHERE e.kind = 'AMOUNT_MISMATCH') AS amount_mismatch,
