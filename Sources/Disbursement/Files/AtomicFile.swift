@@ -1,7 +1,7 @@
 import Foundation
-import Glibc
 
 #if canImport(Glibc)
+import Glibc
 #endif
 
 /// Writing files so that a reader sees the old content, or none, or all of the new one (the

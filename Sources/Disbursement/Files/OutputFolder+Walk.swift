@@ -1,7 +1,7 @@
 import Foundation
-import Glibc
 
 #if canImport(Glibc)
+import Glibc
 #endif
 
 /// Opening OUT by walking its path one component at a time from `/`, each folder opened

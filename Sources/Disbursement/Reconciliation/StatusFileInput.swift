@@ -1,7 +1,7 @@
 import Foundation
-import Glibc
 
 #if canImport(Glibc)
+import Glibc
 #endif
 
 /// One status file, read once through one descriptor: every byte a reader is given has been

@@ -1,7 +1,7 @@
 import Foundation
-import Glibc
 
 #if canImport(Glibc)
+import Glibc
 #endif
 
 /// posix_spawn and waitpid, without Foundation's Process: its exit monitoring can miss a child

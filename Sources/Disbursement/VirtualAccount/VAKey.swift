@@ -1,7 +1,7 @@
 import Foundation
-import Glibc
 
 #if canImport(Glibc)
+import Glibc
 #endif
 
 /// The programme's secret VA key, read from a hex file. It is never printed, logged or

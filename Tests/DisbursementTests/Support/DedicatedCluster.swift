@@ -1,7 +1,7 @@
 import Foundation
-import Glibc
 
 #if canImport(Glibc)
+import Glibc
 #endif
 
 /// A PostgreSQL cluster of one test's own, for tests that stop the server: the shared cluster
