@@ -1,4 +1,5 @@
-/// One job at a time: `run` and `reconcile` both take this session-level advisory lock. The
+/// One job at a time: every job (`Job.run`: run, reconcile, resolve, deliver, collect) takes this
+/// session-level advisory lock. The
 /// server drops it when the session ends, so a killed process never leaves it behind.
 public enum RunLock {
     static let key: Int64 = 0x6469_7362_7572_7365  // "disburse"

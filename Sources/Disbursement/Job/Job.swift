@@ -1,5 +1,6 @@
 /// The frame every command that changes the database runs in (SPEC §5, §9): the schema is
-/// checked, the run is recorded before anything else happens (so a refusal is on record too),
+/// checked (a database this build cannot use is refused before anything is written to it),
+/// the run is recorded before anything else happens (so a refusal by the lock is on record too),
 /// the run lock is taken, and the body's result or error decides the outcome and the exit
 /// status the run log keeps, which are the ones the process ends with (`JobFailure`).
 public struct Job: Sendable {
