@@ -107,7 +107,8 @@ GRANT SELECT, INSERT ON disbursement.payouts TO disburse_job;
 GRANT UPDATE (status, status_at, reason_code, permanent) ON disbursement.payouts TO disburse_job;
 GRANT SELECT, INSERT ON disbursement.holds TO disburse_job;
 GRANT UPDATE (released_on) ON disbursement.holds TO disburse_job;
-GRANT SELECT, INSERT ON disbursement.expired TO disburse_job;
+-- DELETE: `resolve --status PAID` takes back an expiry when the money reached the participant after all.
+GRANT SELECT, INSERT, DELETE ON disbursement.expired TO disburse_job;
 GRANT SELECT, INSERT ON disbursement.status_files TO disburse_job;
 GRANT UPDATE (summary) ON disbursement.status_files TO disburse_job;
 GRANT SELECT, INSERT ON disbursement.status_lines, disbursement.recon_exceptions, disbursement.unanswered_checked

@@ -20,6 +20,31 @@ struct RolesTests {
         return env
     }
 
+    /// Settling a payout PAID takes back its entitlement's expiry: the job may do that (it was 42501).
+    @Test func theJobSettlesAnExpiredEntitlementPaid() throws {
+        let env = try TestEnvironment()
+        try env.registry.decree("SK-1", payableUntil: "2020-06-10")
+        try env.registry.payableParticipant(1)
+        try env.run("2020-06-01")
+        try applyRoles(env)
+        var job = env.cliEnvironment
+        job["DATABASE_URL"] = conninfo(env, as: "disburse_job")
+        func reconcile(_ line: String) throws {
+            let file = env.output.deletingLastPathComponent().appending(path: "status-\(UUID().uuidString).csv")
+            defer { try? FileManager.default.removeItem(at: file) }
+            try Data("end_to_end_id,status,amount,reason_code,reason_text,settled_at\n\(line)\n".utf8).write(to: file)
+            let result = try CLI.run(["reconcile", "--as-of", "2020-06-01", file.path], environment: job)
+            #expect(result.status == 0 || result.status == 3, "\(result.stderr)")
+        }
+        try reconcile("PK-1-I1-1,FAILED,600000,AM04,,")
+        #expect(try CLI.run(["run", "--date", "2020-06-11"], environment: job).status == 0)
+        #expect(try env.count("SELECT count(*) FROM disbursement.expired WHERE kind = 'INCENTIVE' AND number = 1") == 1)
+        try reconcile("PK-1-I1-1,PAID,600000,,,")
+        let settled = try CLI.run(["resolve", "PK-1-I1-1", "--status", "PAID", "--reason", "bank statement shows the credit"], environment: job)
+        #expect(settled.status == 0, "\(settled.stderr)")
+        #expect(try env.count("SELECT count(*) FROM disbursement.expired WHERE kind = 'INCENTIVE' AND number = 1") == 0)
+    }
+
     func applyRoles(_ env: TestEnvironment) throws {
         try env.connection.executeScript(try String(contentsOf: Paths.repository.appending(path: "sql/roles.sql"), encoding: .utf8))
     }
