@@ -165,8 +165,9 @@ GRANT EXECUTE ON FUNCTION disbursement.batch_for_release(date), disbursement.dec
 -- Approvers record their own decisions and refused tries in the run log (migration 0032); the
 -- job never writes a decision or the release policy, whatever the default privileges gave it.
 REVOKE ALL ON FUNCTION disbursement.log_release(text, text[], date, text, text, int, text, int, text)
-    FROM PUBLIC, disburse_job, disburse_finance;
+    FROM PUBLIC, disburse_finance;
+-- The job too: the maker trying to approve its own batch is recorded (a success cannot be forged).
 GRANT EXECUTE ON FUNCTION disbursement.log_release(text, text[], date, text, text, int, text, int, text)
-    TO disburse_approver;
+    TO disburse_approver, disburse_job;
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON disbursement.batch_decisions, disbursement.release_policy FROM disburse_job;
 GRANT SELECT ON disbursement.release_policy TO disburse_job;

@@ -13,7 +13,9 @@ BEGIN
 END $$;
 
 -- F14: approve and reject, decided or refused, are runs like any other: recorded in the run log
--- by this function (the approver has no grant on run_log), stamped with the approver's login.
+-- by this function (the approver has no grant on run_log), stamped with the caller's login. The
+-- job may call it too, so that the maker trying to decide its own batch leaves a trace; a
+-- success is recorded only for a decision this login has made, so none can be forged.
 -- A reason keeps no long number (a NIK typed in): digit runs of 8 or more keep their last four.
 CREATE OR REPLACE FUNCTION disbursement.log_release(
     p_command text, p_arguments text[], p_date date, p_os_user text, p_host text, p_pid int, p_version text,
@@ -25,6 +27,10 @@ DECLARE
 BEGIN
     IF p_command NOT IN ('approve', 'reject') THEN
         RAISE EXCEPTION USING ERRCODE = '22023', MESSAGE = 'only approve and reject are recorded here';
+    END IF;
+    IF p_exit = 0 AND NOT EXISTS (SELECT 1 FROM disbursement.batch_decisions d
+                                   WHERE d.business_date = p_date AND d.decided_by = session_user) THEN
+        RAISE EXCEPTION USING ERRCODE = '42501', MESSAGE = 'no decision of this login to record';
     END IF;
     INSERT INTO disbursement.run_log (command, arguments, business_date, dry_run, os_user, host, pid, tool_version)
     VALUES (p_command, coalesce((SELECT array_agg(disbursement.mask_digit_runs(a)) FROM unnest(p_arguments) a), '{}'),
@@ -62,6 +68,10 @@ BEGIN
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'disburse_approver') THEN
         GRANT EXECUTE ON FUNCTION disbursement.log_release(text, text[], date, text, text, int, text, int, text)
             TO disburse_approver;
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'disburse_job') THEN
+        GRANT EXECUTE ON FUNCTION disbursement.log_release(text, text[], date, text, text, int, text, int, text)
+            TO disburse_job;
     END IF;
 END $$;
 
