@@ -125,6 +125,9 @@ GRANT SELECT, INSERT ON disbursement.payment_messages TO disburse_job;
 -- delivered and collected, moving a delivery through its states; it never decides a batch.
 GRANT SELECT ON disbursement.batch_decisions TO disburse_job;
 GRANT SELECT, INSERT, UPDATE ON disbursement.deliveries, disbursement.collected_files TO disburse_job;
+-- Each channel's first SFTP date (migration 0030) is recorded once and never moved.
+GRANT SELECT, INSERT ON disbursement.delivery_starts TO disburse_job;
+REVOKE UPDATE, DELETE ON disbursement.delivery_starts FROM disburse_job;
 GRANT UPDATE (seconds) ON disbursement.funnel_snapshots TO disburse_job;
 -- Kept totals, derived from the payouts: `report summary --recount` replaces them all.
 GRANT SELECT, INSERT, UPDATE, DELETE ON disbursement.payout_totals TO disburse_job;
@@ -160,3 +163,12 @@ REVOKE ALL ON FUNCTION disbursement.batch_for_release(date), disbursement.decide
 GRANT USAGE ON SCHEMA disbursement TO disburse_approver;
 GRANT EXECUTE ON FUNCTION disbursement.batch_for_release(date), disbursement.decide_batch(date, text, text, text)
     TO disburse_approver;
+-- Approvers record their own decisions and refused tries in the run log (migration 0032); the
+-- job never writes a decision or the release policy, whatever the default privileges gave it.
+REVOKE ALL ON FUNCTION disbursement.log_release(text, text[], date, text, text, int, text, int, text)
+    FROM PUBLIC, disburse_finance;
+-- The job too: the maker trying to approve its own batch is recorded (a success cannot be forged).
+GRANT EXECUTE ON FUNCTION disbursement.log_release(text, text[], date, text, text, int, text, int, text)
+    TO disburse_approver, disburse_job;
+REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON disbursement.batch_decisions, disbursement.release_policy FROM disburse_job;
+GRANT SELECT ON disbursement.release_policy TO disburse_job;

@@ -12,11 +12,15 @@ struct DeliverCommand: ParsableCommand {
     @Option(help: "Only the batch of this business date, YYYY-MM-DD (default: every released batch not yet delivered).")
     var date: String?
 
+    @Option(help: "Once per channel: the first business date, YYYY-MM-DD, whose batch goes over SFTP; earlier ones were carried by hand and are never sent.")
+    var from: String?
+
     @Option(help: "Summary format: table or json.")
     var format: OutputFormat = .table
 
     func validate() throws {
         if let date, BusinessDate(date) == nil { throw ValidationError("--date must be a real calendar day written YYYY-MM-DD.") }
+        if let from, BusinessDate(from) == nil { throw ValidationError("--from must be a real calendar day written YYYY-MM-DD.") }
     }
 
     func run() throws {
@@ -24,7 +28,8 @@ struct DeliverCommand: ParsableCommand {
             let settings = try common.settings()
             let connection = try common.connect()
             let report = try Delivery(settings: settings, logger: common.logger("deliver"), checkpoint: FaultInjection.checkpoint)
-                .deliver(connection, date: date.flatMap { BusinessDate($0) }, arguments: Array(CommandLine.arguments.dropFirst()))
+                .deliver(
+                    connection, date: date.flatMap { BusinessDate($0) }, from: from.flatMap { BusinessDate($0) }, arguments: Array(CommandLine.arguments.dropFirst()))
             print(format == .json ? try report.json() : report.table(), terminator: "")
             if let problem = report.problem { FileHandle.standardError.write(Data("disburse: \(problem)\n".utf8)) }
             if report.exitStatus != .success { throw ExitCode(report.exitStatus) }

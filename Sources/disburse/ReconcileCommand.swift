@@ -22,6 +22,9 @@ struct ReconcileCommand: ParsableCommand {
     @Option(help: "Summary format: table or json.")
     var output: OutputFormat = .table
 
+    @Option(help: "The channel the files came from: lines about another channel's payouts become exceptions, never applied.")
+    var channel: String?
+
     @Option(name: .customLong("as-of"), help: "Day from which unanswered payouts are counted (default: today in Asia/Jakarta).")
     var asOf: String?
 
@@ -36,7 +39,7 @@ struct ReconcileCommand: ParsableCommand {
             let connection = try common.connect()
             let outcome = try Reconciler(settings: settings, logger: common.logger("reconcile")).reconcile(
                 connection, files: files, format: format, dryRun: dryRun, asOf: asOf.flatMap { BusinessDate($0) } ?? .today,
-                arguments: Array(CommandLine.arguments.dropFirst()))
+                channel: channel, arguments: Array(CommandLine.arguments.dropFirst()))
             print(Reconciler.render(outcome, format: output == .json ? .json : .table, dryRun: dryRun), terminator: "")
             // Every refused file says why, one sentence each; the good files were imported.
             if !outcome.refused.isEmpty {

@@ -41,6 +41,9 @@ public struct Migration: Sendable {
         Migration(21, "audit_guards", PackageResources._021_audit_guards_sql),
         Migration(25, "run_log_born_running", PackageResources._025_run_log_born_running_sql),
         Migration(26, "run_log_own_session", PackageResources._026_run_log_own_session_sql),
+        Migration(30, "deliver_once_per_channel", PackageResources._030_deliver_once_per_channel_sql),
+        Migration(31, "collect_by_content_and_release_rules", PackageResources._031_collect_by_content_and_release_rules_sql),
+        Migration(32, "release_audit_and_grants", PackageResources._032_release_audit_and_grants_sql),
         Migration(35, "snake_case_summaries", PackageResources._035_snake_case_summaries_sql),
     ]
 

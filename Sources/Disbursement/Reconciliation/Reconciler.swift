@@ -55,10 +55,12 @@ public struct Reconciler {
     }
 
     /// Imports `files` in the order given. With `dryRun` every file is checked and applied
-    /// inside a transaction that is rolled back.
+    /// inside a transaction that is rolled back. With `channel`, the files came from that
+    /// channel: a line or block/group status about another channel's payouts is an
+    /// UNKNOWN_REFERENCE exception, never applied.
     public func reconcile(
         _ connection: Connection, files: [String], format: StatusFileFormat?, dryRun: Bool, asOf: BusinessDate,
-        arguments: [String]
+        channel: String? = nil, arguments: [String]
     ) throws -> Outcome {
         let job = Job(command: "reconcile", arguments: arguments, businessDate: asOf, dryRun: dryRun)
         return try job.run(connection) { log in
@@ -67,7 +69,8 @@ public struct Reconciler {
             // Each file stands alone: a refused one is rolled back whole and the next is read.
             for file in files {
                 do {
-                    results.append(try importFile(connection, path: file, format: format, dryRun: dryRun, runID: log.runID))
+                    results.append(try importFile(
+                        connection, path: file, format: format, dryRun: dryRun, channel: channel, runID: log.runID))
                 } catch let error as RefusedFile {
                     refused.append(error)
                 } catch let error as InputError {
@@ -107,7 +110,7 @@ public struct Reconciler {
     }
 
     private func importFile(
-        _ connection: Connection, path: String, format: StatusFileFormat?, dryRun: Bool, runID: Int64
+        _ connection: Connection, path: String, format: StatusFileFormat?, dryRun: Bool, channel: String?, runID: Int64
     ) throws -> FileResult {
         let name = URL(fileURLWithPath: path).lastPathComponent
         func refusal(_ error: StatusFileError) -> RefusedFile {
@@ -150,7 +153,9 @@ public struct Reconciler {
                     RETURNING file_id
                     """, [sha256, name, detected.rawValue, runID, read.declaredVersion, read.declaredNamespace]
                 ).decode(0, as: Int64.self)
-                try connection.execute("SELECT set_config('disburse.file_id', $1, true)", [fileID])
+                try connection.execute(
+                    "SELECT set_config('disburse.file_id', $1, true), set_config('disburse.channel', $2, true)",
+                    [fileID, channel ?? ""])
                 // Every temporary table is analysed before it is joined: without statistics the
                 // planner can take a million lines for a handful and nest loops over the
                 // payouts, which turned a 1-second update into a never-ending one in bench/night.

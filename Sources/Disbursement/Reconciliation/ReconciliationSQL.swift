@@ -4,6 +4,10 @@
 enum ReconciliationSQL {
     static let fileID = "current_setting('disburse.file_id')::bigint"
 
+    /// The channel a file came from (`collect`, `reconcile --channel`), NULL for any channel:
+    /// another channel's payouts are then references this file cannot name.
+    static let channelScope = "nullif(current_setting('disburse.channel', true), '')"
+
     /// `registrant_id`, `kind`, `number`, `attempt` are the payout the reference names
     /// (`EndToEndID`), NULL when it names none; `settled_order` is `settled_at` as an
     /// instant (`SettlementTime`), NULL when it has none. `scope` is TX, or BLOCK / GROUP for a
@@ -38,7 +42,7 @@ enum ReconciliationSQL {
               FROM recon_scope s
               JOIN disbursement.payment_messages m
                 ON (s.scope = 'BLOCK' AND m.pmt_inf_id = s.end_to_end_id) OR (s.scope = 'GROUP' AND m.msg_id = s.end_to_end_id)
-             WHERE s.status IS NOT NULL
+             WHERE s.status IS NOT NULL AND m.channel = coalesce(\(channelScope), m.channel)
         )
         INSERT INTO recon_line (line_no, end_to_end_id, registrant_id, kind, number, attempt, status, amount, reason_code,
                                 reason_text, settled_at, settled_order, permanent, scope, source_line)
@@ -66,8 +70,9 @@ enum ReconciliationSQL {
           FROM recon_scope s
          WHERE s.status IS NULL
             OR NOT EXISTS (SELECT 1 FROM disbursement.payment_messages m
-                            WHERE (s.scope = 'BLOCK' AND m.pmt_inf_id = s.end_to_end_id)
+                            WHERE ((s.scope = 'BLOCK' AND m.pmt_inf_id = s.end_to_end_id)
                                OR (s.scope = 'GROUP' AND m.msg_id = s.end_to_end_id))
+                              AND m.channel = coalesce(\(channelScope), m.channel))
         """
 
     /// Each line matched to its payout, with what it is whatever the payout's status
@@ -104,6 +109,7 @@ enum ReconciliationSQL {
               LEFT JOIN disbursement.payouts p
                 ON p.registrant_id = l.registrant_id AND p.kind = l.kind AND p.number = l.number
                AND p.attempt = l.attempt AND p.end_to_end_id = l.end_to_end_id
+               AND p.channel = coalesce(\(channelScope), p.channel)
           ) m
         """
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Four eyes before money leaves: a batch waits for another login's approval (or rejection)
 /// of the totals and the manifest hash it was shown. The rules are enforced by the database
 /// functions of migration 0016, so a login with nothing but EXECUTE on them cannot get around
@@ -76,6 +78,22 @@ public enum BatchRelease {
     public static func decide(
         _ connection: Connection, date: BusinessDate, verdict: Verdict, confirmation: String, reason: String?
     ) throws -> Overview {
+        // A reason is kept for ever: a NIK or account number typed into it is not.
+        let reason = reason.map(Masking.digitRuns)
+        let arguments = [date.description, "--confirm", confirmation] + (reason.map { ["--reason", $0] } ?? [])
+        do {
+            let decided = try decideChecked(connection, date: date, verdict: verdict, confirmation: confirmation, reason: reason)
+            log(connection, verdict: verdict, date: date, arguments: arguments, exit: 0, message: nil)
+            return decided
+        } catch let refusal as ReleaseError {
+            log(connection, verdict: verdict, date: date, arguments: arguments, exit: 64, message: refusal.description)
+            throw refusal
+        }
+    }
+
+    private static func decideChecked(
+        _ connection: Connection, date: BusinessDate, verdict: Verdict, confirmation: String, reason: String?
+    ) throws -> Overview {
         if verdict == .rejected, (reason ?? "").allSatisfy(\.isWhitespace) { throw ReleaseError.reasonMissing }
         let shown = try overview(connection, date: date)
         guard let manifest = shown.manifestSHA256 else { throw ReleaseError.notWritten(date) }
@@ -91,5 +109,20 @@ public enum BatchRelease {
             throw error
         }
         return try overview(connection, date: date)
+    }
+
+    /// Every decision and every refused try goes to the run log (migration 0032), through the one
+    /// function an approver may call for it. Recording is best effort: an approver login
+    /// without that grant (set up before roles.sql was re-run) still decides.
+    private static func log(
+        _ connection: Connection, verdict: Verdict, date: BusinessDate, arguments: [String], exit: Int, message: String?
+    ) {
+        let info = ProcessInfo.processInfo
+        let user = info.environment["USER"] ?? info.environment["LOGNAME"] ?? String(getuid())
+        _ = try? connection.execute(
+            "SELECT disbursement.log_release($1, $2::text[], $3::date, $4, $5, $6, $7, $8, $9)",
+            [verdict == .approved ? "approve" : "reject",
+             PostgresArray(CredentialRedaction.arguments(arguments).map(Masking.digitRuns)), date, user, info.hostName,
+             Int(info.processIdentifier), ToolVersion.current, exit, message.map(Masking.digitRuns)])
     }
 }

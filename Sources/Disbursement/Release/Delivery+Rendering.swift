@@ -12,6 +12,9 @@ extension Delivery.Report {
         for (channel, why) in hostKeyChanged.sorted(by: { $0.key < $1.key }) {
             lines.append("  REFUSED \(channel): \(why).")
         }
+        for channel in unstarted {
+            lines.append("  NOT SENT to \(channel): no first date yet; run disburse deliver --from DATE once.")
+        }
         lines += refused.map { "  not sent: \($0)" }
         lines += notes.map { "  note: \($0)" }
         return lines.joined(separator: "\n") + "\n"

@@ -14,12 +14,16 @@ extension Delivery {
         case .success(let entries): present = Dictionary(entries.map { ($0.name, $0.size) }) { first, _ in first }
         }
         var upload: [Item] = [], checkFinal: [Item] = [], rename: [Item] = []
+        var uploaded: [Item] = []
         for item in work {
-            if item.state == "PREPARED" {
+            if item.state == "PREPARED" || item.state == "UPLOADED" {
                 // Only a rename after RENAMING was recorded puts our final name at the channel.
                 if present[item.remoteName] != nil {
                     report.refused.append("\(item.date)/\(item.file.name) (the channel already holds \(item.remoteName), which this tool did not finish sending: compare it by hand)")
+                } else if item.state == "UPLOADED", present[item.partName] == item.sentSize {
+                    uploaded.append(item)
                 } else {
+                    // Never renamed by us: a `.part` the channel purged is simply sent again.
                     upload.append(item)
                 }
             } else if present[item.remoteName] != nil {
@@ -54,17 +58,23 @@ extension Delivery {
                 report.refused.append("\(item.date)/\(item.file.name) (the channel holds \(item.remoteName) with other bytes than were sent: ask the channel)")
             }
         }
-        let verified = upload.filter(readBack)
+        let verified = upload.filter(readBack) + uploaded
         for item in upload where !readBack(item) {
             report.refused.append("\(item.date)/\(item.file.name) (read back from the channel with other bytes than were sent; retried next time)")
         }
         checkpoint("deliver:uploaded")
-        for item in verified {
-            try connection.execute(
-                "UPDATE disbursement.deliveries SET state = 'RENAMING' WHERE business_date = $1::date AND file_name = $2 AND state = 'PREPARED'",
-                [item.date, item.file.name])
+        // UPLOADED, then RENAMING only just before the rename is sent: a file cut off in between
+        // was never renamed, so a `.part` gone by the next call is uploaded again, not taken as delivered.
+        for state in ["UPLOADED", "RENAMING"] {
+            for item in verified {
+                try connection.execute(
+                    """
+                    UPDATE disbursement.deliveries SET state = $3
+                     WHERE business_date = $1::date AND file_name = $2 AND state IN ('PREPARED', 'UPLOADED')
+                    """, [item.date, item.file.name, state])
+            }
+            if state == "UPLOADED" { checkpoint("deliver:renaming") }
         }
-        checkpoint("deliver:renaming")
 
         let renaming = verified + rename
         guard !renaming.isEmpty else { return nil }
@@ -75,8 +85,11 @@ extension Delivery {
         }
         checkpoint("deliver:renamed")
         for item in renaming {
-            if after[item.remoteName] == item.sentSize || (after[item.remoteName] == nil && after[item.partName] == nil) {
+            if after[item.remoteName] == item.sentSize, after[item.partName] == nil {
                 try markDelivered(item, connection: connection, report: &report)
+            } else if after[item.remoteName] == nil, after[item.partName] == nil {
+                // Renamed and taken at once, or gone: not reported as sent by this call.
+                report.refused.append("\(item.date)/\(item.file.name) (renamed, but \(item.remoteName) is not in the inbox: delivery not confirmed, ask the channel whether it has it)")
             } else {
                 return .unreachable("\(item.remoteName) did not appear in the inbox after the rename")
             }

@@ -21,11 +21,13 @@ public struct Delivery {
         public var hostKeyChanged: [String: String] = [:]
         /// Files whose bytes are not what the manifest says, or that the channel holds with other bytes.
         public var refused: [String] = []
+        /// Channels with delivery settings but no first date (`deliver --from DATE`): nothing is sent to them.
+        public var unstarted: [String] = []
 
         /// 78 when a channel's host key changed, 69 when one was down, 65 when a file was held
         /// back; the other channels were delivered either way.
         public var exitStatus: ExitStatus {
-            if !hostKeyChanged.isEmpty { return .configuration }
+            if !hostKeyChanged.isEmpty || !unstarted.isEmpty { return .configuration }
             if !unreachable.isEmpty { return .unavailable }
             return refused.isEmpty ? .success : .dataError
         }
@@ -35,6 +37,9 @@ public struct Delivery {
             if !hostKeyChanged.isEmpty {
                 return "a channel presented another host key than the pinned one; nothing was sent to it. Check the fingerprint with the channel before changing host_key."
             }
+            if !unstarted.isEmpty {
+                return "channels \(unstarted.joined(separator: ", ")) have delivery settings but no first date: run `disburse deliver --from DATE` once, DATE the first business date whose batch was not carried to them by hand."
+            }
             if !unreachable.isEmpty {
                 return "channels \(unreachable.keys.sorted().joined(separator: ", ")) could not be reached; the others were delivered. Run disburse deliver again later."
             }
@@ -43,7 +48,7 @@ public struct Delivery {
 
         public var runLogMessage: String? {
             exitStatus == .success ? nil
-                : "channels not delivered: \((Array(unreachable.keys) + Array(hostKeyChanged.keys)).sorted().joined(separator: ", "))"
+                : "channels not delivered: \((Array(unreachable.keys) + Array(hostKeyChanged.keys) + unstarted).sorted().joined(separator: ", "))"
         }
     }
 
@@ -68,13 +73,15 @@ public struct Delivery {
         self.checkpoint = checkpoint
     }
 
-    public func deliver(_ connection: Connection, date: BusinessDate?, arguments: [String]) throws -> Report {
+    /// `from`: the first business date to deliver to channels that have none recorded yet
+    /// (migration 0030); their earlier batches were carried by hand and are never sent.
+    public func deliver(_ connection: Connection, date: BusinessDate?, from: BusinessDate? = nil, arguments: [String]) throws -> Report {
         try Job(command: "deliver", arguments: arguments, businessDate: date).run(connection) { log in
-            try deliverLocked(connection, date: date, runID: log.runID)
+            try deliverLocked(connection, date: date, from: from, runID: log.runID)
         }
     }
 
-    private func deliverLocked(_ connection: Connection, date: BusinessDate?, runID: Int64) throws -> Report {
+    private func deliverLocked(_ connection: Connection, date: BusinessDate?, from: BusinessDate?, runID: Int64) throws -> Report {
         let release = settings.release
         guard !release.sftp.isEmpty else {
             throw SettingsError("No channel has delivery settings: add a [channels.X.sftp] section per channel (see docs/operations.md).")
@@ -83,7 +90,9 @@ public struct Delivery {
             throw SettingsError("release.signing_key is missing: deliver signs every file with the programme's OpenPGP key (see docs/operations.md).")
         }
         var report = Report()
-        let items = try pendingItems(connection, date: date, report: &report)
+        let starts = try firstDates(connection, from: from, runID: runID)
+        report.unstarted = release.sftp.keys.filter { starts[$0] == nil }.sorted()
+        let items = try pendingItems(connection, date: date, starts: starts, report: &report)
         let byChannel = Dictionary(grouping: items, by: \.channel)
         guard !byChannel.isEmpty else { return report }
 
@@ -100,7 +109,7 @@ public struct Delivery {
                 continue
             case .success(let opened): link = opened
             }
-            for index in work.indices where work[index].state != "RENAMING" && work[index].state != "DELIVERED" {
+            for index in work.indices where work[index].state == nil || work[index].state == "PREPARED" {
                 if let refusal = try prepare(&work[index], gpg: gpg, recipient: recipient, signer: signer, connection: connection, runID: runID) {
                     report.refused.append(refusal)
                 }
@@ -124,8 +133,31 @@ public struct Delivery {
         }
     }
 
-    /// The files of released batches not yet DELIVERED, with the step each one reached.
-    private func pendingItems(_ connection: Connection, date: BusinessDate?, report: inout Report) throws -> [Item] {
+    /// Each channel's first business date delivered over SFTP, recording `from` for the
+    /// configured channels that have none yet.
+    private func firstDates(_ connection: Connection, from: BusinessDate?, runID: Int64) throws -> [String: String] {
+        if let from {
+            for channel in settings.release.sftp.keys.sorted() {
+                try connection.execute(
+                    """
+                    INSERT INTO disbursement.delivery_starts (channel, first_date, run_id) VALUES ($1, $2::date, $3)
+                    ON CONFLICT (channel) DO NOTHING
+                    """, [channel, from, runID])
+            }
+        }
+        var starts: [String: String] = [:]
+        for row in try connection.query("SELECT channel, first_date::text FROM disbursement.delivery_starts") {
+            starts[try row.decode(0, as: String.self)] = try row.decode(1, as: String.self)
+        }
+        return starts
+    }
+
+    /// The files of released batches not yet DELIVERED, with the step each one reached. A
+    /// batch reaches a channel in one form only: the form of a file already started for it
+    /// (whatever the format setting says now), else the channel's format.
+    private func pendingItems(
+        _ connection: Connection, date: BusinessDate?, starts: [String: String], report: inout Report
+    ) throws -> [Item] {
         let batches = try connection.query(
             """
             SELECT b.business_date::text AS business_date, b.manifest_sha256, d.decision, d.manifest_sha256 AS decided_manifest
@@ -135,6 +167,10 @@ public struct Delivery {
              ORDER BY b.business_date
             """, [date])
         if let date, batches.isEmpty { throw ReleaseError.noBatch(date) }
+        // The database's policy (migration 0031) wins over a setting that would send unapproved
+        // batches: "none" here needs the DBA, not the operator.
+        let databaseRequires = try connection.query("SELECT 1 FROM disbursement.release_policy WHERE approval = 'none'").isEmpty
+        let required = settings.release.approval == .required || databaseRequires
         var items: [Item] = []
         for batch in batches {
             let day = try batch.decode("business_date", as: String.self)
@@ -147,7 +183,7 @@ public struct Delivery {
                 if date != nil { report.notes.append("The batch for \(day) was rejected: it is never delivered.") }
                 continue
             }
-            if settings.release.approval == .required {
+            if required {
                 guard decision == "APPROVED" else {
                     if let date { throw DeliveryError.notApproved(date) }
                     report.waiting.append(day)
@@ -181,14 +217,27 @@ public struct Delivery {
                  WHERE business_date = $1::date AND status <> 'ISSUED' AND payouts > 0
                 """, [day]).map { try $0.decode(0, as: String.self) })
             let sentChannels = Set(known.keys.compactMap { Self.channel(of: $0) })
+            var startedForm: [String: String] = [:]
+            for name in known.keys.sorted() {
+                if let channel = Self.channel(of: name), startedForm[channel] == nil { startedForm[channel] = Self.form(of: name) }
+            }
             var unconfigured: Set<String> = []
+            var otherForm: Set<String> = []
             for file in manifest.files {
                 guard let channel = Self.channel(of: file.name) else { continue }
                 guard let sftp = settings.release.sftp[channel] else {
                     unconfigured.insert(channel)
                     continue
                 }
-                guard file.name.hasSuffix(sftp.format.fileExtension) else { continue }
+                guard let first = starts[channel], day >= first else { continue }
+                if let form = startedForm[channel] {
+                    guard Self.form(of: file.name) == form else {
+                        if file.name.hasSuffix(sftp.format.fileExtension) { otherForm.insert(channel) }
+                        continue
+                    }
+                } else {
+                    guard file.name.hasSuffix(sftp.format.fileExtension) else { continue }
+                }
                 if answered.contains(channel), !sentChannels.contains(channel) { continue }
                 var item = Item(date: day, file: file, channel: channel)
                 if let (state, sha, size) = known[file.name] {
@@ -202,6 +251,9 @@ public struct Delivery {
                 }
                 items.append(item)
             }
+            for channel in otherForm.sorted() where date != nil {
+                report.notes.append("Channel \(channel) got the batch of \(day) in its earlier form: it is never sent again in the form its settings name now.")
+            }
             for channel in unconfigured.sorted() {
                 report.notes.append("Channel \(channel) has no delivery settings ([channels.\(channel).sftp]): its files of \(day) stay in \(folder).")
             }
@@ -210,6 +262,11 @@ public struct Delivery {
             }
         }
         return items
+    }
+
+    /// A batch file's form, its extension: `.csv` or `.xml`.
+    static func form(of fileName: String) -> String {
+        fileName.lastIndex(of: ".").map { String(fileName[$0...]) } ?? ""
     }
 
     static func channel(of fileName: String) -> String? {

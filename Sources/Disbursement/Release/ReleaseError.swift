@@ -4,6 +4,7 @@ public enum ReleaseError: OperatorError, Equatable {
     case notWritten(BusinessDate)
     case alreadyDecided(BusinessDate)
     case answered(BusinessDate)
+    case delivered(BusinessDate)
     case confirmationMismatch(BusinessDate)
     case sameLogin(BusinessDate, String?)
     case reasonMissing
@@ -17,6 +18,7 @@ public enum ReleaseError: OperatorError, Equatable {
         case "55000" where error.message.contains("not written"): self = .notWritten(date)
         case "55000" where error.message.contains("already"): self = .alreadyDecided(date)
         case "55000" where error.message.contains("answered"): self = .answered(date)
+        case "55000" where error.message.contains("delivered"): self = .delivered(date)
         default: return nil
         }
     }
@@ -33,6 +35,8 @@ public enum ReleaseError: OperatorError, Equatable {
             "The batch for \(date) was approved or rejected already; a decision is never changed (see `disburse approve \(date)`)."
         case .answered(let date):
             "A channel has already answered for payouts of the batch for \(date), so it was sent: it cannot be rejected; reconcile it instead."
+        case .delivered(let date):
+            "Files of the batch for \(date) have gone (or are going) to a channel, which may pay them: it cannot be rejected; reconcile it instead."
         case .confirmationMismatch(let date):
             "The hash you typed is not the start of the manifest hash of the batch for \(date): run `disburse approve \(date)` to see it again, and type at least its first \(BatchRelease.confirmationLength) characters."
         case .sameLogin(let date, let maker):

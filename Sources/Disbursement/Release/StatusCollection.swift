@@ -86,18 +86,16 @@ public struct StatusCollection {
                 continue
             case .success(let listed): entries = listed
             }
-            let imported = Set(try connection.query(
-                "SELECT remote_name FROM disbursement.collected_files WHERE channel = $1 AND outcome = 'IMPORTED'", [channel]
-            ).map { try $0.decode(0, as: String.self) })
             var fresh: [String] = []
             for entry in entries where !entry.name.hasPrefix(".") && !entry.name.hasSuffix(".part") {
                 guard Self.isPlainName(entry.name) else {
                     report.notes.append("\(channel) outbox: a file with an odd name was left alone (\(Masking.digitRuns(String(entry.name.prefix(60)))))")
                     continue
                 }
-                if imported.contains(entry.name) { report.alreadyCollected += 1 } else { fresh.append(entry.name) }
+                fresh.append(entry.name)
             }
-            // In name order: channels number their answers (a status file before its returns).
+            // Every listed file is fetched and known by its bytes (a channel may reuse a name for a
+            // new answer); in name order, as channels number their answers.
             fresh.sort()
             guard !fresh.isEmpty else { continue }
             let folder = root + "/" + channel
@@ -118,15 +116,27 @@ public struct StatusCollection {
         return report
     }
 
-    /// One fetched file: kept as fetched, checked, decrypted beside it, reconciled, recorded.
+    /// One fetched file: known by its bytes (the same bytes imported before are skipped), kept
+    /// as fetched under a folder named by its hash (so no later file overwrites it), checked,
+    /// decrypted beside it, reconciled, recorded.
     private func take(
         _ name: String, channel: String, folder: String, signer: String, gpg: GnuPG, asOf: BusinessDate, runID: Int64,
         connection: Connection, report: inout Report
     ) throws {
         let fetched = folder + "/.fetch-" + name
-        let original = folder + "/" + name
         guard let bytes = FileManager.default.contents(atPath: fetched) else { return }
         let sha = Digest.sha256Hex(bytes)
+        if try connection.query(
+            "SELECT 1 FROM disbursement.collected_files WHERE channel = $1 AND sha256 = $2 AND outcome = 'IMPORTED'", [channel, sha]
+        ).first != nil {
+            report.alreadyCollected += 1
+            try? FileManager.default.removeItem(atPath: fetched)
+            return
+        }
+        let kept = folder + "/" + String(sha.prefix(16))
+        _ = try OutputFolder.open(kept)
+        let original = kept + "/" + name
+        // The same bytes give the same file: one kept earlier (a refused try) is the same.
         try? FileManager.default.removeItem(atPath: original)
         try FileManager.default.moveItem(atPath: fetched, toPath: original)
         let label = "\(channel)/\(name)"
@@ -137,7 +147,8 @@ public struct StatusCollection {
             try record(channel, name, sha, plain: nil, outcome: "IMPORTED", reason: "same as an earlier file", runID: runID, connection)
             return
         }
-        let plain = folder + "/" + Self.plainName(name)
+        _ = try OutputFolder.open(kept + "/plain")
+        let plain = kept + "/plain/" + Self.plainName(name)
         if let refusal = try gpg.decryptAndVerify(original, to: plain, signer: signer) {
             report.refused.append("\(label): \(refusal)")
             logger.error("Status file \(label) refused: \(refusal). It was not imported; ask the channel to send it again.")
@@ -147,10 +158,19 @@ public struct StatusCollection {
         chmod(plain, 0o600)
         let plainSHA = FileManager.default.contents(atPath: plain).map(Digest.sha256Hex)
         do {
+            // Bound to its channel: a file signed by X's key moves only X's payouts.
             let outcome = try Reconciler(settings: settings, logger: logger).reconcile(
-                connection, files: [plain], format: nil, dryRun: false, asOf: asOf, arguments: ["collect", label])
-            report.reconciled += outcome.files
+                connection, files: [plain], format: nil, dryRun: false, asOf: asOf, channel: channel, arguments: ["collect", label])
             report.exceptionCount += outcome.exceptionCount
+            // The reconciler refuses a malformed file without throwing: it is REFUSED here too,
+            // and fetched and tried again on the next call.
+            if let refused = outcome.refused.first {
+                report.refused.append("\(label): \(refused.reason)")
+                logger.error("Status file \(label) refused: \(refused.reason)")
+                try record(channel, name, sha, plain: plainSHA, outcome: "REFUSED", reason: refused.reason, runID: runID, connection)
+                return
+            }
+            report.reconciled += outcome.files
             report.imported.append(label)
             try record(channel, name, sha, plain: plainSHA, outcome: "IMPORTED", reason: nil, runID: runID, connection)
         } catch let error as InputError {
@@ -167,7 +187,7 @@ public struct StatusCollection {
             """
             INSERT INTO disbursement.collected_files (channel, remote_name, sha256, plaintext_sha256, outcome, reason, run_id)
             VALUES ($1, $2, $3, $4, $5, $6, $7)
-            ON CONFLICT (channel, remote_name) DO UPDATE
+            ON CONFLICT (channel, remote_name, sha256) DO UPDATE
                SET sha256 = excluded.sha256, plaintext_sha256 = excluded.plaintext_sha256, outcome = excluded.outcome,
                    reason = excluded.reason, run_id = excluded.run_id, collected_at = clock_timestamp()
             """, [channel, name, sha, plain, outcome, reason.map { Masking.digitRuns($0) }, runID])

@@ -33,9 +33,10 @@ struct CollectTests {
         let bni = try fixture.env.count("SELECT count(*) FROM disbursement.payouts WHERE channel = 'BNI'")
         let paidNow = try paid(fixture)
         #expect(bni > 0 && paidNow == bni, "\(collected.stdout)")
-        let kept = fixture.env.output.path + "-collected/BNI/"
-        #expect(FileManager.default.contents(atPath: kept + name) == (try Data(contentsOf: fixture.server.outbox("BNI").appending(path: name))))
-        #expect(FileManager.default.contents(atPath: kept + "2020-06-01-BNI-status.csv") == answer)
+        let sealed = try Data(contentsOf: fixture.server.outbox("BNI").appending(path: name))
+        let kept = fixture.env.output.path + "-collected/BNI/" + String(Digest.sha256Hex(sealed).prefix(16)) + "/"
+        #expect(FileManager.default.contents(atPath: kept + name) == sealed)
+        #expect(FileManager.default.contents(atPath: kept + "plain/2020-06-01-BNI-status.csv") == answer)
         let again = try fixture.cli("collect", "--as-of", "2020-06-02", "--format", "json")
         #expect(again.status == 0, "\(again.stderr)")
         let report = try JSONDecoder().decode(StatusCollection.Report.self, from: Data(again.stdout.utf8))
@@ -62,7 +63,10 @@ struct CollectTests {
         #expect(collected.status == 65, "\(forgery): \(collected.stdout) \(collected.stderr)")
         #expect(collected.stdout.contains("REFUSED"))
         #expect(try paid(fixture) == 0)
-        #expect(!FileManager.default.fileExists(atPath: fixture.env.output.path + "-collected/BNI/2020-06-01-BNI-status.csv"))
+        let sealed = try Data(contentsOf: file)
+        let kept = fixture.env.output.path + "-collected/BNI/" + String(Digest.sha256Hex(sealed).prefix(16)) + "/"
+        #expect(FileManager.default.contents(atPath: kept + "2020-06-01-BNI-status.csv.pgp") == sealed)
+        #expect(!FileManager.default.fileExists(atPath: kept + "plain/2020-06-01-BNI-status.csv"))
         #expect(try fixture.env.count("SELECT count(*) FROM disbursement.collected_files WHERE outcome = 'REFUSED'") == 1)
         // Reported again on the next call, still not imported.
         #expect(try fixture.cli("collect", "--as-of", "2020-06-02").status == 65)

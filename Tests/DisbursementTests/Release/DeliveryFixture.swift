@@ -13,7 +13,9 @@ final class DeliveryFixture {
     static let channels = ["BNI", "VA"]
 
     /// `links` may replace a channel's SFTP lines (a wrong port, a stranger's key, another host key).
-    init(approval: String = "required", night: Bool = true, links: [String: [String: String]] = [:]) throws {
+    init(
+        approval: String = "required", night: Bool = true, links: [String: [String: String]] = [:], startDeliveries: Bool = true
+    ) throws {
         env = try TestEnvironment()
         server = try SFTPServer(channels: Self.channels)
         keys = try OpenPGPKeys.shared.get()
@@ -40,6 +42,17 @@ final class DeliveryFixture {
         config = env.output.deletingLastPathComponent().appending(path: "\(env.output.lastPathComponent).toml")
         try text.write(to: config, atomically: true, encoding: .utf8)
         try FileManager.default.createDirectory(atPath: env.output.path + "-tmp", withIntermediateDirectories: true)
+        // Delivering without approval is the database's decision (migration 0031), taken by its owner.
+        if approval == "none" {
+            try env.connection.execute("UPDATE disbursement.release_policy SET approval = 'none'")
+        }
+        // What `deliver --from` records once per channel: every batch of these tests goes over SFTP.
+        if startDeliveries {
+            for channel in Self.channels {
+                try env.connection.execute(
+                    "INSERT INTO disbursement.delivery_starts (channel, first_date, run_id) VALUES ($1, '2020-01-01', 0)", [channel])
+            }
+        }
     }
 
     deinit {

@@ -254,6 +254,29 @@ struct RolesTests {
         expectDenied(finance, "SELECT * FROM disbursement.later")
     }
 
+    /// Attack 17, F25: roles.sql run before the release migrations, whose tables its default
+    /// privileges then opened to the job; migration 0032 takes back the writes.
+    @Test func aReleaseTableMadeAfterTheRolesIsClosedToTheJobByTheMigration() throws {
+        let env = try prepare()
+        try env.connection.executeScript("""
+            SET ROLE disburse_owner;
+            ALTER TABLE disbursement.batch_decisions RENAME TO batch_decisions_before;
+            CREATE TABLE disbursement.batch_decisions (
+                business_date date PRIMARY KEY, decision text NOT NULL, manifest_sha256 text NOT NULL,
+                decided_by text NOT NULL, decided_at timestamptz NOT NULL DEFAULT now(), reason text);
+            RESET ROLE;
+            """)
+        #expect(try env.connection.queryOne(
+            "SELECT has_table_privilege('disburse_job', 'disbursement.batch_decisions', 'INSERT')").decode(0, as: Bool.self))
+        let migration = try #require(Migration.all.first { $0.version == 32 })
+        try env.connection.executeScript(migration.sql)
+        let job = try connect(env, as: "disburse_job")
+        expectDenied(job, "INSERT INTO disbursement.batch_decisions (business_date, decision, manifest_sha256, decided_by) VALUES ('2020-06-01', 'APPROVED', 'x', 'alice')")
+        expectDenied(job, "UPDATE disbursement.batch_decisions SET decided_by = 'bob'")
+        expectDenied(job, "UPDATE disbursement.release_policy SET approval = 'none'")
+        expectDenied(job, "UPDATE disbursement.delivery_starts SET first_date = '2000-01-01'")
+    }
+
     /// The owner runs migrations (and only it can): the order docs/operations.md gives.
     @Test func theOwnerMigratesAndTheOthersCannot() throws {
         let env = try prepare()
