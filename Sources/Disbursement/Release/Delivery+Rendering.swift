@@ -12,6 +12,9 @@ extension Delivery.Report {
         for (channel, why) in hostKeyChanged.sorted(by: { $0.key < $1.key }) {
             lines.append("  REFUSED \(channel): \(why).")
         }
+        for (channel, why) in unusable.sorted(by: { $0.key < $1.key }) {
+            lines.append("  NOT SENT to \(channel): \(why)")
+        }
         lines += refused.map { "  not sent: \($0)" }
         lines += notes.map { "  note: \($0)" }
         return lines.joined(separator: "\n") + "\n"
