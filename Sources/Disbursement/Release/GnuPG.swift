@@ -34,6 +34,12 @@ final class GnuPG {
         _ = try OutputFolder.open(spool)
         let homes = try OutputFolder.open(spool + "/.gnupg")
         Self.sweep(homes.path, gpgconf: gpgconf)
+        // gpg-agent puts its sockets in the keyring unless /run/user/UID exists, and a socket's
+        // path holds at most 107 bytes: say so plainly instead of a puzzling import failure.
+        let longest = homes.path + "/run-\(getpid())-XXXXXX/S.gpg-agent.browser"
+        if longest.utf8.count > 107, !FileManager.default.fileExists(atPath: "/run/user/\(geteuid())") {
+            throw Failure(description: "The spool folder path \(spool) is too long for gpg's agent socket: choose a shorter release.spool_dir (at most about 60 characters).")
+        }
         var template = Array((homes.path + "/run-\(getpid())-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else {
             throw Failure(description: "Cannot create a private keyring folder in \(homes.path): check free space and permissions of the spool folder.")
