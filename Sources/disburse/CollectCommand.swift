@@ -20,6 +20,7 @@ struct CollectCommand: ParsableCommand {
     }
 
     func run() throws {
+        SignalCleanup.install()
         try runReportingErrors {
             let settings = try common.settings()
             let connection = try common.connect()

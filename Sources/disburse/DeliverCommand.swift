@@ -24,6 +24,7 @@ struct DeliverCommand: ParsableCommand {
     }
 
     func run() throws {
+        SignalCleanup.install()
         try runReportingErrors {
             let settings = try common.settings()
             let connection = try common.connect()

@@ -9,7 +9,8 @@ import Glibc
 /// followed only when nobody but root or this user could have put it there: a link in a folder
 /// others can write (`/tmp/x/payouts -> /root/victim`) would send the batch wherever its
 /// planter chose, so it is refused. Every real folder on the way must be one only root or this
-/// user can change (`movableFailure`).
+/// user can change (`movableFailure`); a folder writable by the user's own private group counts
+/// as the user's (`othersCanWrite`).
 extension OutputFolder {
     private static let walkFlags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
     /// Like the kernel's own limit on links followed in one lookup.
@@ -67,7 +68,7 @@ extension OutputFolder {
                 throw walkFailure(path, errno)
             }
             let trusted: (uid_t) -> Bool = { $0 == 0 || $0 == geteuid() }
-            guard parent.st_mode & 0o022 == 0, trusted(parent.st_uid), trusted(link.st_uid) else {
+            guard !othersCanWrite(parent), trusted(parent.st_uid), trusted(link.st_uid) else {
                 close(current)
                 throw AtomicFile.Failure(description: "The output folder \(path) goes through the symbolic link \(name) in \(folder), which another user could have planted (the folder is writable by others or the link or folder is not owned by root or you): remove the link or name the real folder with --out or output_dir.")
             }
@@ -101,10 +102,46 @@ extension OutputFolder {
         guard status.st_uid == 0 || status.st_uid == geteuid() else {
             return AtomicFile.Failure(description: "The output folder \(path) lies inside \(folder), which belongs to another user (uid \(status.st_uid)) who could move it away and put another in its place: choose an --out or output_dir inside folders that only root or you own.")
         }
-        guard status.st_mode & 0o022 == 0 || status.st_mode & 0o1000 != 0 else {
+        guard !othersCanWrite(status) || status.st_mode & 0o1000 != 0 else {
             return AtomicFile.Failure(description: "The output folder \(path) lies inside \(folder), which others can write to (mode \(mode)), so it could be moved away and replaced: make \(folder) private (chmod go-w) or sticky (chmod +t), or choose another --out or output_dir.")
         }
         return nil
+    }
+
+    /// Whether someone else than this user can write the folder. The group bit alone does not
+    /// count when the group is this user's own private group (Ubuntu's umask 002 makes every
+    /// cloned folder 775), as Debian's sshd decides for StrictModes.
+    private static func othersCanWrite(_ status: stat) -> Bool {
+        if status.st_mode & 0o002 != 0 { return true }
+        guard status.st_mode & 0o020 != 0 else { return false }
+        // The reentrant lookups: tests and the night open folders on several threads.
+        var buffer = [CChar](repeating: 0, count: 1 << 16)
+        var user = passwd(), group = Glibc.group()
+        var userFound: UnsafeMutablePointer<passwd>?, groupFound: UnsafeMutablePointer<Glibc.group>?
+        let half = buffer.count / 2
+        return buffer.withUnsafeMutableBufferPointer { space -> Bool in
+            guard let base = space.baseAddress,
+                getpwuid_r(geteuid(), &user, base, half, &userFound) == 0, userFound != nil,
+                getgrgid_r(status.st_gid, &group, base + half, half, &groupFound) == 0, groupFound != nil
+            else { return true }
+            var members: [String] = []
+            var member = group.gr_mem
+            while let name = member?.pointee {
+                members.append(String(cString: name))
+                member = member?.advanced(by: 1)
+            }
+            return !isOwnPrivateGroup(
+                status.st_gid, primaryGroup: user.pw_gid, userName: String(cString: user.pw_name),
+                groupName: String(cString: group.gr_name), groupMembers: members)
+        }
+    }
+
+    /// A user private group: the user's primary group, named after the user, with no other
+    /// member listed.
+    static func isOwnPrivateGroup(
+        _ gid: gid_t, primaryGroup: gid_t, userName: String, groupName: String, groupMembers: [String]
+    ) -> Bool {
+        gid == primaryGroup && !userName.isEmpty && groupName == userName && groupMembers.allSatisfy { $0 == userName }
     }
 
     private static func components(_ path: String) -> [String] {

@@ -30,7 +30,7 @@ struct ChannelLink {
         let keyscan = try ExternalProgram.locate("ssh-keyscan", package: "openssh-client")
         let sftp = try ExternalProgram.locate("sftp", package: "openssh-client")
         try checkKeyFile(settings.keyFile, channel: channel)
-        let scan = try keyscan.run(["-T", "10", "-p", String(settings.port), settings.host])
+        let scan = try keyscan.run(["-T", "10", "-p", String(settings.port), settings.host], limit: settings.timeLimit)
         let keys = scan.stdout.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.split(separator: " ") }
             .filter { $0.count >= 3 }
         guard !keys.isEmpty else {
@@ -71,7 +71,10 @@ struct ChannelLink {
             "-o", "ConnectTimeout=15", "-o", "ServerAliveInterval=15", "-o", "LogLevel=ERROR",
             "\(settings.user)@\(settings.host)",
         ]
-        let result = try sftp.run(arguments, input: commands.joined(separator: "\n") + "\n")
+        let result = try sftp.run(arguments, input: commands.joined(separator: "\n") + "\n", limit: settings.timeLimit)
+        if result.timedOut {
+            return .failure(.unreachable("the SFTP session did not finish within \(settings.timeLimit) seconds (release.timeout_seconds)"))
+        }
         if result.status == 0 {
             return .success(result.stdout.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("sftp>") })
         }

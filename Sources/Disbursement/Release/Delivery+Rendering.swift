@@ -15,6 +15,9 @@ extension Delivery.Report {
         for channel in unstarted {
             lines.append("  NOT SENT to \(channel): no first date yet; run disburse deliver --from DATE once.")
         }
+        for (channel, why) in unusable.sorted(by: { $0.key < $1.key }) {
+            lines.append("  NOT SENT to \(channel): \(why)")
+        }
         lines += refused.map { "  not sent: \($0)" }
         lines += notes.map { "  note: \($0)" }
         return lines.joined(separator: "\n") + "\n"

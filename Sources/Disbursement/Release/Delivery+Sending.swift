@@ -118,11 +118,4 @@ extension Delivery {
         }
         return "\"" + path + "\""
     }
-
-    static func modeWarning(_ path: String, what: String) -> String? {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-            let mode = attributes[.posixPermissions] as? Int, mode & 0o077 != 0
-        else { return nil }
-        return "The \(what) \(path) can be read by other users (mode \(String(mode, radix: 8))): chmod 600 it."
-    }
 }

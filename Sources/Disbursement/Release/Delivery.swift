@@ -23,11 +23,14 @@ public struct Delivery {
         public var refused: [String] = []
         /// Channels with delivery settings but no first date (`deliver --from DATE`): nothing is sent to them.
         public var unstarted: [String] = []
+        /// Channel → why its keys or settings could not be used (an expired OpenPGP key, an
+        /// unreadable key file): nothing was sent to it, the others went on.
+        public var unusable: [String: String] = [:]
 
-        /// 78 when a channel's host key changed, 69 when one was down, 65 when a file was held
-        /// back; the other channels were delivered either way.
+        /// 78 when a channel's host key changed or its keys were unusable, 69 when one was down,
+        /// 65 when a file was held back; the other channels were delivered either way.
         public var exitStatus: ExitStatus {
-            if !hostKeyChanged.isEmpty || !unstarted.isEmpty { return .configuration }
+            if !hostKeyChanged.isEmpty || !unstarted.isEmpty || !unusable.isEmpty { return .configuration }
             if !unreachable.isEmpty { return .unavailable }
             return refused.isEmpty ? .success : .dataError
         }
@@ -40,6 +43,9 @@ public struct Delivery {
             if !unstarted.isEmpty {
                 return "channels \(unstarted.joined(separator: ", ")) have delivery settings but no first date: run `disburse deliver --from DATE` once, DATE the first business date whose batch was not carried to them by hand."
             }
+            if !unusable.isEmpty {
+                return "the keys or settings of channels \(unusable.keys.sorted().joined(separator: ", ")) could not be used (see above); nothing was sent to them, the others were delivered."
+            }
             if !unreachable.isEmpty {
                 return "channels \(unreachable.keys.sorted().joined(separator: ", ")) could not be reached; the others were delivered. Run disburse deliver again later."
             }
@@ -48,7 +54,7 @@ public struct Delivery {
 
         public var runLogMessage: String? {
             exitStatus == .success ? nil
-                : "channels not delivered: \((Array(unreachable.keys) + Array(hostKeyChanged.keys) + unstarted).sorted().joined(separator: ", "))"
+                : "channels not delivered: \((Array(unreachable.keys) + Array(hostKeyChanged.keys) + unstarted + Array(unusable.keys)).sorted().joined(separator: ", "))"
         }
     }
 
@@ -61,6 +67,8 @@ public struct Delivery {
         var state: String?
         var sentSHA256: String?
         var sentSize: Int64?
+        /// The recipient and signer fingerprints a PREPARED file was encrypted for.
+        var preparedFor: String?
     }
 
     let settings: Settings
@@ -96,27 +104,32 @@ public struct Delivery {
         let byChannel = Dictionary(grouping: items, by: \.channel)
         guard !byChannel.isEmpty else { return report }
 
-        if let warning = Self.modeWarning(signingKeyFile, what: "signing key file") { logger.warning("\(warning)") }
-        let gpg = try GnuPG()
+        let gpg = try GnuPG(release, output: settings.outputDirectory)
         let signer = try gpg.importKey(signingKeyFile, secret: true, what: "the programme's signing key")
         for channel in byChannel.keys.sorted() {
             guard let sftp = release.sftp[channel], var work = byChannel[channel] else { continue }
-            let recipient = try gpg.importKey(sftp.publicKeyFile, secret: false, what: "the public key of channel \(channel)")
-            let link: ChannelLink
-            switch try ChannelLink.open(channel, sftp) {
-            case .failure(let problem):
-                record(problem, channel: channel, in: &report)
-                continue
-            case .success(let opened): link = opened
-            }
-            for index in work.indices where work[index].state == nil || work[index].state == "PREPARED" {
-                if let refusal = try prepare(&work[index], gpg: gpg, recipient: recipient, signer: signer, connection: connection, runID: runID) {
-                    report.refused.append(refusal)
+            // A channel's expired key or unreadable key file is that channel's problem only.
+            do {
+                let recipient = try gpg.importKey(sftp.publicKeyFile, secret: false, what: "the public key of channel \(channel)")
+                let link: ChannelLink
+                switch try ChannelLink.open(channel, sftp) {
+                case .failure(let problem):
+                    record(problem, channel: channel, in: &report)
+                    continue
+                case .success(let opened): link = opened
                 }
-            }
-            work.removeAll { $0.state == nil }
-            if let problem = try send(work, link: link, connection: connection, report: &report) {
-                record(problem, channel: channel, in: &report)
+                for index in work.indices where work[index].state == nil || work[index].state == "PREPARED" {
+                    if let refusal = try prepare(&work[index], gpg: gpg, recipient: recipient, signer: signer, connection: connection, runID: runID) {
+                        report.refused.append(refusal)
+                    }
+                }
+                work.removeAll { $0.state == nil }
+                if let problem = try send(work, link: link, connection: connection, report: &report) {
+                    record(problem, channel: channel, in: &report)
+                }
+            } catch let error as OperatorError where error.category == .configuration {
+                report.unusable[channel] = error.description
+                logger.error("Channel \(channel): \(error.description) Nothing more was sent to it.")
             }
         }
         return report
@@ -202,12 +215,12 @@ public struct Delivery {
                 continue
             }
             let rows = try connection.query(
-                "SELECT file_name, state, sent_sha256, sent_size FROM disbursement.deliveries WHERE business_date = $1::date", [day])
-            var known: [String: (String, String, Int64)] = [:]
+                "SELECT file_name, state, sent_sha256, sent_size, prepared_for FROM disbursement.deliveries WHERE business_date = $1::date", [day])
+            var known: [String: (String, String, Int64, String?)] = [:]
             for row in rows {
                 known[try row.decode("file_name", as: String.self)] = (
                     try row.decode("state", as: String.self), try row.decode("sent_sha256", as: String.self),
-                    try row.decode("sent_size", as: Int64.self))
+                    try row.decode("sent_size", as: Int64.self), try row.decodeIfPresent("prepared_for", as: String.self))
             }
             // A channel that has answered for a batch we have no delivery of got it another
             // way (by hand, before deliver existed): sending it again could pay twice.
@@ -240,7 +253,7 @@ public struct Delivery {
                 }
                 if answered.contains(channel), !sentChannels.contains(channel) { continue }
                 var item = Item(date: day, file: file, channel: channel)
-                if let (state, sha, size) = known[file.name] {
+                if let (state, sha, size, preparedFor) = known[file.name] {
                     if state == "DELIVERED" {
                         report.alreadyDelivered += 1
                         continue
@@ -248,6 +261,7 @@ public struct Delivery {
                     item.state = state
                     item.sentSHA256 = sha
                     item.sentSize = size
+                    item.preparedFor = preparedFor
                 }
                 items.append(item)
             }
@@ -276,14 +290,17 @@ public struct Delivery {
 
     /// Encrypts and signs a file into the spool and records it PREPARED; a PREPARED file whose
     /// spool copy is gone is encrypted again (nothing of it can be at the channel under its
-    /// final name yet). Returns a refusal when the file is not what the manifest says.
+    /// final name yet), and so is one encrypted for another channel key or signing key than the
+    /// settings name now (a key rotated while the channel was down). Returns a refusal when the
+    /// file is not what the manifest says.
     private func prepare(
         _ item: inout Item, gpg: GnuPG, recipient: String, signer: String, connection: Connection, runID: Int64
     ) throws -> String? {
         let source = settings.outputDirectory + "/" + item.date + "/" + item.file.name
         let spoolFolder = settings.release.spool(output: settings.outputDirectory) + "/" + item.date
         let spooled = spoolFolder + "/" + item.remoteName
-        if item.state == "PREPARED", let expected = item.sentSHA256, let bytes = FileManager.default.contents(atPath: spooled),
+        let keys = recipient + " " + signer
+        if item.state == "PREPARED", item.preparedFor == keys, let expected = item.sentSHA256, let bytes = FileManager.default.contents(atPath: spooled),
             Digest.sha256Hex(bytes) == expected
         {
             return nil
@@ -306,16 +323,18 @@ public struct Delivery {
         try connection.execute(
             """
             INSERT INTO disbursement.deliveries
-                (business_date, file_name, channel, remote_name, plaintext_sha256, sent_sha256, sent_size, state, run_id)
-            VALUES ($1::date, $2, $3, $4, $5, $6, $7, 'PREPARED', $8)
+                (business_date, file_name, channel, remote_name, plaintext_sha256, sent_sha256, sent_size, state, run_id, prepared_for)
+            VALUES ($1::date, $2, $3, $4, $5, $6, $7, 'PREPARED', $8, $9)
             ON CONFLICT (business_date, file_name) DO UPDATE
-               SET sent_sha256 = excluded.sent_sha256, sent_size = excluded.sent_size, run_id = excluded.run_id
+               SET sent_sha256 = excluded.sent_sha256, sent_size = excluded.sent_size, run_id = excluded.run_id,
+                   prepared_for = excluded.prepared_for
              WHERE deliveries.state = 'PREPARED'
-            """, [item.date, item.file.name, item.channel, item.remoteName, item.file.sha256, sha, Int64(sealed.count), runID])
+            """, [item.date, item.file.name, item.channel, item.remoteName, item.file.sha256, sha, Int64(sealed.count), runID, keys])
         checkpoint("deliver:prepared")
         item.state = "PREPARED"
         item.sentSHA256 = sha
         item.sentSize = Int64(sealed.count)
+        item.preparedFor = keys
         return nil
     }
 }

@@ -1,6 +1,8 @@
 import Foundation
 
-/// A program from outside (gpg, sftp, ssh-keyscan) run to completion. Its output goes to
+/// A program from outside (gpg, sftp, ssh-keyscan) run to completion or to its time limit,
+/// in a process group of its own that is killed whole when the limit passes (a server that
+/// accepts the login and never answers must not hold the run lock for ever). Its output goes to
 /// temporary files rather than pipes, so a chatty program never blocks on a full pipe and no
 /// reader thread is needed.
 struct ExternalProgram {
@@ -8,7 +10,12 @@ struct ExternalProgram {
         let status: Int32
         let stdout: String
         let stderr: String
+        /// Killed because it ran longer than its limit.
+        let timedOut: Bool
     }
+
+    /// For the helpers (gpgconf) that have no setting of their own.
+    static let defaultLimit = 60
 
     let name: String
     let package: String
@@ -24,7 +31,7 @@ struct ExternalProgram {
         return ExternalProgram(name: name, package: package, path: path)
     }
 
-    func run(_ arguments: [String], input: String = "", environment: [String: String] = [:]) throws -> Result {
+    func run(_ arguments: [String], input: String = "", environment: [String: String] = [:], limit: Int) throws -> Result {
         let scratch = try TemporaryFolder()
         let inPath = scratch.path + "/in", outPath = scratch.path + "/out", errPath = scratch.path + "/err"
         guard FileManager.default.createFile(atPath: inPath, contents: Data(input.utf8), attributes: [.posixPermissions: 0o600]) else {
@@ -34,10 +41,11 @@ struct ExternalProgram {
         merged.merge(environment) { $1 }
         // Messages in English whatever the machine's locale, so they can be recognised.
         merged["LC_ALL"] = "C"
-        let status = try Spawn.run(path, arguments, environment: merged, stdin: inPath, stdout: outPath, stderr: errPath)
+        let pid = try Spawn.start(path, arguments, environment: merged, stdin: inPath, stdout: outPath, stderr: errPath, ownGroup: true)
+        let (status, timedOut) = Spawn.wait(pid, limit: limit)
         let out = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
         let err = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
-        return Result(status: status, stdout: out, stderr: err)
+        return Result(status: status, stdout: out, stderr: err, timedOut: timedOut)
     }
 }
 

@@ -12,13 +12,15 @@ public struct StatusCollection {
         public var alreadyCollected = 0
         public var unreachable: [String: String] = [:]
         public var hostKeyChanged: [String: String] = [:]
+        /// Channel → why its keys or settings could not be used; the others were collected.
+        public var unusable: [String: String] = [:]
         public var notes: [String] = []
         public var reconciled: [Reconciler.FileResult] = []
         public var exceptionCount = 0
 
         /// As `deliver` for the channels (78, 69), then as `reconcile` for the files (65, 3).
         public var exitStatus: ExitStatus {
-            if !hostKeyChanged.isEmpty { return .configuration }
+            if !hostKeyChanged.isEmpty || !unusable.isEmpty { return .configuration }
             if !unreachable.isEmpty { return .unavailable }
             if !refused.isEmpty { return .dataError }
             return exceptionCount > 0 ? .exceptions : .success
@@ -30,6 +32,9 @@ public struct StatusCollection {
         public var problem: String? {
             if !hostKeyChanged.isEmpty {
                 return "a channel presented another host key than the pinned one; nothing was fetched from it. Check the fingerprint with the channel."
+            }
+            if !unusable.isEmpty {
+                return "the keys or settings of channels \(unusable.keys.sorted().joined(separator: ", ")) could not be used (see above); the others were collected."
             }
             if !unreachable.isEmpty {
                 return "channels \(unreachable.keys.sorted().joined(separator: ", ")) could not be reached; the others were collected. Run disburse collect again later."
@@ -60,60 +65,91 @@ public struct StatusCollection {
             throw SettingsError("release.signing_key is missing: collect decrypts status files with the programme's OpenPGP key.")
         }
         var report = Report()
-        let gpg = try GnuPG()
+        let gpg = try GnuPG(settings.release, output: settings.outputDirectory)
         _ = try gpg.importKey(signingKeyFile, secret: true, what: "the programme's signing key")
         let root = settings.release.collected(output: settings.outputDirectory)
         _ = try OutputFolder.open(root)
         for (channel, sftp) in settings.release.sftp.sorted(by: { $0.key < $1.key }) {
-            let signer = try gpg.importKey(sftp.publicKeyFile, secret: false, what: "the public key of channel \(channel)")
-            let link: ChannelLink
-            switch try ChannelLink.open(channel, sftp) {
-            case .failure(.unreachable(let why)):
-                report.unreachable[channel] = why
-                continue
-            case .failure(.hostKeyChanged(let why)):
-                report.hostKeyChanged[channel] = why
-                continue
-            case .success(let opened): link = opened
-            }
-            let entries: [ChannelLink.Entry]
-            switch try link.list(sftp.outbox) {
-            case .failure(.unreachable(let why)):
-                report.unreachable[channel] = why
-                continue
-            case .failure(.hostKeyChanged(let why)):
-                report.hostKeyChanged[channel] = why
-                continue
-            case .success(let listed): entries = listed
-            }
-            var fresh: [String] = []
-            for entry in entries where !entry.name.hasPrefix(".") && !entry.name.hasSuffix(".part") {
-                guard Self.isPlainName(entry.name) else {
-                    report.notes.append("\(channel) outbox: a file with an odd name was left alone (\(Masking.digitRuns(String(entry.name.prefix(60)))))")
-                    continue
-                }
-                fresh.append(entry.name)
-            }
-            // Every listed file is fetched and known by its bytes (a channel may reuse a name for a
-            // new answer); in name order, as channels number their answers.
-            fresh.sort()
-            guard !fresh.isEmpty else { continue }
-            let folder = root + "/" + channel
-            _ = try OutputFolder.open(folder)
-            let commands = try fresh.map { "get \(sftp.outbox)/\($0) \(try Delivery.quoted(folder + "/.fetch-" + $0))" }
-            if case .failure(let problem) = try link.run(commands) {
-                switch problem {
-                case .unreachable(let why): report.unreachable[channel] = why
-                case .hostKeyChanged(let why): report.hostKeyChanged[channel] = why
-                }
-                continue
-            }
-            for name in fresh {
-                try take(name, channel: channel, folder: folder, signer: signer, gpg: gpg, asOf: asOf, runID: runID,
-                         connection: connection, report: &report)
+            do {
+                try collectChannel(channel, sftp, root: root, gpg: gpg, asOf: asOf, runID: runID, connection: connection, report: &report)
+            } catch let error as OperatorError where error.category == .configuration {
+                report.unusable[channel] = error.description
+                logger.error("Channel \(channel): \(error.description) Nothing more was collected from it.")
             }
         }
         return report
+    }
+
+    /// One channel's new files. Each is fetched with `-get`, which does not end sftp's batch
+    /// when it fails, so a name that cannot be fetched (a line break in it makes `ls` show a
+    /// made-up entry, or the file went away) is reported and the others are still collected.
+    private func collectChannel(
+        _ channel: String, _ sftp: SFTPSettings, root: String, gpg: GnuPG, asOf: BusinessDate, runID: Int64,
+        connection: Connection, report: inout Report
+    ) throws {
+        let signer = try gpg.importKey(sftp.publicKeyFile, secret: false, what: "the public key of channel \(channel)")
+        let link: ChannelLink
+        switch try ChannelLink.open(channel, sftp) {
+        case .failure(.unreachable(let why)):
+            report.unreachable[channel] = why
+            return
+        case .failure(.hostKeyChanged(let why)):
+            report.hostKeyChanged[channel] = why
+            return
+        case .success(let opened): link = opened
+        }
+        let entries: [ChannelLink.Entry]
+        switch try link.list(sftp.outbox) {
+        case .failure(.unreachable(let why)):
+            report.unreachable[channel] = why
+            return
+        case .failure(.hostKeyChanged(let why)):
+            report.hostKeyChanged[channel] = why
+            return
+        case .success(let listed): entries = listed
+        }
+        var fresh: Set<String> = []
+        let limit = settings.release.maxStatusFileBytes
+        for entry in entries where !entry.name.hasPrefix(".") && !entry.name.hasSuffix(".part") {
+            guard Self.isPlainName(entry.name) else {
+                report.notes.append("\(channel) outbox: a file with an odd name was left alone (\(Self.masked(entry.name)))")
+                continue
+            }
+            if entry.size > limit {
+                report.refused.append("\(channel)/\(entry.name): it is \(entry.size) bytes, more than release.max_status_file_bytes (\(limit)); not fetched")
+            } else {
+                fresh.insert(entry.name)
+            }
+        }
+        guard !fresh.isEmpty else { return }
+        // Every listed file is fetched and known by its bytes (a channel may reuse a name for a
+        // new answer); in name order, as channels number their answers.
+        let names = fresh.sorted()
+        let folder = root + "/" + channel
+        _ = try OutputFolder.open(folder)
+        for name in names { try? FileManager.default.removeItem(atPath: folder + "/.fetch-" + name) }
+        let commands = try names.map { "-get \(sftp.outbox)/\($0) \(try Delivery.quoted(folder + "/.fetch-" + $0))" }
+        if case .failure(let problem) = try link.run(commands) {
+            switch problem {
+            case .unreachable(let why): report.unreachable[channel] = why
+            case .hostKeyChanged(let why): report.hostKeyChanged[channel] = why
+            }
+            return
+        }
+        let missing = names.filter { !FileManager.default.fileExists(atPath: folder + "/.fetch-" + $0) }
+        if !missing.isEmpty {
+            report.notes.append("\(channel) outbox: \(missing.count) listed name(s) could not be fetched and were left alone (a name with a line break shows as made-up entries): \(missing.map(Self.masked).joined(separator: ", "))")
+        }
+        for name in names where !missing.contains(name) {
+            try take(name, channel: channel, folder: folder, signer: signer, gpg: gpg, asOf: asOf, runID: runID,
+                     connection: connection, report: &report)
+        }
+    }
+
+    /// A name from outside as it may be shown: at most 60 characters, digit runs masked,
+    /// anything but printable ASCII as `?`.
+    static func masked(_ name: String) -> String {
+        Masking.digitRuns(String(String(name.prefix(60)).map { ($0.asciiValue.map { (0x20..<0x7f).contains($0) } ?? false) ? $0 : "?" }))
     }
 
     /// One fetched file: known by its bytes (the same bytes imported before are skipped), kept
@@ -124,6 +160,12 @@ public struct StatusCollection {
         connection: Connection, report: inout Report
     ) throws {
         let fetched = folder + "/.fetch-" + name
+        let size = (try? FileManager.default.attributesOfItem(atPath: fetched)[.size] as? Int) ?? 0
+        guard size <= settings.release.maxStatusFileBytes else {
+            try? FileManager.default.removeItem(atPath: fetched)
+            report.refused.append("\(channel)/\(name): it is more than release.max_status_file_bytes (\(settings.release.maxStatusFileBytes)) bytes; not kept")
+            return
+        }
         guard let bytes = FileManager.default.contents(atPath: fetched) else { return }
         let sha = Digest.sha256Hex(bytes)
         if try connection.query(

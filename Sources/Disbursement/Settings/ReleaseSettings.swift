@@ -17,6 +17,12 @@ public struct ReleaseSettings: Sendable, Equatable {
     public var collectDirectory: String?
     /// By channel code; a channel without one is not delivered to (and said so).
     public var sftp: [String: SFTPSettings] = [:]
+    /// Wall-clock limit of each external program (one sftp session, one gpg call): past it the
+    /// program is killed and its channel reported unreachable (or its file refused).
+    public var timeoutSeconds = 600
+    /// The largest status file collect fetches, and the most its decryption may write: a small
+    /// compressed file must not fill the disk.
+    public var maxStatusFileBytes = 512 << 20
 
     public init() {}
 
@@ -49,10 +55,14 @@ public struct SFTPSettings: Sendable, Equatable {
     public var publicKeyFile: String
     /// Exactly one form of each payout goes to a channel, so it can never pay a payout twice.
     public var format: Format
+    /// `release.timeout_seconds`, for each sftp session and ssh-keyscan with this channel.
+    public var timeLimit = 600
 }
 
 extension ReleaseSettings {
-    private static let releaseKeys: Set<String> = ["approval", "signing_key", "spool_dir", "collect_dir"]
+    private static let releaseKeys: Set<String> = [
+        "approval", "signing_key", "spool_dir", "collect_dir", "timeout_seconds", "max_status_file_bytes",
+    ]
     private static let sftpKeys: Set<String> = [
         "host", "port", "user", "key_file", "host_key", "inbox", "outbox", "public_key", "format",
     ]
@@ -72,6 +82,9 @@ extension ReleaseSettings {
             if release.table["signing_key"] != nil { settings.signingKeyFile = resolve(try release.string("signing_key")) }
             if release.table["spool_dir"] != nil { settings.spoolDirectory = resolve(try release.string("spool_dir")) }
             if release.table["collect_dir"] != nil { settings.collectDirectory = resolve(try release.string("collect_dir")) }
+            settings.timeoutSeconds = try release.int("timeout_seconds", default: settings.timeoutSeconds, range: 1...86_400)
+            settings.maxStatusFileBytes = try release.int(
+                "max_status_file_bytes", default: settings.maxStatusFileBytes, range: (1 << 20)...(64 << 30))
         }
         for code in channels.keys.sorted() {
             let channel = try channels.table(code)
@@ -98,7 +111,7 @@ extension ReleaseSettings {
             settings.sftp[code] = SFTPSettings(
                 host: host, port: try sftp.int("port", default: 22, range: 1...65535), user: user,
                 keyFile: resolve(try sftp.string("key_file")), hostKey: hostKey, inbox: inbox, outbox: outbox,
-                publicKeyFile: resolve(try sftp.string("public_key")), format: sendFormat)
+                publicKeyFile: resolve(try sftp.string("public_key")), format: sendFormat, timeLimit: settings.timeoutSeconds)
         }
         return settings
     }

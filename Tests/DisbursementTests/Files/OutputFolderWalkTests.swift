@@ -55,7 +55,9 @@ struct OutputFolderWalkTests {
         let shared = root.appending(path: "shared")
         try FileManager.default.createDirectory(at: shared.appending(path: "deeper"), withIntermediateDirectories: true)
         chmod(shared.appending(path: "deeper").path, 0o700)
-        for mode: mode_t in [0o777, 0o770, 0o757, 0o775] {
+        // A group of several users (root's own group would be root's private group).
+        let groupModes: [mode_t] = geteuid() == 0 && chown(shared.path, 0, 4242) == 0 ? [0o770, 0o775] : []
+        for mode: mode_t in [0o777, 0o757] + groupModes {
             chmod(shared.path, mode)
             for out in ["shared/out", "shared/deeper/out"] {
                 do {
@@ -88,5 +90,31 @@ struct OutputFolderWalkTests {
         #expect(result.status == 78, "\(result.stderr)")
         #expect(result.stderr.contains(shared.path) && result.stderr.contains("mode 777"), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: shared.appending(path: "night").path))
+    }
+
+    /// N6 follow-up: with Ubuntu's umask 002 every folder a user makes is 775 with the user's
+    /// private group; that group is the user alone, so such a folder is the user's (as Debian's
+    /// sshd decides for StrictModes). Any other group that can write is refused.
+    @Test func aGroupIsTheUsersOwnOnlyWhenItIsTheirPrivateGroup() {
+        #expect(OutputFolder.isOwnPrivateGroup(1000, primaryGroup: 1000, userName: "ana", groupName: "ana", groupMembers: []))
+        #expect(OutputFolder.isOwnPrivateGroup(1000, primaryGroup: 1000, userName: "ana", groupName: "ana", groupMembers: ["ana"]))
+        #expect(!OutputFolder.isOwnPrivateGroup(1000, primaryGroup: 1000, userName: "ana", groupName: "ana", groupMembers: ["ana", "budi"]))
+        #expect(!OutputFolder.isOwnPrivateGroup(1000, primaryGroup: 1000, userName: "ana", groupName: "staff", groupMembers: []))
+        #expect(!OutputFolder.isOwnPrivateGroup(1001, primaryGroup: 1000, userName: "ana", groupName: "ana", groupMembers: []))
+        #expect(!OutputFolder.isOwnPrivateGroup(1000, primaryGroup: 1000, userName: "", groupName: "", groupMembers: []))
+    }
+
+    @Test func anOutInsideAFolderOfTheUsersPrivateGroupIsAccepted() throws {
+        guard geteuid() == 0 else { return }
+        let root = try scratch()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let cloned = root.appending(path: "cloned")
+        try FileManager.default.createDirectory(at: cloned, withIntermediateDirectories: false)
+        // root's primary group is root, named root, with no other member: root's private group.
+        #expect(chown(cloned.path, 0, 0) == 0)
+        chmod(cloned.path, 0o775)
+        _ = try OutputFolder.open(cloned.appending(path: "out").path)
+        #expect(chown(cloned.path, 0, 4242) == 0)
+        #expect(throws: AtomicFile.Failure.self) { _ = try OutputFolder.open(cloned.appending(path: "out2").path) }
     }
 }

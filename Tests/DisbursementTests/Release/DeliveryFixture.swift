@@ -12,9 +12,11 @@ final class DeliveryFixture {
     let config: URL
     static let channels = ["BNI", "VA"]
 
-    /// `links` may replace a channel's SFTP lines (a wrong port, a stranger's key, another host key).
+    /// `links` may replace a channel's SFTP lines (a wrong port, a stranger's key, another host
+    /// key); `release` adds lines to the [release] table.
     init(
-        approval: String = "required", night: Bool = true, links: [String: [String: String]] = [:], startDeliveries: Bool = true
+        approval: String = "required", night: Bool = true, release: String = "", links: [String: [String: String]] = [:],
+        startDeliveries: Bool = true
     ) throws {
         env = try TestEnvironment()
         server = try SFTPServer(channels: Self.channels)
@@ -28,7 +30,7 @@ final class DeliveryFixture {
         let example = try String(contentsOf: Paths.repository.appending(path: "config/disburse.example.toml"), encoding: .utf8)
         var text = example
             .replacingOccurrences(of: "key_file = \"demo-va.key\"", with: "key_file = \"\(env.settings.vaKeyFile)\"")
-            .replacingOccurrences(of: "approval = \"required\"", with: "approval = \"\(approval)\"\nsigning_key = \"\(keys.programmeSecretKey)\"")
+            .replacingOccurrences(of: "approval = \"required\"", with: "approval = \"\(approval)\"\nsigning_key = \"\(keys.programmeSecretKey)\"\n\(release)")
         for channel in Self.channels {
             var lines: [String: String] = [
                 "host": "\"127.0.0.1\"", "port": "\(server.port)", "user": "\"\(NSUserName())\"",
@@ -55,12 +57,14 @@ final class DeliveryFixture {
         }
     }
 
+    /// The private keyrings deliver and collect make for themselves.
+    var keyrings: String { env.output.path + "-spool/.gnupg" }
+
     deinit {
         // A run killed by the crash tests leaves its private keyring and agent behind.
-        let scratch = env.output.path + "-tmp"
-        if let gpgconf = try? ExternalTool.gpgconf.located(), let left = try? FileManager.default.contentsOfDirectory(atPath: scratch) {
-            for name in left where name.hasPrefix("disburse-gpg") {
-                _ = try? SetupCommand.run(gpgconf, ["--homedir", scratch + "/" + name, "--kill", "all"])
+        if let gpgconf = try? ExternalTool.gpgconf.located(), let left = try? FileManager.default.contentsOfDirectory(atPath: keyrings) {
+            for name in left {
+                _ = try? SetupCommand.run(gpgconf, ["--homedir", keyrings + "/" + name, "--kill", "all"])
             }
         }
         for suffix in ["-spool", "-collected", ".toml", "-tmp"] {
@@ -74,6 +78,33 @@ final class DeliveryFixture {
         environment["TMPDIR"] = env.output.path + "-tmp"
         if let fault { environment["DISBURSE_FAULT_INJECTION"] = fault }
         return try CLI.run(arguments, environment: environment)
+    }
+
+    /// The gpg-agents still running for this fixture's folders.
+    func agents() -> [String] {
+        let folders = [env.output.path + "-spool", env.output.path + "-tmp"]
+        let processes = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return processes.filter { $0.allSatisfy(\.isNumber) }.compactMap { pid in
+            guard let raw = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return nil }
+            let line = String(decoding: raw.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
+            return line.contains("gpg-agent") && folders.contains(where: line.contains) ? line : nil
+        }
+    }
+
+    /// Points a setting of the [release] table or of a channel's [channels.X.sftp] table at another value.
+    func change(_ key: String, in table: String, to value: String) throws {
+        let text = try String(contentsOf: config, encoding: .utf8)
+        let start = try #require(text.range(of: "[\(table)]"))
+        let line = try #require(text.range(of: "\n\(key) = [^\n]*", options: .regularExpression, range: start.upperBound..<text.endIndex))
+        try text.replacingCharacters(in: line, with: "\n\(key) = \(value)").write(to: config, atomically: true, encoding: .utf8)
+    }
+
+    func start(_ arguments: String..., pauseAt checkpoint: String) throws -> RunningCLI {
+        var environment = env.cliEnvironment
+        environment["DISBURSE_CONFIG"] = config.path
+        environment["TMPDIR"] = env.output.path + "-tmp"
+        environment["DISBURSE_FAULT_INJECTION"] = "pause:" + checkpoint
+        return try RunningCLI(arguments, environment: environment)
     }
 
     /// Approves the night's batch as another login than the one that made it.

@@ -139,7 +139,7 @@ struct DeliveryTests {
         chmod(fixture.server.userKey, 0o644)
         let run = try fixture.cli("deliver")
         #expect(run.status == 78, "\(run.stdout) \(run.stderr)")
-        #expect(run.stderr.contains("chmod 600"))
+        #expect((run.stdout + run.stderr).contains("chmod 600"))
         #expect(try fixture.server.files(in: fixture.server.inbox("VA")).isEmpty)
     }
 }

@@ -34,12 +34,18 @@ final class RunningCLI {
         }
     }
 
+    /// Sends `signal` to the process (SIGTERM as a service manager or `timeout` would).
+    func signal(_ number: Int32) {
+        kill(process.processIdentifier, number)
+    }
+
     func resume() {
         try? input.fileHandleForWriting.close()
     }
 
-    func finish() -> CLI.Result {
-        resume()
+    /// Lets it go on (`resume`), or, when it was told to end otherwise (a signal), just waits.
+    func finish(resuming: Bool = true) -> CLI.Result {
+        if resuming { resume() }
         let outData = output.fileHandleForReading.readDataToEndOfFile()
         stderrSoFar.append(errors.fileHandleForReading.readDataToEndOfFile())
         process.waitUntilExit()

@@ -13,7 +13,8 @@ final class SFTPServer {
 
     var root: URL { folder.appending(path: "root") }
 
-    init(channels: [String]) throws {
+    /// `command` replaces the SFTP server the login gets (`cat >/dev/null`: one that never answers).
+    init(channels: [String], command: String? = nil) throws {
         folder = FileManager.default.temporaryDirectory.appending(path: "disburse-sshd-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         for channel in channels {
@@ -43,7 +44,7 @@ final class SFTPServer {
             AllowTcpForwarding no
             X11Forwarding no
             Subsystem sftp internal-sftp
-            ForceCommand internal-sftp -d \(folder.path)/root
+            ForceCommand \(command ?? "internal-sftp -d \(folder.path)/root")
 
             """
         try config.write(to: folder.appending(path: "sshd_config"), atomically: true, encoding: .utf8)
