@@ -161,10 +161,11 @@ public struct NightlyRun {
             try connection.execute(EligibilitySQL.expire)
         }
         try timed("holds and payouts") {
-            for statement in EligibilitySQL.duplicateNIKs { try connection.execute(statement) }
+            for statement in EligibilitySQL.duplicateNIKs + EligibilitySQL.sharedAccounts { try connection.execute(statement) }
             try connection.execute(EligibilitySQL.persons)
             for statement in EligibilitySQL.ambiguousPersons { try connection.execute(statement) }
             try connection.execute(EligibilitySQL.personsIndex)
+            try connection.execute(EligibilitySQL.sharedAccountHistory)
             try connection.execute("ANALYZE run_person")
             try connection.execute(EligibilitySQL.decisions)
             try connection.execute("ANALYZE run_decision")

@@ -232,6 +232,46 @@ enum EligibilitySQL {
         "ANALYZE run_duplicate_nik",
     ]
 
+    /// The comparable number of an account: an e-wallet's in its canonical 62… form, a bank's
+    /// as linked; then `disbursement.account_key` drops separators and folds case (migration 0022).
+    static func accountKey(provider: String, number: String) -> String {
+        "disbursement.account_key(CASE WHEN \(provider) = ANY (\(ewalletChannels)::text[]) THEN disbursement.normalize_phone(\(number)) ELSE \(number) END)"
+    }
+
+    /// Numbers (provider and key) on the account in force of more than one registrant, over the
+    /// whole registry (SHARED_ACCOUNT, issue 13 F7): one sort and one grouping, like the
+    /// duplicate NIKs. Every registrant counts, participant or not, whatever the account's status.
+    static let sharedAccounts = [
+        """
+        CREATE TEMP TABLE run_shared_account ON COMMIT DROP AS
+        SELECT f.provider, f.account_key
+          FROM (SELECT DISTINCT ON (pa.registrant_id) pa.registrant_id, pa.provider,
+                       \(accountKey(provider: "pa.provider", number: "pa.account_no")) AS account_key
+                  FROM registry.payout_accounts pa
+                 WHERE pa.status IS DISTINCT FROM 'closed' AND pa.registrant_id IS NOT NULL
+                 ORDER BY pa.registrant_id, pa.linked_at DESC NULLS LAST, pa.account_id DESC) f
+         WHERE f.provider IS NOT NULL AND f.account_key <> ''
+         GROUP BY f.provider, f.account_key
+        HAVING count(*) > 1
+        """,
+        "ANALYZE run_shared_account",
+    ]
+
+    /// A number of tonight's persons that an earlier payout (not of a batch rejected before
+    /// release) sent to another registrant is shared too, even if that registrant has moved on:
+    /// a number once paid to one person is never paid to another. The planner probes
+    /// `payouts_by_account` when few persons are due and hashes when many are.
+    static let sharedAccountHistory = """
+        UPDATE run_person p SET account_shared = true
+          FROM (SELECT DISTINCT q.registrant_id
+                  FROM run_person q
+                  JOIN disbursement.payouts x
+                    ON x.channel = q.provider AND disbursement.account_key(x.account_no) = q.account_key AND x.kind <> 'TRAINING'
+                 WHERE x.registrant_id <> q.registrant_id AND x.reason_code IS DISTINCT FROM 'BATCH_REJECTED'
+                   AND q.account_key <> '' AND NOT q.account_shared) s
+         WHERE s.registrant_id = p.registrant_id
+        """
+
     /// What the holds need to know about each person with something due, computed once per
     /// person: identity checks and the account in force (most recently linked, not closed).
     /// An account's payable kind is its provider's channel kind from the settings, never the
@@ -245,12 +285,14 @@ enum EligibilitySQL {
               FROM registry.payout_accounts pa
              WHERE pa.status IS DISTINCT FROM 'closed'
              ORDER BY pa.registrant_id, pa.linked_at DESC NULLS LAST, pa.account_id DESC
-        ), a AS (
+        ), b AS (
             -- An e-wallet is paid to its number in one canonical form (62…), the form the
             -- phone check compares.
             SELECT f.*, CASE WHEN f.channel_kind = 'ewallet' THEN disbursement.normalize_phone(f.account_no)
                              ELSE f.account_no END AS payable_no
               FROM account_in_force f
+        ), a AS (
+            SELECT b.*, disbursement.account_key(b.payable_no) AS account_key FROM b
         )
         SELECT p.registrant_id, r.full_name,
                -- Digits and a length test, not '^[0-9]{16}$': counted repetitions cost PostgreSQL's
@@ -258,7 +300,8 @@ enum EligibilitySQL {
                coalesce(r.nik ~ '^[0-9]+$' AND octet_length(r.nik) = 16, false) AS nik_valid,
                dup.nik IS NOT NULL AS nik_duplicate,
                a.account_id, a.provider, a.kind AS account_kind, a.channel_kind, a.payable_no AS account_no,
-               a.account_name, a.upgraded, a.status AS account_status,
+               a.account_name, a.upgraded, a.status AS account_status, coalesce(a.account_key, '') AS account_key,
+               shared.provider IS NOT NULL AS account_shared,
                coalesce(a.owner_nik = r.nik, false) AS owner_matches,
                coalesce(disbursement.normalize_phone(a.account_no) = disbursement.normalize_phone(r.phone), false) AS phone_matches,
                -- E-wallets: 8 to 15 digits written 62…. Banks: 1 to 34 letters, digits, spaces
@@ -271,6 +314,7 @@ enum EligibilitySQL {
           LEFT JOIN registry.registrants r USING (registrant_id)
           LEFT JOIN run_duplicate_nik dup USING (nik)
           LEFT JOIN a USING (registrant_id)
+          LEFT JOIN run_shared_account shared ON shared.provider = a.provider AND shared.account_key = a.account_key
         """
 
     /// A registrant id the registry lists twice: which row's NIK and phone are true is unknown,
@@ -324,6 +368,7 @@ enum EligibilitySQL {
                  WHEN e.kind <> 'TRAINING' AND p.channel_kind = 'ewallet' AND p.upgraded IS NOT TRUE THEN 'ACCOUNT_NOT_UPGRADED'
                  WHEN e.kind <> 'TRAINING' AND NOT p.owner_matches THEN 'ACCOUNT_OWNER_MISMATCH'
                  WHEN e.kind <> 'TRAINING' AND p.channel_kind = 'ewallet' AND NOT p.phone_matches THEN 'PHONE_MISMATCH'
+                 WHEN e.kind <> 'TRAINING' AND p.account_shared THEN 'SHARED_ACCOUNT'
                  WHEN e.kind <> 'TRAINING' AND NOT p.account_no_valid THEN 'INVALID_ACCOUNT_NO'
                  WHEN e.kind <> 'TRAINING' AND (p.channel_kind IS NULL OR NOT (coalesce(p.provider, '') = ANY (\(channels))))
                       THEN 'UNSUPPORTED_CHANNEL'

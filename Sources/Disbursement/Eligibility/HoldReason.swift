@@ -23,6 +23,10 @@ public enum HoldReason: String, CaseIterable, Sendable, Codable {
     case accountNotUpgraded = "ACCOUNT_NOT_UPGRADED"
     case accountOwnerMismatch = "ACCOUNT_OWNER_MISMATCH"
     case phoneMismatch = "PHONE_MISMATCH"
+    /// Not in SPEC §3 (issue 13, F7): the account's number (provider and number without
+    /// separators or case) is in force for another registrant too, or was paid to another
+    /// registrant before. All of them are held; finance decides by fixing the registry.
+    case sharedAccount = "SHARED_ACCOUNT"
     /// Not in SPEC §3 (whose set "may grow"): an account number a payment file cannot carry
     /// as it is (empty, over the 34 characters of ISO 20022, not starting with a letter or
     /// digit, or with characters no bank number has; an e-wallet number that is not 8 to 15

@@ -152,6 +152,34 @@ struct DirtyRegistrySearchTests {
         Damage(label: "second account",
                sql: "INSERT INTO registry.payout_accounts SELECT coalesce($2::bigint, account_id + 1000), registrant_id, 'OVO', 'ewallet', '0000', account_name, owner_nik, false, 'active', linked_at, updated_at FROM registry.payout_accounts WHERE registrant_id = $1 LIMIT 1",
                values: [nil, "1"]),
+        // F7: another registrant's number, as linked or with a separator after its first
+        // character; a move to a new number; a number paid before to someone else.
+        Damage(label: "shares an account",
+               sql: """
+                   UPDATE registry.payout_accounts a SET provider = o.provider, kind = o.kind,
+                          account_no = CASE WHEN a.registrant_id % 2 = 0 THEN o.account_no ELSE regexp_replace(o.account_no, '^(.)', '\\1-') END
+                     FROM (SELECT provider, kind, account_no FROM registry.payout_accounts WHERE registrant_id = $2::bigint
+                            ORDER BY linked_at DESC NULLS LAST LIMIT 1) o
+                    WHERE a.registrant_id = $1
+                   """,
+               values: ["1", "2", "3", "4", "5"]),
+        Damage(label: "moves to a new account",
+               sql: """
+                   INSERT INTO registry.payout_accounts
+                   SELECT account_id + 2000 + $2::bigint, registrant_id, provider, kind,
+                          CASE WHEN kind = 'ewallet' THEN account_no ELSE account_no || $2 END, account_name, owner_nik, upgraded,
+                          status, linked_at + interval '1 day', updated_at
+                     FROM registry.payout_accounts WHERE registrant_id = $1 ORDER BY linked_at DESC NULLS LAST LIMIT 1
+                   """,
+               values: ["7", "8"]),
+        Damage(label: "takes a number paid before",
+               sql: """
+                   UPDATE registry.payout_accounts a SET provider = x.channel, account_no = x.account_no
+                     FROM (SELECT channel, account_no FROM disbursement.payouts WHERE kind <> 'TRAINING' AND registrant_id = $2::bigint
+                            ORDER BY business_date, end_to_end_id LIMIT 1) x
+                    WHERE a.registrant_id = $1
+                   """,
+               values: ["1", "2", "3", "4", "5", "6"]),
     ]
 
     /// Whole decrees: rarer, since they touch every member.

@@ -37,6 +37,9 @@ struct RegistryModel {
     private var qualifiedDays: [Int64: [String]] = [:]
     private var surveys: [Int64: [Int: String]] = [:]
     private var accounts: [Int64: [Account]] = [:]
+    /// Registrants each (provider, number key) was paid to before the date (not TRAINING, not a
+    /// batch rejected before release).
+    private var paidNumbers: [String: Set<Int64>] = [:]
 
     init(_ connection: Connection, date: String, settings: Settings) throws {
         self.date = date
@@ -100,6 +103,39 @@ struct RegistryModel {
                 ownerNIK: row.values[5], status: row.values[6], upgraded: row.values[7].map { $0 == "true" },
                 linkedAt: row.values[8].flatMap { Int64($0) }))
         }
+        for row in try connection.query(
+            """
+            SELECT channel, account_no, registrant_id::text FROM disbursement.payouts
+             WHERE kind <> 'TRAINING' AND business_date < $1::date AND reason_code IS DISTINCT FROM 'BATCH_REJECTED'
+            """, [date])
+        {
+            guard let channel = row.values[0], let id = row.values[2].flatMap({ Int64($0) }) else { continue }
+            paidNumbers["\(channel)|\(Self.numberKey(row.values[1]))", default: []].insert(id)
+        }
+    }
+
+    /// A number as accounts are told apart: ASCII letters and digits only, upper case.
+    static func numberKey(_ text: String?) -> String {
+        String(String.UnicodeScalarView((text ?? "").unicodeScalars.filter {
+            (0x30...0x39).contains($0.value) || (0x41...0x5A).contains($0.value) || (0x61...0x7A).contains($0.value)
+        })).uppercased()
+    }
+
+    /// The provider and number key of a registrant's account in force, or nil when it has none
+    /// that can be compared. An e-wallet's number is taken in its 62… form first.
+    func accountKey(_ id: Int64) -> String? {
+        guard let account = accountInForce(id), let provider = account.provider else { return nil }
+        let number = settings.channel(provider)?.kind == .ewallet ? Self.normalizedPhone(account.number) : account.number
+        let key = Self.numberKey(number)
+        return key.isEmpty ? nil : "\(provider)|\(key)"
+    }
+
+    /// Whether another registrant's account in force carries the same number, or the number
+    /// was paid to another registrant before (SHARED_ACCOUNT).
+    func accountShared(_ id: Int64) -> Bool {
+        guard let key = accountKey(id) else { return false }
+        if paidNumbers[key, default: []].contains(where: { $0 != id }) { return true }
+        return accounts.keys.contains { $0 != id && accountKey($0) == key }
     }
 
     static func nonBlank(_ text: String?) -> Bool {
@@ -177,6 +213,7 @@ struct RegistryModel {
         guard account.kind == channel.kind.rawValue else { return .failure("kind mismatch") }
         let nik = registrants[id]?.first?.nik
         guard let owner = account.ownerNIK, owner == nik else { return .failure("owner mismatch") }
+        guard !accountShared(id) else { return .failure("account shared with another registrant") }
         if channel.kind == .ewallet {
             guard account.upgraded == true else { return .failure("not upgraded") }
             guard let number = Self.normalizedPhone(account.number),
