@@ -166,6 +166,7 @@ public struct NightlyRun {
             for statement in EligibilitySQL.ambiguousPersons { try connection.execute(statement) }
             try connection.execute(EligibilitySQL.personsIndex)
             try connection.execute(EligibilitySQL.sharedAccountHistory)
+            try connection.execute(EligibilitySQL.reregisteredNIKs)
             try connection.execute("ANALYZE run_person")
             try connection.execute(EligibilitySQL.decisions)
             try connection.execute("ANALYZE run_decision")
@@ -179,6 +180,7 @@ public struct NightlyRun {
             try connection.execute(EligibilitySQL.releaseHolds)
             try connection.execute(EligibilitySQL.newHolds)
             try connection.execute(ConflictHoldSQL.holds)
+            try connection.execute(EligibilitySQL.recordNIKs)
         }
         try timed("proof per decree") { try DecreeProof.check(connection) }
         let summary = try RunSummary.collect(connection, date: date, virtualAccountsIssued: issued)

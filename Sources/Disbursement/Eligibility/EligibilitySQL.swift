@@ -272,6 +272,27 @@ enum EligibilitySQL {
          WHERE s.registrant_id = p.registrant_id
         """
 
+    /// A person whose NIK the tool recorded for another registrant_id when it issued that one's
+    /// VA or paid it (REREGISTERED_NIK, issue 13 F5, migration 0023): the same person registered
+    /// again, even if the old registry row is gone or has another NIK now.
+    static let reregisteredNIKs = """
+        UPDATE run_person p SET nik_reregistered = true
+         WHERE p.nik_valid
+           AND EXISTS (SELECT 1 FROM disbursement.participant_niks k WHERE k.nik = p.nik AND k.registrant_id <> p.registrant_id)
+        """
+
+    /// The NIK of everyone paid tonight or given a VA tonight, when it is beyond doubt (valid,
+    /// nobody else's, not recorded for someone else): the record REREGISTERED_NIK reads.
+    static let recordNIKs = """
+        INSERT INTO disbursement.participant_niks (nik, registrant_id, recorded_on)
+        SELECT p.nik, p.registrant_id, \(date)
+          FROM run_person p
+         WHERE p.nik_valid AND NOT p.nik_duplicate AND NOT p.nik_reregistered
+           AND (EXISTS (SELECT 1 FROM run_decision d WHERE d.registrant_id = p.registrant_id AND d.reason IS NULL)
+                OR EXISTS (SELECT 1 FROM run_new_va v WHERE v.registrant_id = p.registrant_id))
+        ON CONFLICT (nik, registrant_id) DO NOTHING
+        """
+
     /// What the holds need to know about each person with something due, computed once per
     /// person: identity checks and the account in force (most recently linked, not closed).
     /// An account's payable kind is its provider's channel kind from the settings, never the
@@ -294,11 +315,11 @@ enum EligibilitySQL {
         ), a AS (
             SELECT b.*, disbursement.account_key(b.payable_no) AS account_key FROM b
         )
-        SELECT p.registrant_id, r.full_name,
+        SELECT p.registrant_id, r.full_name, r.nik,
                -- Digits and a length test, not '^[0-9]{16}$': counted repetitions cost PostgreSQL's
                -- regex engine about a microsecond a row.
                coalesce(r.nik ~ '^[0-9]+$' AND octet_length(r.nik) = 16, false) AS nik_valid,
-               dup.nik IS NOT NULL AS nik_duplicate,
+               dup.nik IS NOT NULL AS nik_duplicate, false AS nik_reregistered,
                a.account_id, a.provider, a.kind AS account_kind, a.channel_kind, a.payable_no AS account_no,
                a.account_name, a.upgraded, a.status AS account_status, coalesce(a.account_key, '') AS account_key,
                shared.provider IS NOT NULL AS account_shared,
@@ -362,6 +383,7 @@ enum EligibilitySQL {
                  WHEN NOT \(registrantIDValid("e.registrant_id")) THEN 'INVALID_REGISTRANT_ID'
                  WHEN NOT p.nik_valid THEN 'INVALID_NIK'
                  WHEN p.nik_duplicate THEN 'DUPLICATE_NIK'
+                 WHEN p.nik_reregistered THEN 'REREGISTERED_NIK'
                  WHEN e.kind <> 'TRAINING' AND p.account_id IS NULL THEN 'NO_LINKED_ACCOUNT'
                  WHEN e.kind <> 'TRAINING' AND p.account_status IS DISTINCT FROM 'active' THEN 'ACCOUNT_NOT_ACTIVE'
                  WHEN e.kind <> 'TRAINING' AND (p.account_kind IS NULL OR p.account_kind <> p.channel_kind) THEN 'ACCOUNT_KIND_MISMATCH'

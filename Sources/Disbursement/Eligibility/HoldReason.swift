@@ -15,6 +15,11 @@ public enum HoldReason: String, CaseIterable, Sendable, Codable {
     case invalidRegistrantID = "INVALID_REGISTRANT_ID"
     case invalidNIK = "INVALID_NIK"
     case duplicateNIK = "DUPLICATE_NIK"
+    /// Not in SPEC §3 (issue 13, F5): the NIK was recorded for another registrant_id when that
+    /// one got its VA or was paid: the same person registered again. Released when the registry
+    /// no longer gives this registrant that NIK, or when the owner removes the other's record
+    /// after finance finds two people (docs/operations.md).
+    case reregisteredNIK = "REREGISTERED_NIK"
     case noLinkedAccount = "NO_LINKED_ACCOUNT"
     case accountNotActive = "ACCOUNT_NOT_ACTIVE"
     /// The account's `kind` is NULL or not the kind the settings give its provider's channel.

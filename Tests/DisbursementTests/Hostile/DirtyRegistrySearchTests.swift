@@ -33,6 +33,7 @@ struct DirtyRegistrySearchTests {
         let env = try TestEnvironment()
         try Self.distrustConstraints(env.connection)
         try Self.populate(env, &random)
+        var recordedNIKs: [String: Set<Int64>] = [:]
         for (index, night) in Self.nights.enumerated() {
             try Self.damage(env, &random, turn: Int(seed % 1000) * Self.nights.count + index, rounds: index == 0 ? 20 : 10)
             do {
@@ -41,7 +42,7 @@ struct DirtyRegistrySearchTests {
                 Issue.record("seed \(seed), night \(night): the night failed: \(error)")
                 return
             }
-            try Self.checkModel(env, night: night, seed: seed)
+            recordedNIKs = try Self.checkModel(env, night: night, seed: seed, recordedNIKs: recordedNIKs)
             if index < Self.nights.count - 1 { try Self.answer(env, night: night, &random) }
         }
         try Invariants.check(env)
@@ -180,7 +181,31 @@ struct DirtyRegistrySearchTests {
                     WHERE a.registrant_id = $1
                    """,
                values: ["1", "2", "3", "4", "5", "6"]),
+        // F5: the same person registers again as registrant_id + 100 (approved, trained, an
+        // account of their own), and the old row is deleted or given another NIK.
+        Damage(label: "re-registers, old row gone", sql: reregistration + "DELETE FROM registry.registrants WHERE registrant_id = $1 AND $2::text IS NULL",
+               values: [nil]),
+        Damage(label: "re-registers, old NIK changed",
+               sql: reregistration + "UPDATE registry.registrants SET nik = $2 WHERE registrant_id = $1",
+               values: ["3171999999999991", "3171999999999992"]),
     ]
+
+    static let reregistration = """
+        WITH r AS (INSERT INTO registry.registrants
+                   SELECT $1::bigint + 100, nik, full_name, birth_date, phone, email, province_code, registered_at,
+                          email_verified_at, nik_verified_at, phone_verified_at
+                     FROM registry.registrants WHERE registrant_id = $1 LIMIT 1),
+             m AS (INSERT INTO registry.decree_members
+                   SELECT decree_no, $1::bigint + 100, 'approved', changed_at FROM registry.decree_members WHERE registrant_id = $1 LIMIT 1),
+             c AS (INSERT INTO registry.training_completions
+                   SELECT $1::bigint + 100, course_id, completed_at, certificate_no, rating, review
+                     FROM registry.training_completions WHERE registrant_id = $1),
+             a AS (INSERT INTO registry.payout_accounts
+                   SELECT account_id + 5000, $1::bigint + 100, provider, kind, account_no || '9', account_name, owner_nik, upgraded,
+                          status, linked_at, updated_at
+                     FROM registry.payout_accounts WHERE registrant_id = $1)
+
+        """
 
     /// Whole decrees: rarer, since they touch every member.
     static let decreeDamage: [(String, String?)] = [
@@ -251,8 +276,11 @@ struct DirtyRegistrySearchTests {
         #expect(try PayoutTotals.drift(env.connection) == 0)
     }
 
-    static func checkModel(_ env: TestEnvironment, night: String, seed: UInt64) throws {
-        let model = try RegistryModel(env.connection, date: night, settings: env.settings)
+    /// Returns the NIKs recorded after the night, for the next night's model.
+    static func checkModel(
+        _ env: TestEnvironment, night: String, seed: UInt64, recordedNIKs: [String: Set<Int64>]
+    ) throws -> [String: Set<Int64>] {
+        let model = try RegistryModel(env.connection, date: night, settings: env.settings, recordedNIKs: recordedNIKs)
         let context = "seed \(seed), night \(night)"
         for row in try env.connection.query(
             "SELECT registrant_id, kind, number, channel, account_no, amount, va FROM disbursement.payouts WHERE business_date = $1::date",
@@ -307,6 +335,11 @@ struct DirtyRegistrySearchTests {
                 }
             }
         }
+        let paid = Set(try env.connection.query(
+            "SELECT registrant_id FROM disbursement.payouts WHERE business_date = $1::date", [night]).map { try $0.decode(0, as: Int64.self) })
+        let numbered = Set(try env.connection.query(
+            "SELECT registrant_id FROM disbursement.virtual_accounts WHERE issued_on = $1::date", [night]).map { try $0.decode(0, as: Int64.self) })
+        return model.recordNIKs(paid: paid, numbered: numbered)
     }
 }
 

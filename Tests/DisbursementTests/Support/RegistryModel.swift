@@ -41,9 +41,14 @@ struct RegistryModel {
     /// batch rejected before release).
     private var paidNumbers: [String: Set<Int64>] = [:]
 
-    init(_ connection: Connection, date: String, settings: Settings) throws {
+    /// Registrants each NIK was beyond doubt for on a night that gave them a VA or paid them,
+    /// as the search saw it (`recordNIKs`), before the date.
+    let recordedNIKs: [String: Set<Int64>]
+
+    init(_ connection: Connection, date: String, settings: Settings, recordedNIKs: [String: Set<Int64>] = [:]) throws {
         self.date = date
         self.settings = settings
+        self.recordedNIKs = recordedNIKs
         for row in try connection.query("SELECT registrant_id, nik, phone FROM registry.registrants") {
             if let nik = row.values[1] { nikCount[nik, default: 0] += 1 }
             guard let id = row.values[0].flatMap({ Int64($0) }) else { continue }
@@ -179,9 +184,23 @@ struct RegistryModel {
     func identityOK(_ id: Int64) -> Bool {
         guard let rows = registrants[id], rows.count == 1, let nik = rows[0].nik,
               nik.utf8.count == 16, nik.utf8.allSatisfy({ (0x30...0x39).contains($0) }),
-              nikCount[nik] == 1
+              nikCount[nik] == 1,
+              // The same person registered again under another id (REREGISTERED_NIK).
+              !(recordedNIKs[nik] ?? []).contains(where: { $0 != id })
         else { return false }
         return true
+    }
+
+    /// After the night: the NIKs beyond doubt of those it paid and of those it numbered with
+    /// something owed tonight (a decree past payable_until owes nothing more), added to the record.
+    func recordNIKs(paid: Set<Int64>, numbered: Set<Int64>) -> [String: Set<Int64>] {
+        var record = recordedNIKs
+        for id in paid.union(numbered) where identityOK(id) {
+            if !paid.contains(id), approvedScheme(id)?.payableUntil.map({ $0 < date }) ?? false { continue }
+            guard let nik = registrants[id]?.first?.nik else { continue }
+            record[nik, default: []].insert(id)
+        }
+        return record
     }
 
     static func normalizedPhone(_ text: String?) -> String? {
