@@ -40,6 +40,7 @@ public struct Migration: Sendable {
         Migration(21, "audit_guards", PackageResources._021_audit_guards_sql),
         Migration(22, "shared_accounts", PackageResources._022_shared_accounts_sql),
         Migration(23, "participant_niks", PackageResources._023_participant_niks_sql),
+        Migration(24, "first_completions", PackageResources._024_first_completions_sql),
     ]
 
     public var fileName: String { String(format: "%04d_%@.sql", version, name) }

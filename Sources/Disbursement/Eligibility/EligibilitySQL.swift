@@ -140,64 +140,95 @@ enum EligibilitySQL {
 
     static let newVirtualAccountsIndex = "CREATE INDEX ON run_new_va (ordinal)"
 
+    /// Everything the three kinds of entitlement need about a member, gathered once: the decree's
+    /// scheme, the first qualifying completion, the day the VA was issued. Members of a decree
+    /// with a problem get the scheme as far as it can be read: an amount outside the plausible
+    /// range reads as 0 (unknown), a count outside it as at least 1 and at most 120, an interval
+    /// outside it as 0. The first qualifying day is the earlier of the registry's and the one
+    /// kept (`disbursement.first_completions`): a kept day whose completion no longer
+    /// qualifies on or before it (review blanked, rating changed) is `completion_withdrawn`.
+    static let schemes = """
+        CREATE TEMP TABLE run_scheme ON COMMIT DROP AS
+        SELECT rm.registrant_id, coalesce(rm.decree_no, '(none)') AS decree_no, rm.approved,
+               d.decree_no IS NOT NULL AND d.problem IS NULL AS decree_valid,
+               rm.approved AND rm.decree_count = 1 AND d.decree_no IS NOT NULL AND d.problem IS NULL AS approval_sound,
+               CASE WHEN d.training_amount BETWEEN 1 AND 10000000000 THEN d.training_amount ELSE 0 END AS training_amount,
+               CASE WHEN d.incentive_amount BETWEEN 1 AND 10000000000 THEN d.incentive_amount ELSE 0 END AS incentive_amount,
+               CASE WHEN d.survey_amount BETWEEN 1 AND 10000000000 THEN d.survey_amount ELSE 0 END AS survey_amount,
+               CASE WHEN d.decree_no IS NOT NULL AND d.problem IS NULL THEN d.incentive_tranches
+                    ELSE least(greatest(coalesce(d.incentive_tranches, 1), 1), 120) END AS incentive_tranches,
+               CASE WHEN d.incentive_interval_days BETWEEN 0 AND 3660 THEN d.incentive_interval_days ELSE 0 END AS incentive_interval_days,
+               CASE WHEN d.decree_no IS NOT NULL AND d.problem IS NULL THEN d.survey_count
+                    ELSE least(greatest(coalesce(d.survey_count, 1), 1), 120) END AS survey_count,
+               CASE WHEN d.decree_no IS NOT NULL AND d.problem IS NULL THEN d.payable_until END AS payable_until,
+               f.first_on AS qualified_on, k.first_on AS kept_on, least(f.first_on, k.first_on) AS first_on,
+               k.first_on IS NOT NULL AND (f.first_on IS NULL OR f.first_on > k.first_on) AS completion_withdrawn,
+               v.issued_on AS va_on
+          FROM run_member rm
+          LEFT JOIN run_decree d USING (decree_no)
+          LEFT JOIN (
+                -- A completion counts from 2000 (jakartaDay) and from its decree's issued_on
+                -- when the decree is valid: none can precede the programme or the decree.
+                SELECT q.registrant_id, min(q.day) AS first_on
+                  FROM (SELECT c.registrant_id, \(jakartaDay("c.completed_at")) AS day
+                          FROM registry.training_completions c
+                         WHERE nullif(btrim(c.certificate_no), '') IS NOT NULL
+                           AND c.rating BETWEEN 1 AND 5
+                           AND nullif(btrim(c.review), '') IS NOT NULL
+                           AND c.completed_at IS NOT NULL) q
+                  JOIN run_member qm USING (registrant_id)
+                  LEFT JOIN run_decree qd ON qd.decree_no = qm.decree_no AND qd.problem IS NULL
+                 WHERE q.day >= coalesce(qd.issued_on, DATE '2000-01-01')
+                 GROUP BY q.registrant_id) f USING (registrant_id)
+          LEFT JOIN disbursement.first_completions k USING (registrant_id)
+          LEFT JOIN disbursement.virtual_accounts v USING (registrant_id)
+        """
+
+    /// The first qualifying day of a sound approval (approved once, in a valid decree, so the
+    /// decree's issued_on bounded it), kept the first night it is seen and moved only earlier.
+    /// Writes only what is new: a night's work grows with new completions, not with members.
+    static let keepFirstCompletions = """
+        INSERT INTO disbursement.first_completions (registrant_id, first_on, recorded_on)
+        SELECT registrant_id, qualified_on, \(date)
+          FROM run_scheme
+         WHERE approval_sound AND qualified_on IS NOT NULL AND (kept_on IS NULL OR qualified_on < kept_on)
+        ON CONFLICT (registrant_id) DO UPDATE SET first_on = excluded.first_on, recorded_on = excluded.recorded_on
+        """
+
+    /// Members whose kept completion stopped qualifying and who have something held for it
+    /// tonight, for the night's warning.
+    static let withdrawnCompletions = """
+        SELECT count(DISTINCT registrant_id) AS members, count(*) AS entitlements, coalesce(sum(amount), 0) AS amount
+          FROM run_decision WHERE reason = 'COMPLETION_WITHDRAWN'
+        """
+
     /// Every entitlement that exists for the date and is neither settled nor expired: due ones,
     /// and for decrees past payable_until all of them (they are about to expire). Members of a
-    /// decree with a problem get the entitlements its scheme can be read for, all held: an
-    /// amount outside the plausible range reads as 0 (unknown), a count outside it as at least 1
-    /// and at most 120, an interval outside it as 0; they never expire while the decree is wrong,
-    /// and an approved one without a VA is owed TRAINING 1 from the day it is seen.
+    /// decree with a problem get the entitlements its scheme can be read for, all held; they
+    /// never expire while the decree is wrong, and an approved one without a VA is owed
+    /// TRAINING 1 from the day it is seen.
     static let entitlements = """
         CREATE TEMP TABLE run_entitlement ON COMMIT DROP AS
-        WITH m AS MATERIALIZED (
-            -- Everything the three kinds need about a member, gathered once: the decree's
-            -- scheme, the first qualifying completion, the day the VA was issued.
-            SELECT rm.registrant_id, coalesce(rm.decree_no, '(none)') AS decree_no, rm.approved,
-                   d.decree_no IS NOT NULL AND d.problem IS NULL AS decree_valid,
-                   CASE WHEN d.training_amount BETWEEN 1 AND 10000000000 THEN d.training_amount ELSE 0 END AS training_amount,
-                   CASE WHEN d.incentive_amount BETWEEN 1 AND 10000000000 THEN d.incentive_amount ELSE 0 END AS incentive_amount,
-                   CASE WHEN d.survey_amount BETWEEN 1 AND 10000000000 THEN d.survey_amount ELSE 0 END AS survey_amount,
-                   CASE WHEN d.decree_no IS NOT NULL AND d.problem IS NULL THEN d.incentive_tranches
-                        ELSE least(greatest(coalesce(d.incentive_tranches, 1), 1), 120) END AS incentive_tranches,
-                   CASE WHEN d.incentive_interval_days BETWEEN 0 AND 3660 THEN d.incentive_interval_days ELSE 0 END AS incentive_interval_days,
-                   CASE WHEN d.decree_no IS NOT NULL AND d.problem IS NULL THEN d.survey_count
-                        ELSE least(greatest(coalesce(d.survey_count, 1), 1), 120) END AS survey_count,
-                   CASE WHEN d.decree_no IS NOT NULL AND d.problem IS NULL THEN d.payable_until END AS payable_until,
-                   f.first_on, v.issued_on AS va_on
-              FROM run_member rm
-              LEFT JOIN run_decree d USING (decree_no)
-              LEFT JOIN (
-                    -- A completion counts from 2000 (jakartaDay) and from its decree's issued_on
-                    -- when the decree is valid: none can precede the programme or the decree.
-                    SELECT q.registrant_id, min(q.day) AS first_on
-                      FROM (SELECT c.registrant_id, \(jakartaDay("c.completed_at")) AS day
-                              FROM registry.training_completions c
-                             WHERE nullif(btrim(c.certificate_no), '') IS NOT NULL
-                               AND c.rating BETWEEN 1 AND 5
-                               AND nullif(btrim(c.review), '') IS NOT NULL
-                               AND c.completed_at IS NOT NULL) q
-                      JOIN run_member qm USING (registrant_id)
-                      LEFT JOIN run_decree qd ON qd.decree_no = qm.decree_no AND qd.problem IS NULL
-                     WHERE q.day >= coalesce(qd.issued_on, DATE '2000-01-01')
-                     GROUP BY q.registrant_id) f USING (registrant_id)
-              LEFT JOIN disbursement.virtual_accounts v USING (registrant_id)
-        ), candidate AS (
+        WITH candidate AS (
             SELECT m.registrant_id, 'TRAINING'::text AS kind, 1 AS number, m.training_amount AS amount,
-                   m.decree_no, m.decree_valid, coalesce(m.va_on, \(date)) AS due_on, m.payable_until
-              FROM m
+                   m.decree_no, m.decree_valid, coalesce(m.va_on, \(date)) AS due_on, m.payable_until,
+                   false AS completion_withdrawn
+              FROM run_scheme m
              WHERE m.va_on IS NOT NULL OR (m.approved AND NOT (m.decree_valid AND \(registrantIDValid("m.registrant_id"))))
             UNION ALL
             SELECT m.registrant_id, 'INCENTIVE', n, m.incentive_amount, m.decree_no, m.decree_valid,
-                   m.first_on + (n - 1) * m.incentive_interval_days, m.payable_until
-              FROM m CROSS JOIN LATERAL generate_series(1, m.incentive_tranches) AS n
+                   m.first_on + (n - 1) * m.incentive_interval_days, m.payable_until, m.completion_withdrawn
+              FROM run_scheme m CROSS JOIN LATERAL generate_series(1, m.incentive_tranches) AS n
              WHERE m.first_on IS NOT NULL
             UNION ALL
             -- A survey listed twice counts once, from its first submission.
             SELECT m.registrant_id, 'SURVEY', s.survey_no, m.survey_amount, m.decree_no, m.decree_valid,
-                   greatest(min(\(jakartaDay("s.submitted_at"))), m.first_on), m.payable_until
-              FROM m JOIN registry.survey_responses s USING (registrant_id)
+                   greatest(min(\(jakartaDay("s.submitted_at"))), m.first_on), m.payable_until, m.completion_withdrawn
+              FROM run_scheme m JOIN registry.survey_responses s USING (registrant_id)
              WHERE m.first_on IS NOT NULL AND s.survey_no BETWEEN 1 AND m.survey_count
                AND \(jakartaDay("s.submitted_at")) IS NOT NULL
-             GROUP BY m.registrant_id, s.survey_no, m.survey_amount, m.decree_no, m.decree_valid, m.first_on, m.payable_until
+             GROUP BY m.registrant_id, s.survey_no, m.survey_amount, m.decree_no, m.decree_valid, m.first_on, m.payable_until,
+                      m.completion_withdrawn
         )
         SELECT c.*, (c.payable_until IS NOT NULL AND c.payable_until < \(date)) AS expiring
           FROM candidate c
@@ -384,6 +415,7 @@ enum EligibilitySQL {
                  WHEN NOT p.nik_valid THEN 'INVALID_NIK'
                  WHEN p.nik_duplicate THEN 'DUPLICATE_NIK'
                  WHEN p.nik_reregistered THEN 'REREGISTERED_NIK'
+                 WHEN e.kind <> 'TRAINING' AND e.completion_withdrawn THEN 'COMPLETION_WITHDRAWN'
                  WHEN e.kind <> 'TRAINING' AND p.account_id IS NULL THEN 'NO_LINKED_ACCOUNT'
                  WHEN e.kind <> 'TRAINING' AND p.account_status IS DISTINCT FROM 'active' THEN 'ACCOUNT_NOT_ACTIVE'
                  WHEN e.kind <> 'TRAINING' AND (p.account_kind IS NULL OR p.account_kind <> p.channel_kind) THEN 'ACCOUNT_KIND_MISMATCH'

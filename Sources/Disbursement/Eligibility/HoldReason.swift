@@ -20,6 +20,11 @@ public enum HoldReason: String, CaseIterable, Sendable, Codable {
     /// no longer gives this registrant that NIK, or when the owner removes the other's record
     /// after finance finds two people (docs/operations.md).
     case reregisteredNIK = "REREGISTERED_NIK"
+    /// Not in SPEC §3 (issue 13, F3): the completion that first qualified (the day the tool
+    /// kept) no longer qualifies in the registry (review blanked, rating or certificate
+    /// changed). The incentives and surveys counted from that day are held, not dropped, and
+    /// the night warns; released when a completion qualifies on or before that day again.
+    case completionWithdrawn = "COMPLETION_WITHDRAWN"
     case noLinkedAccount = "NO_LINKED_ACCOUNT"
     case accountNotActive = "ACCOUNT_NOT_ACTIVE"
     /// The account's `kind` is NULL or not the kind the settings give its provider's channel.

@@ -34,6 +34,7 @@ struct DirtyRegistrySearchTests {
         try Self.distrustConstraints(env.connection)
         try Self.populate(env, &random)
         var recordedNIKs: [String: Set<Int64>] = [:]
+        var keptFirstDays: [Int64: String] = [:]
         for (index, night) in Self.nights.enumerated() {
             try Self.damage(env, &random, turn: Int(seed % 1000) * Self.nights.count + index, rounds: index == 0 ? 20 : 10)
             do {
@@ -42,7 +43,8 @@ struct DirtyRegistrySearchTests {
                 Issue.record("seed \(seed), night \(night): the night failed: \(error)")
                 return
             }
-            recordedNIKs = try Self.checkModel(env, night: night, seed: seed, recordedNIKs: recordedNIKs)
+            (recordedNIKs, keptFirstDays) = try Self.checkModel(
+                env, night: night, seed: seed, recordedNIKs: recordedNIKs, keptFirstDays: keptFirstDays)
             if index < Self.nights.count - 1 { try Self.answer(env, night: night, &random) }
         }
         try Invariants.check(env)
@@ -121,6 +123,10 @@ struct DirtyRegistrySearchTests {
         Damage(label: "rating", sql: "UPDATE registry.training_completions SET rating = $2::smallint WHERE registrant_id = $1",
                values: [nil, "0", "6", "-1", "3"]),
         Damage(label: "review", sql: "UPDATE registry.training_completions SET review = $2 WHERE registrant_id = $1", values: texts),
+        // F3: a completion that stopped qualifying on an earlier night is put right again.
+        Damage(label: "completion repaired",
+               sql: "UPDATE registry.training_completions SET review = 'Bagus', rating = 5, certificate_no = $2 WHERE registrant_id = $1",
+               values: ["CERT"]),
         Damage(label: "completion registrant_id",
                sql: "UPDATE registry.training_completions SET registrant_id = $2::bigint WHERE registrant_id = $1", values: [nil]),
         Damage(label: "completion twice",
@@ -276,11 +282,13 @@ struct DirtyRegistrySearchTests {
         #expect(try PayoutTotals.drift(env.connection) == 0)
     }
 
-    /// Returns the NIKs recorded after the night, for the next night's model.
+    /// Returns the NIKs recorded and the first completion days kept after the night, for the
+    /// next night's model.
     static func checkModel(
-        _ env: TestEnvironment, night: String, seed: UInt64, recordedNIKs: [String: Set<Int64>]
-    ) throws -> [String: Set<Int64>] {
-        let model = try RegistryModel(env.connection, date: night, settings: env.settings, recordedNIKs: recordedNIKs)
+        _ env: TestEnvironment, night: String, seed: UInt64, recordedNIKs: [String: Set<Int64>], keptFirstDays: [Int64: String]
+    ) throws -> ([String: Set<Int64>], [Int64: String]) {
+        let model = try RegistryModel(
+            env.connection, date: night, settings: env.settings, recordedNIKs: recordedNIKs, keptFirstDays: keptFirstDays)
         let context = "seed \(seed), night \(night)"
         for row in try env.connection.query(
             "SELECT registrant_id, kind, number, channel, account_no, amount, va FROM disbursement.payouts WHERE business_date = $1::date",
@@ -329,7 +337,7 @@ struct DirtyRegistrySearchTests {
                 if state.contains("expired") && (state.contains("paid") || state.contains("held")) {
                     Issue.record("\(context): \(key) is expired and also \(state.sorted())")
                 }
-                let accountOK = key.kind == "TRAINING" || (try? model.payableAccount(id).get()) != nil
+                let accountOK = key.kind == "TRAINING" || ((try? model.payableAccount(id).get()) != nil && !model.completionWithdrawn(id))
                 if payable && accountOK && !retried.contains(key) && state != ["paid"] {
                     Issue.record("\(context): \(key) is due and payable but \(state.sorted())")
                 }
@@ -339,7 +347,7 @@ struct DirtyRegistrySearchTests {
             "SELECT registrant_id FROM disbursement.payouts WHERE business_date = $1::date", [night]).map { try $0.decode(0, as: Int64.self) })
         let numbered = Set(try env.connection.query(
             "SELECT registrant_id FROM disbursement.virtual_accounts WHERE issued_on = $1::date", [night]).map { try $0.decode(0, as: Int64.self) })
-        return model.recordNIKs(paid: paid, numbered: numbered)
+        return (model.recordNIKs(paid: paid, numbered: numbered), model.keepFirstDays())
     }
 }
 

@@ -45,10 +45,18 @@ struct RegistryModel {
     /// as the search saw it (`recordNIKs`), before the date.
     let recordedNIKs: [String: Set<Int64>]
 
-    init(_ connection: Connection, date: String, settings: Settings, recordedNIKs: [String: Set<Int64>] = [:]) throws {
+    /// The first qualifying completion day of each sound participant, the earliest any night
+    /// before the date saw (`keepFirstDays`).
+    let keptFirstDays: [Int64: String]
+
+    init(
+        _ connection: Connection, date: String, settings: Settings, recordedNIKs: [String: Set<Int64>] = [:],
+        keptFirstDays: [Int64: String] = [:]
+    ) throws {
         self.date = date
         self.settings = settings
         self.recordedNIKs = recordedNIKs
+        self.keptFirstDays = keptFirstDays
         for row in try connection.query("SELECT registrant_id, nik, phone FROM registry.registrants") {
             if let nik = row.values[1] { nikCount[nik, default: 0] += 1 }
             guard let id = row.values[0].flatMap({ Int64($0) }) else { continue }
@@ -257,13 +265,35 @@ struct RegistryModel {
         init(_ value: String) { description = value }
     }
 
+    /// The first day a completion qualifies today: from the decree's issue, and not after the date.
+    func qualifiedDay(_ id: Int64, _ scheme: Scheme) -> String? {
+        (qualifiedDays[id] ?? []).filter({ $0 >= scheme.issuedOn && $0 >= "2000-01-01" && $0 <= date }).min()
+    }
+
+    /// A kept first day on which no completion qualifies any more (COMPLETION_WITHDRAWN): the
+    /// incentives and surveys counted from it are owed but not payable.
+    func completionWithdrawn(_ id: Int64) -> Bool {
+        guard let kept = keptFirstDays[id] else { return false }
+        guard let scheme = approvedScheme(id), let current = qualifiedDay(id, scheme) else { return true }
+        return current > kept
+    }
+
+    /// After the night: each sound participant's first qualifying day, kept at its earliest.
+    func keepFirstDays() -> [Int64: String] {
+        var kept = keptFirstDays
+        for id in participants {
+            guard let scheme = approvedScheme(id), let current = qualifiedDay(id, scheme) else { continue }
+            if kept[id].map({ current < $0 }) ?? true { kept[id] = current }
+        }
+        return kept
+    }
+
     /// Every entitlement due on the date with its amount, for a participant beyond doubt.
     func due(_ id: Int64) -> [Key: Int64] {
         guard let scheme = approvedScheme(id) else { return [:] }
         var result: [Key: Int64] = [Key(registrant: id, kind: "TRAINING", number: 1): scheme.training]
-        // A completion counts from the decree's issue, and not after the date.
-        guard let first = (qualifiedDays[id] ?? []).filter({ $0 >= scheme.issuedOn && $0 >= "2000-01-01" && $0 <= date }).min()
-        else { return result }
+        // The earlier of today's first qualifying day and the one kept: what it made owed stays.
+        guard let first = [qualifiedDay(id, scheme), keptFirstDays[id]].compactMap({ $0 }).min() else { return result }
         if scheme.tranches > 0 {
             for n in 1...scheme.tranches where Self.add(days: (n - 1) * scheme.interval, to: first) <= date {
                 result[Key(registrant: id, kind: "INCENTIVE", number: n)] = scheme.incentive
@@ -286,6 +316,7 @@ struct RegistryModel {
             guard channel == "VA", accountNo == va, settings.channel("VA")?.enabled == true else { return "training not to the VA" }
             return nil
         }
+        if completionWithdrawn(id) { return "its qualifying completion was withdrawn" }
         switch payableAccount(id) {
         case .failure(let reason): return reason.description
         case .success(let target):
