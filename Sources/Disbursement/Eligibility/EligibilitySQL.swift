@@ -288,17 +288,18 @@ enum EligibilitySQL {
         "ANALYZE run_shared_account",
     ]
 
-    /// A number of tonight's persons that an earlier payout (not of a batch rejected before
-    /// release) sent to another registrant is shared too, even if that registrant has moved on:
-    /// a number once paid to one person is never paid to another. The planner probes
-    /// `payouts_by_account` when few persons are due and hashes when many are.
+    /// A number of tonight's persons that an earlier payout sent to another registrant is shared
+    /// too, even if that registrant has moved on: a number once paid to one person is never paid
+    /// to another. Only live payouts (ISSUED, PENDING, PAID) count: a failed or returned one left
+    /// no money there (and phone numbers are recycled). The planner probes `payouts_by_account`
+    /// when few persons are due and hashes when many are.
     static let sharedAccountHistory = """
         UPDATE run_person p SET account_shared = true
           FROM (SELECT DISTINCT q.registrant_id
                   FROM run_person q
                   JOIN disbursement.payouts x
                     ON x.channel = q.provider AND disbursement.account_key(x.account_no) = q.account_key AND x.kind <> 'TRAINING'
-                 WHERE x.registrant_id <> q.registrant_id AND x.reason_code IS DISTINCT FROM 'BATCH_REJECTED'
+                 WHERE x.registrant_id <> q.registrant_id AND x.live
                    AND q.account_key <> '' AND NOT q.account_shared) s
          WHERE s.registrant_id = p.registrant_id
         """

@@ -67,4 +67,26 @@ struct SharedAccountTests {
             "SELECT count(*) FROM disbursement.payouts WHERE registrant_id = 1 AND kind = 'INCENTIVE' AND number = 3 AND account_no = '0055555'") == 1)
         try Invariants.check(env)
     }
+
+    /// A payout that failed or came back left no money on the number: it is nobody's.
+    @Test func aNumberWhosePaymentCameBackIsNotSomeoneElses() throws {
+        let env = try DirtyRowTests.world()
+        try env.run("2020-06-01")
+        let file = env.output.deletingLastPathComponent().appending(path: "shared-\(UUID().uuidString).csv")
+        var lines = ["end_to_end_id,status,amount,reason_code,reason_text,settled_at"]
+        for row in try env.connection.query(
+            "SELECT end_to_end_id, amount FROM disbursement.payouts WHERE registrant_id = 1 AND kind = 'INCENTIVE' ORDER BY 1")
+        {
+            lines.append("\(try row.decode(0, as: String.self)),RETURNED,\(try row.decode(1, as: Int64.self)),AC04,closed,2020-06-02")
+        }
+        try Data(lines.joined(separator: "\n").utf8).write(to: file)
+        let reconciled = try env.cli("reconcile", "--as-of", "2020-06-03", file.path)
+        #expect(reconciled.status == 0 || reconciled.status == 3, "\(reconciled.stderr)")
+        try env.connection.execute("UPDATE registry.payout_accounts SET status = 'closed' WHERE registrant_id = 1")
+        try env.registry.account(2, accountID: 21, number: "001", linkedAt: "2020-06-05")
+        try env.run("2020-07-01")
+        #expect(try env.hold(2, "INCENTIVE", 3) == nil)
+        #expect(try env.count(
+            "SELECT count(*) FROM disbursement.payouts WHERE registrant_id = 2 AND business_date = '2020-07-01' AND account_no = '001'") == 1)
+    }
 }

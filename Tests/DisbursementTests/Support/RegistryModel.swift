@@ -37,8 +37,8 @@ struct RegistryModel {
     private var qualifiedDays: [Int64: [String]] = [:]
     private var surveys: [Int64: [Int: String]] = [:]
     private var accounts: [Int64: [Account]] = [:]
-    /// Registrants each (provider, number key) was paid to before the date (not TRAINING, not a
-    /// batch rejected before release).
+    /// Registrants each (provider, number key) was paid to before the date (not TRAINING; issued,
+    /// pending or paid: a failed or returned payout left no money there).
     private var paidNumbers: [String: Set<Int64>] = [:]
 
     /// Registrants each NIK was beyond doubt for on a night that gave them a VA or paid them,
@@ -119,7 +119,7 @@ struct RegistryModel {
         for row in try connection.query(
             """
             SELECT channel, account_no, registrant_id::text FROM disbursement.payouts
-             WHERE kind <> 'TRAINING' AND business_date < $1::date AND reason_code IS DISTINCT FROM 'BATCH_REJECTED'
+             WHERE kind <> 'TRAINING' AND business_date < $1::date AND status IN ('ISSUED', 'PENDING', 'PAID')
             """, [date])
         {
             guard let channel = row.values[0], let id = row.values[2].flatMap({ Int64($0) }) else { continue }
