@@ -168,9 +168,9 @@ public struct NightlyRun {
             try connection.execute(EligibilitySQL.persons)
             for statement in EligibilitySQL.ambiguousPersons { try connection.execute(statement) }
             try connection.execute(EligibilitySQL.personsIndex)
+            try connection.execute("ANALYZE run_person")
             try connection.execute(EligibilitySQL.sharedAccountHistory)
             try connection.execute(EligibilitySQL.reregisteredNIKs)
-            try connection.execute("ANALYZE run_person")
             try connection.execute(EligibilitySQL.decisions)
             try connection.execute("ANALYZE run_decision")
             try warnAboutWithdrawnCompletions(connection)

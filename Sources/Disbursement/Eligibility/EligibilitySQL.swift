@@ -288,19 +288,21 @@ enum EligibilitySQL {
         "ANALYZE run_shared_account",
     ]
 
-    /// A number of tonight's persons that an earlier payout sent to another registrant is shared
-    /// too, even if that registrant has moved on: a number once paid to one person is never paid
-    /// to another. Only live payouts (ISSUED, PENDING, PAID) count: a failed or returned one left
-    /// no money there (and phone numbers are recycled). The planner probes `payouts_by_account`
-    /// when few persons are due and hashes when many are.
+    /// Tonight's persons whose number is in `run_shared_account`, or whose number an earlier
+    /// payout sent to another registrant, even if that registrant has moved on: a number once
+    /// paid to one person is never paid to another. Only live payouts (ISSUED, PENDING, PAID)
+    /// count: a failed or returned one left no money there (and phone numbers are recycled).
+    /// The planner probes `payouts_by_account` when few persons are due and hashes when many are.
     static let sharedAccountHistory = """
         UPDATE run_person p SET account_shared = true
-          FROM (SELECT DISTINCT q.registrant_id
+          FROM (SELECT q.registrant_id
+                  FROM run_person q JOIN run_shared_account s ON s.provider = q.provider AND s.account_key = q.account_key
+                UNION
+                SELECT q.registrant_id
                   FROM run_person q
                   JOIN disbursement.payouts x
                     ON x.channel = q.provider AND disbursement.account_key(x.account_no) = q.account_key AND x.kind <> 'TRAINING'
-                 WHERE x.registrant_id <> q.registrant_id AND x.live
-                   AND q.account_key <> '' AND NOT q.account_shared) s
+                 WHERE x.registrant_id <> q.registrant_id AND x.live AND q.account_key <> '') s
          WHERE s.registrant_id = p.registrant_id
         """
 
@@ -319,9 +321,9 @@ enum EligibilitySQL {
         INSERT INTO disbursement.participant_niks (nik, registrant_id, recorded_on)
         SELECT p.nik, p.registrant_id, \(date)
           FROM run_person p
+          JOIN (SELECT registrant_id FROM run_decision WHERE reason IS NULL
+                UNION SELECT registrant_id FROM run_new_va) x USING (registrant_id)
          WHERE p.nik_valid AND NOT p.nik_duplicate AND NOT p.nik_reregistered
-           AND (EXISTS (SELECT 1 FROM run_decision d WHERE d.registrant_id = p.registrant_id AND d.reason IS NULL)
-                OR EXISTS (SELECT 1 FROM run_new_va v WHERE v.registrant_id = p.registrant_id))
         ON CONFLICT (nik, registrant_id) DO NOTHING
         """
 
@@ -338,14 +340,12 @@ enum EligibilitySQL {
               FROM registry.payout_accounts pa
              WHERE pa.status IS DISTINCT FROM 'closed'
              ORDER BY pa.registrant_id, pa.linked_at DESC NULLS LAST, pa.account_id DESC
-        ), b AS (
+        ), a AS (
             -- An e-wallet is paid to its number in one canonical form (62…), the form the
             -- phone check compares.
             SELECT f.*, CASE WHEN f.channel_kind = 'ewallet' THEN disbursement.normalize_phone(f.account_no)
                              ELSE f.account_no END AS payable_no
               FROM account_in_force f
-        ), a AS (
-            SELECT b.*, disbursement.account_key(b.payable_no) AS account_key FROM b
         )
         SELECT p.registrant_id, r.full_name, r.nik,
                -- Digits and a length test, not '^[0-9]{16}$': counted repetitions cost PostgreSQL's
@@ -353,8 +353,9 @@ enum EligibilitySQL {
                coalesce(r.nik ~ '^[0-9]+$' AND octet_length(r.nik) = 16, false) AS nik_valid,
                dup.nik IS NOT NULL AS nik_duplicate, false AS nik_reregistered,
                a.account_id, a.provider, a.kind AS account_kind, a.channel_kind, a.payable_no AS account_no,
-               a.account_name, a.upgraded, a.status AS account_status, coalesce(a.account_key, '') AS account_key,
-               shared.provider IS NOT NULL AS account_shared,
+               a.account_name, a.upgraded, a.status AS account_status,
+               -- Keyed here, for tonight's persons only, not for every account of the registry.
+               disbursement.account_key(a.payable_no) AS account_key, false AS account_shared,
                coalesce(a.owner_nik = r.nik, false) AS owner_matches,
                coalesce(disbursement.normalize_phone(a.account_no) = disbursement.normalize_phone(r.phone), false) AS phone_matches,
                -- E-wallets: 8 to 15 digits written 62…. Banks: 1 to 34 letters, digits, spaces
@@ -367,7 +368,6 @@ enum EligibilitySQL {
           LEFT JOIN registry.registrants r USING (registrant_id)
           LEFT JOIN run_duplicate_nik dup USING (nik)
           LEFT JOIN a USING (registrant_id)
-          LEFT JOIN run_shared_account shared ON shared.provider = a.provider AND shared.account_key = a.account_key
         """
 
     /// A registrant id the registry lists twice: which row's NIK and phone are true is unknown,
