@@ -133,6 +133,11 @@ GRANT UPDATE (seconds) ON disbursement.funnel_snapshots TO disburse_job;
 GRANT SELECT, INSERT, UPDATE, DELETE ON disbursement.payout_totals TO disburse_job;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA disbursement TO disburse_job;
 GRANT EXECUTE ON FUNCTION disbursement.normalize_phone(text), disbursement.refresh_statistics(text) TO disburse_job;
+-- Shared accounts (migration 0022); the NIKs of participants paid or numbered (0023), never read by finance.
+GRANT SELECT, INSERT ON disbursement.participant_niks TO disburse_job;
+-- The first qualifying completion day (0024) only moves earlier.
+GRANT SELECT, INSERT, UPDATE (first_on, recorded_on) ON disbursement.first_completions TO disburse_job;
+GRANT EXECUTE ON FUNCTION disbursement.account_key(text) TO disburse_job;
 -- Temporary tables hold each night's working sets.
 DO $$ BEGIN EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO disburse_job', current_database()); END $$;
 

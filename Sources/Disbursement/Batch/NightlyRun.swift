@@ -132,19 +132,25 @@ public struct NightlyRun {
             return issued
         }
         try timed("entitlements") {
+            try connection.execute(EligibilitySQL.schemes)
+            try connection.execute("ANALYZE run_scheme")
+            try connection.execute(EligibilitySQL.keepFirstCompletions)
             try connection.execute(EligibilitySQL.entitlements)
             try connection.execute("ANALYZE run_entitlement")
             try connection.execute(ConflictHoldSQL.openConflicts)
             try connection.execute(EligibilitySQL.expire)
         }
         try timed("holds and payouts") {
-            for statement in EligibilitySQL.duplicateNIKs { try connection.execute(statement) }
+            for statement in EligibilitySQL.duplicateNIKs + EligibilitySQL.sharedAccounts { try connection.execute(statement) }
             try connection.execute(EligibilitySQL.persons)
             for statement in EligibilitySQL.ambiguousPersons { try connection.execute(statement) }
             try connection.execute(EligibilitySQL.personsIndex)
             try connection.execute("ANALYZE run_person")
+            try connection.execute(EligibilitySQL.sharedAccountHistory)
+            try connection.execute(EligibilitySQL.reregisteredNIKs)
             try connection.execute(EligibilitySQL.decisions)
             try connection.execute("ANALYZE run_decision")
+            try warnAboutWithdrawnCompletions(connection)
             try connection.execute(EligibilitySQL.payouts)
             try connection.execute(EligibilitySQL.payoutTotals)
             try connection.execute(EligibilitySQL.batchIssued)
@@ -155,6 +161,7 @@ public struct NightlyRun {
             try connection.execute(EligibilitySQL.releaseHolds)
             try connection.execute(EligibilitySQL.newHolds)
             try connection.execute(ConflictHoldSQL.holds)
+            try connection.execute(EligibilitySQL.recordNIKs)
         }
         try timed("proof per decree") { try DecreeProof.check(connection) }
         let summary = try RunSummary.collect(connection, date: date, virtualAccountsIssued: issued)
@@ -174,6 +181,18 @@ public struct NightlyRun {
             logger.warning(
                 "\(name) \(problem): its \(members.grouped) member(s) are held INVALID_DECREE and the night goes on for everyone else. Ask the registry team to correct the decree.")
         }
+    }
+
+    /// Incentives and surveys of members whose qualifying completion stopped qualifying are held
+    /// COMPLETION_WITHDRAWN, never dropped; the operator hears how many (cron mails warnings).
+    private func warnAboutWithdrawnCompletions(_ connection: Connection) throws {
+        let row = try connection.queryOne(EligibilitySQL.withdrawnCompletions)
+        let members = try row.decode("members", as: Int.self)
+        guard members > 0 else { return }
+        let entitlements = try row.decode("entitlements", as: Int.self)
+        let amount = try row.decode("amount", as: Int64.self)
+        logger.warning(
+            "\(members.grouped) participant(s) whose training qualified earlier no longer have a qualifying completion in the registry (review, rating or certificate changed): \(entitlements.grouped) incentive or survey payment(s), Rp\(amount.grouped), are held COMPLETION_WITHDRAWN. Ask the registry team to check those completions; `disburse report holds` lists them.")
     }
 
     /// On a terminal the operator sees each phase start and end; under cron the logger is at

@@ -140,64 +140,95 @@ enum EligibilitySQL {
 
     static let newVirtualAccountsIndex = "CREATE INDEX ON run_new_va (ordinal)"
 
+    /// Everything the three kinds of entitlement need about a member, gathered once: the decree's
+    /// scheme, the first qualifying completion, the day the VA was issued. Members of a decree
+    /// with a problem get the scheme as far as it can be read: an amount outside the plausible
+    /// range reads as 0 (unknown), a count outside it as at least 1 and at most 120, an interval
+    /// outside it as 0. The first qualifying day is the earlier of the registry's and the one
+    /// kept (`disbursement.first_completions`): a kept day whose completion no longer
+    /// qualifies on or before it (review blanked, rating changed) is `completion_withdrawn`.
+    static let schemes = """
+        CREATE TEMP TABLE run_scheme ON COMMIT DROP AS
+        SELECT rm.registrant_id, coalesce(rm.decree_no, '(none)') AS decree_no, rm.approved,
+               d.decree_no IS NOT NULL AND d.problem IS NULL AS decree_valid,
+               rm.approved AND rm.decree_count = 1 AND d.decree_no IS NOT NULL AND d.problem IS NULL AS approval_sound,
+               CASE WHEN d.training_amount BETWEEN 1 AND 10000000000 THEN d.training_amount ELSE 0 END AS training_amount,
+               CASE WHEN d.incentive_amount BETWEEN 1 AND 10000000000 THEN d.incentive_amount ELSE 0 END AS incentive_amount,
+               CASE WHEN d.survey_amount BETWEEN 1 AND 10000000000 THEN d.survey_amount ELSE 0 END AS survey_amount,
+               CASE WHEN d.decree_no IS NOT NULL AND d.problem IS NULL THEN d.incentive_tranches
+                    ELSE least(greatest(coalesce(d.incentive_tranches, 1), 1), 120) END AS incentive_tranches,
+               CASE WHEN d.incentive_interval_days BETWEEN 0 AND 3660 THEN d.incentive_interval_days ELSE 0 END AS incentive_interval_days,
+               CASE WHEN d.decree_no IS NOT NULL AND d.problem IS NULL THEN d.survey_count
+                    ELSE least(greatest(coalesce(d.survey_count, 1), 1), 120) END AS survey_count,
+               CASE WHEN d.decree_no IS NOT NULL AND d.problem IS NULL THEN d.payable_until END AS payable_until,
+               f.first_on AS qualified_on, k.first_on AS kept_on, least(f.first_on, k.first_on) AS first_on,
+               k.first_on IS NOT NULL AND (f.first_on IS NULL OR f.first_on > k.first_on) AS completion_withdrawn,
+               v.issued_on AS va_on
+          FROM run_member rm
+          LEFT JOIN run_decree d USING (decree_no)
+          LEFT JOIN (
+                -- A completion counts from 2000 (jakartaDay) and from its decree's issued_on
+                -- when the decree is valid: none can precede the programme or the decree.
+                SELECT q.registrant_id, min(q.day) AS first_on
+                  FROM (SELECT c.registrant_id, \(jakartaDay("c.completed_at")) AS day
+                          FROM registry.training_completions c
+                         WHERE nullif(btrim(c.certificate_no), '') IS NOT NULL
+                           AND c.rating BETWEEN 1 AND 5
+                           AND nullif(btrim(c.review), '') IS NOT NULL
+                           AND c.completed_at IS NOT NULL) q
+                  JOIN run_member qm USING (registrant_id)
+                  LEFT JOIN run_decree qd ON qd.decree_no = qm.decree_no AND qd.problem IS NULL
+                 WHERE q.day >= coalesce(qd.issued_on, DATE '2000-01-01')
+                 GROUP BY q.registrant_id) f USING (registrant_id)
+          LEFT JOIN disbursement.first_completions k USING (registrant_id)
+          LEFT JOIN disbursement.virtual_accounts v USING (registrant_id)
+        """
+
+    /// The first qualifying day of a sound approval (approved once, in a valid decree, so the
+    /// decree's issued_on bounded it), kept the first night it is seen and moved only earlier.
+    /// Writes only what is new: a night's work grows with new completions, not with members.
+    static let keepFirstCompletions = """
+        INSERT INTO disbursement.first_completions (registrant_id, first_on, recorded_on)
+        SELECT registrant_id, qualified_on, \(date)
+          FROM run_scheme
+         WHERE approval_sound AND qualified_on IS NOT NULL AND (kept_on IS NULL OR qualified_on < kept_on)
+        ON CONFLICT (registrant_id) DO UPDATE SET first_on = excluded.first_on, recorded_on = excluded.recorded_on
+        """
+
+    /// Members whose kept completion stopped qualifying and who have something held for it
+    /// tonight, for the night's warning.
+    static let withdrawnCompletions = """
+        SELECT count(DISTINCT registrant_id) AS members, count(*) AS entitlements, coalesce(sum(amount), 0) AS amount
+          FROM run_decision WHERE reason = 'COMPLETION_WITHDRAWN'
+        """
+
     /// Every entitlement that exists for the date and is neither settled nor expired: due ones,
     /// and for decrees past payable_until all of them (they are about to expire). Members of a
-    /// decree with a problem get the entitlements its scheme can be read for, all held: an
-    /// amount outside the plausible range reads as 0 (unknown), a count outside it as at least 1
-    /// and at most 120, an interval outside it as 0; they never expire while the decree is wrong,
-    /// and an approved one without a VA is owed TRAINING 1 from the day it is seen.
+    /// decree with a problem get the entitlements its scheme can be read for, all held; they
+    /// never expire while the decree is wrong, and an approved one without a VA is owed
+    /// TRAINING 1 from the day it is seen.
     static let entitlements = """
         CREATE TEMP TABLE run_entitlement ON COMMIT DROP AS
-        WITH m AS MATERIALIZED (
-            -- Everything the three kinds need about a member, gathered once: the decree's
-            -- scheme, the first qualifying completion, the day the VA was issued.
-            SELECT rm.registrant_id, coalesce(rm.decree_no, '(none)') AS decree_no, rm.approved,
-                   d.decree_no IS NOT NULL AND d.problem IS NULL AS decree_valid,
-                   CASE WHEN d.training_amount BETWEEN 1 AND 10000000000 THEN d.training_amount ELSE 0 END AS training_amount,
-                   CASE WHEN d.incentive_amount BETWEEN 1 AND 10000000000 THEN d.incentive_amount ELSE 0 END AS incentive_amount,
-                   CASE WHEN d.survey_amount BETWEEN 1 AND 10000000000 THEN d.survey_amount ELSE 0 END AS survey_amount,
-                   CASE WHEN d.decree_no IS NOT NULL AND d.problem IS NULL THEN d.incentive_tranches
-                        ELSE least(greatest(coalesce(d.incentive_tranches, 1), 1), 120) END AS incentive_tranches,
-                   CASE WHEN d.incentive_interval_days BETWEEN 0 AND 3660 THEN d.incentive_interval_days ELSE 0 END AS incentive_interval_days,
-                   CASE WHEN d.decree_no IS NOT NULL AND d.problem IS NULL THEN d.survey_count
-                        ELSE least(greatest(coalesce(d.survey_count, 1), 1), 120) END AS survey_count,
-                   CASE WHEN d.decree_no IS NOT NULL AND d.problem IS NULL THEN d.payable_until END AS payable_until,
-                   f.first_on, v.issued_on AS va_on
-              FROM run_member rm
-              LEFT JOIN run_decree d USING (decree_no)
-              LEFT JOIN (
-                    -- A completion counts from 2000 (jakartaDay) and from its decree's issued_on
-                    -- when the decree is valid: none can precede the programme or the decree.
-                    SELECT q.registrant_id, min(q.day) AS first_on
-                      FROM (SELECT c.registrant_id, \(jakartaDay("c.completed_at")) AS day
-                              FROM registry.training_completions c
-                             WHERE nullif(btrim(c.certificate_no), '') IS NOT NULL
-                               AND c.rating BETWEEN 1 AND 5
-                               AND nullif(btrim(c.review), '') IS NOT NULL
-                               AND c.completed_at IS NOT NULL) q
-                      JOIN run_member qm USING (registrant_id)
-                      LEFT JOIN run_decree qd ON qd.decree_no = qm.decree_no AND qd.problem IS NULL
-                     WHERE q.day >= coalesce(qd.issued_on, DATE '2000-01-01')
-                     GROUP BY q.registrant_id) f USING (registrant_id)
-              LEFT JOIN disbursement.virtual_accounts v USING (registrant_id)
-        ), candidate AS (
+        WITH candidate AS (
             SELECT m.registrant_id, 'TRAINING'::text AS kind, 1 AS number, m.training_amount AS amount,
-                   m.decree_no, m.decree_valid, coalesce(m.va_on, \(date)) AS due_on, m.payable_until
-              FROM m
+                   m.decree_no, m.decree_valid, coalesce(m.va_on, \(date)) AS due_on, m.payable_until,
+                   false AS completion_withdrawn
+              FROM run_scheme m
              WHERE m.va_on IS NOT NULL OR (m.approved AND NOT (m.decree_valid AND \(registrantIDValid("m.registrant_id"))))
             UNION ALL
             SELECT m.registrant_id, 'INCENTIVE', n, m.incentive_amount, m.decree_no, m.decree_valid,
-                   m.first_on + (n - 1) * m.incentive_interval_days, m.payable_until
-              FROM m CROSS JOIN LATERAL generate_series(1, m.incentive_tranches) AS n
+                   m.first_on + (n - 1) * m.incentive_interval_days, m.payable_until, m.completion_withdrawn
+              FROM run_scheme m CROSS JOIN LATERAL generate_series(1, m.incentive_tranches) AS n
              WHERE m.first_on IS NOT NULL
             UNION ALL
             -- A survey listed twice counts once, from its first submission.
             SELECT m.registrant_id, 'SURVEY', s.survey_no, m.survey_amount, m.decree_no, m.decree_valid,
-                   greatest(min(\(jakartaDay("s.submitted_at"))), m.first_on), m.payable_until
-              FROM m JOIN registry.survey_responses s USING (registrant_id)
+                   greatest(min(\(jakartaDay("s.submitted_at"))), m.first_on), m.payable_until, m.completion_withdrawn
+              FROM run_scheme m JOIN registry.survey_responses s USING (registrant_id)
              WHERE m.first_on IS NOT NULL AND s.survey_no BETWEEN 1 AND m.survey_count
                AND \(jakartaDay("s.submitted_at")) IS NOT NULL
-             GROUP BY m.registrant_id, s.survey_no, m.survey_amount, m.decree_no, m.decree_valid, m.first_on, m.payable_until
+             GROUP BY m.registrant_id, s.survey_no, m.survey_amount, m.decree_no, m.decree_valid, m.first_on, m.payable_until,
+                      m.completion_withdrawn
         )
         SELECT c.*, (c.payable_until IS NOT NULL AND c.payable_until < \(date)) AS expiring
           FROM candidate c
@@ -232,6 +263,70 @@ enum EligibilitySQL {
         "ANALYZE run_duplicate_nik",
     ]
 
+    /// The comparable number of an account: an e-wallet's in its canonical 62… form, a bank's
+    /// as linked; then `disbursement.account_key` drops separators and folds case (migration 0022).
+    static func accountKey(provider: String, number: String) -> String {
+        "disbursement.account_key(CASE WHEN \(provider) = ANY (\(ewalletChannels)::text[]) THEN disbursement.normalize_phone(\(number)) ELSE \(number) END)"
+    }
+
+    /// Numbers (provider and key) on the account in force of more than one registrant, over the
+    /// whole registry (SHARED_ACCOUNT, issue 13 F7): one sort and one grouping, like the
+    /// duplicate NIKs. Every registrant counts, participant or not, whatever the account's status.
+    static let sharedAccounts = [
+        """
+        CREATE TEMP TABLE run_shared_account ON COMMIT DROP AS
+        SELECT f.provider, f.account_key
+          FROM (SELECT DISTINCT ON (pa.registrant_id) pa.registrant_id, pa.provider,
+                       \(accountKey(provider: "pa.provider", number: "pa.account_no")) AS account_key
+                  FROM registry.payout_accounts pa
+                 WHERE pa.status IS DISTINCT FROM 'closed' AND pa.registrant_id IS NOT NULL
+                 ORDER BY pa.registrant_id, pa.linked_at DESC NULLS LAST, pa.account_id DESC) f
+         WHERE f.provider IS NOT NULL AND f.account_key <> ''
+         GROUP BY f.provider, f.account_key
+        HAVING count(*) > 1
+        """,
+        "ANALYZE run_shared_account",
+    ]
+
+    /// Tonight's persons whose number is in `run_shared_account`, or whose number an earlier
+    /// payout sent to another registrant, even if that registrant has moved on: a number once
+    /// paid to one person is never paid to another. Only live payouts (ISSUED, PENDING, PAID)
+    /// count: a failed or returned one left no money there (and phone numbers are recycled).
+    /// The planner probes `payouts_by_account` when few persons are due and hashes when many are.
+    static let sharedAccountHistory = """
+        UPDATE run_person p SET account_shared = true
+          FROM (SELECT q.registrant_id
+                  FROM run_person q JOIN run_shared_account s ON s.provider = q.provider AND s.account_key = q.account_key
+                UNION
+                SELECT q.registrant_id
+                  FROM run_person q
+                  JOIN disbursement.payouts x
+                    ON x.channel = q.provider AND disbursement.account_key(x.account_no) = q.account_key AND x.kind <> 'TRAINING'
+                 WHERE x.registrant_id <> q.registrant_id AND x.live AND q.account_key <> '') s
+         WHERE s.registrant_id = p.registrant_id
+        """
+
+    /// A person whose NIK the tool recorded for another registrant_id when it issued that one's
+    /// VA or paid it (REREGISTERED_NIK, issue 13 F5, migration 0023): the same person registered
+    /// again, even if the old registry row is gone or has another NIK now.
+    static let reregisteredNIKs = """
+        UPDATE run_person p SET nik_reregistered = true
+         WHERE p.nik_valid
+           AND EXISTS (SELECT 1 FROM disbursement.participant_niks k WHERE k.nik = p.nik AND k.registrant_id <> p.registrant_id)
+        """
+
+    /// The NIK of everyone paid tonight or given a VA tonight, when it is beyond doubt (valid,
+    /// nobody else's, not recorded for someone else): the record REREGISTERED_NIK reads.
+    static let recordNIKs = """
+        INSERT INTO disbursement.participant_niks (nik, registrant_id, recorded_on)
+        SELECT p.nik, p.registrant_id, \(date)
+          FROM run_person p
+          JOIN (SELECT registrant_id FROM run_decision WHERE reason IS NULL
+                UNION SELECT registrant_id FROM run_new_va) x USING (registrant_id)
+         WHERE p.nik_valid AND NOT p.nik_duplicate AND NOT p.nik_reregistered
+        ON CONFLICT (nik, registrant_id) DO NOTHING
+        """
+
     /// What the holds need to know about each person with something due, computed once per
     /// person: identity checks and the account in force (most recently linked, not closed).
     /// An account's payable kind is its provider's channel kind from the settings, never the
@@ -252,13 +347,15 @@ enum EligibilitySQL {
                              ELSE f.account_no END AS payable_no
               FROM account_in_force f
         )
-        SELECT p.registrant_id, r.full_name,
+        SELECT p.registrant_id, r.full_name, r.nik,
                -- Digits and a length test, not '^[0-9]{16}$': counted repetitions cost PostgreSQL's
                -- regex engine about a microsecond a row.
                coalesce(r.nik ~ '^[0-9]+$' AND octet_length(r.nik) = 16, false) AS nik_valid,
-               dup.nik IS NOT NULL AS nik_duplicate,
+               dup.nik IS NOT NULL AS nik_duplicate, false AS nik_reregistered,
                a.account_id, a.provider, a.kind AS account_kind, a.channel_kind, a.payable_no AS account_no,
                a.account_name, a.upgraded, a.status AS account_status,
+               -- Keyed here, for tonight's persons only, not for every account of the registry.
+               disbursement.account_key(a.payable_no) AS account_key, false AS account_shared,
                coalesce(a.owner_nik = r.nik, false) AS owner_matches,
                coalesce(disbursement.normalize_phone(a.account_no) = disbursement.normalize_phone(r.phone), false) AS phone_matches,
                -- E-wallets: 8 to 15 digits written 62…. Banks: 1 to 34 letters, digits, spaces
@@ -318,12 +415,15 @@ enum EligibilitySQL {
                  WHEN NOT \(registrantIDValid("e.registrant_id")) THEN 'INVALID_REGISTRANT_ID'
                  WHEN NOT p.nik_valid THEN 'INVALID_NIK'
                  WHEN p.nik_duplicate THEN 'DUPLICATE_NIK'
+                 WHEN p.nik_reregistered THEN 'REREGISTERED_NIK'
+                 WHEN e.kind <> 'TRAINING' AND e.completion_withdrawn THEN 'COMPLETION_WITHDRAWN'
                  WHEN e.kind <> 'TRAINING' AND p.account_id IS NULL THEN 'NO_LINKED_ACCOUNT'
                  WHEN e.kind <> 'TRAINING' AND p.account_status IS DISTINCT FROM 'active' THEN 'ACCOUNT_NOT_ACTIVE'
                  WHEN e.kind <> 'TRAINING' AND (p.account_kind IS NULL OR p.account_kind <> p.channel_kind) THEN 'ACCOUNT_KIND_MISMATCH'
                  WHEN e.kind <> 'TRAINING' AND p.channel_kind = 'ewallet' AND p.upgraded IS NOT TRUE THEN 'ACCOUNT_NOT_UPGRADED'
                  WHEN e.kind <> 'TRAINING' AND NOT p.owner_matches THEN 'ACCOUNT_OWNER_MISMATCH'
                  WHEN e.kind <> 'TRAINING' AND p.channel_kind = 'ewallet' AND NOT p.phone_matches THEN 'PHONE_MISMATCH'
+                 WHEN e.kind <> 'TRAINING' AND p.account_shared THEN 'SHARED_ACCOUNT'
                  WHEN e.kind <> 'TRAINING' AND NOT p.account_no_valid THEN 'INVALID_ACCOUNT_NO'
                  WHEN e.kind <> 'TRAINING' AND (p.channel_kind IS NULL OR NOT (coalesce(p.provider, '') = ANY (\(channels))))
                       THEN 'UNSUPPORTED_CHANNEL'

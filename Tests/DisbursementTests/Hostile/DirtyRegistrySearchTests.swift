@@ -33,6 +33,8 @@ struct DirtyRegistrySearchTests {
         let env = try TestEnvironment()
         try Self.distrustConstraints(env.connection)
         try Self.populate(env, &random)
+        var recordedNIKs: [String: Set<Int64>] = [:]
+        var keptFirstDays: [Int64: String] = [:]
         for (index, night) in Self.nights.enumerated() {
             try Self.damage(env, &random, turn: Int(seed % 1000) * Self.nights.count + index, rounds: index == 0 ? 20 : 10)
             do {
@@ -41,7 +43,8 @@ struct DirtyRegistrySearchTests {
                 Issue.record("seed \(seed), night \(night): the night failed: \(error)")
                 return
             }
-            try Self.checkModel(env, night: night, seed: seed)
+            (recordedNIKs, keptFirstDays) = try Self.checkModel(
+                env, night: night, seed: seed, recordedNIKs: recordedNIKs, keptFirstDays: keptFirstDays)
             if index < Self.nights.count - 1 { try Self.answer(env, night: night, &random) }
         }
         try Invariants.check(env)
@@ -120,6 +123,10 @@ struct DirtyRegistrySearchTests {
         Damage(label: "rating", sql: "UPDATE registry.training_completions SET rating = $2::smallint WHERE registrant_id = $1",
                values: [nil, "0", "6", "-1", "3"]),
         Damage(label: "review", sql: "UPDATE registry.training_completions SET review = $2 WHERE registrant_id = $1", values: texts),
+        // F3: a completion that stopped qualifying on an earlier night is put right again.
+        Damage(label: "completion repaired",
+               sql: "UPDATE registry.training_completions SET review = 'Bagus', rating = 5, certificate_no = $2 WHERE registrant_id = $1",
+               values: ["CERT"]),
         Damage(label: "completion registrant_id",
                sql: "UPDATE registry.training_completions SET registrant_id = $2::bigint WHERE registrant_id = $1", values: [nil]),
         Damage(label: "completion twice",
@@ -152,7 +159,59 @@ struct DirtyRegistrySearchTests {
         Damage(label: "second account",
                sql: "INSERT INTO registry.payout_accounts SELECT coalesce($2::bigint, account_id + 1000), registrant_id, 'OVO', 'ewallet', '0000', account_name, owner_nik, false, 'active', linked_at, updated_at FROM registry.payout_accounts WHERE registrant_id = $1 LIMIT 1",
                values: [nil, "1"]),
+        // F7: another registrant's number, as linked or with a separator after its first
+        // character; a move to a new number; a number paid before to someone else.
+        Damage(label: "shares an account",
+               sql: """
+                   UPDATE registry.payout_accounts a SET provider = o.provider, kind = o.kind,
+                          account_no = CASE WHEN a.registrant_id % 2 = 0 THEN o.account_no ELSE regexp_replace(o.account_no, '^(.)', '\\1-') END
+                     FROM (SELECT provider, kind, account_no FROM registry.payout_accounts WHERE registrant_id = $2::bigint
+                            ORDER BY linked_at DESC NULLS LAST LIMIT 1) o
+                    WHERE a.registrant_id = $1
+                   """,
+               values: ["1", "2", "3", "4", "5"]),
+        Damage(label: "moves to a new account",
+               sql: """
+                   INSERT INTO registry.payout_accounts
+                   SELECT account_id + 2000 + $2::bigint, registrant_id, provider, kind,
+                          CASE WHEN kind = 'ewallet' THEN account_no ELSE account_no || $2 END, account_name, owner_nik, upgraded,
+                          status, linked_at + interval '1 day', updated_at
+                     FROM registry.payout_accounts WHERE registrant_id = $1 ORDER BY linked_at DESC NULLS LAST LIMIT 1
+                   """,
+               values: ["7", "8"]),
+        Damage(label: "takes a number paid before",
+               sql: """
+                   UPDATE registry.payout_accounts a SET provider = x.channel, account_no = x.account_no
+                     FROM (SELECT channel, account_no FROM disbursement.payouts WHERE kind <> 'TRAINING' AND registrant_id = $2::bigint
+                            ORDER BY business_date, end_to_end_id LIMIT 1) x
+                    WHERE a.registrant_id = $1
+                   """,
+               values: ["1", "2", "3", "4", "5", "6"]),
+        // F5: the same person registers again as registrant_id + 100 (approved, trained, an
+        // account of their own), and the old row is deleted or given another NIK.
+        Damage(label: "re-registers, old row gone", sql: reregistration + "DELETE FROM registry.registrants WHERE registrant_id = $1 AND $2::text IS NULL",
+               values: [nil]),
+        Damage(label: "re-registers, old NIK changed",
+               sql: reregistration + "UPDATE registry.registrants SET nik = $2 WHERE registrant_id = $1",
+               values: ["3171999999999991", "3171999999999992"]),
     ]
+
+    static let reregistration = """
+        WITH r AS (INSERT INTO registry.registrants
+                   SELECT $1::bigint + 100, nik, full_name, birth_date, phone, email, province_code, registered_at,
+                          email_verified_at, nik_verified_at, phone_verified_at
+                     FROM registry.registrants WHERE registrant_id = $1 LIMIT 1),
+             m AS (INSERT INTO registry.decree_members
+                   SELECT decree_no, $1::bigint + 100, 'approved', changed_at FROM registry.decree_members WHERE registrant_id = $1 LIMIT 1),
+             c AS (INSERT INTO registry.training_completions
+                   SELECT $1::bigint + 100, course_id, completed_at, certificate_no, rating, review
+                     FROM registry.training_completions WHERE registrant_id = $1),
+             a AS (INSERT INTO registry.payout_accounts
+                   SELECT account_id + 5000, $1::bigint + 100, provider, kind, account_no || '9', account_name, owner_nik, upgraded,
+                          status, linked_at, updated_at
+                     FROM registry.payout_accounts WHERE registrant_id = $1)
+
+        """
 
     /// Whole decrees: rarer, since they touch every member.
     static let decreeDamage: [(String, String?)] = [
@@ -223,8 +282,13 @@ struct DirtyRegistrySearchTests {
         #expect(try PayoutTotals.drift(env.connection) == 0)
     }
 
-    static func checkModel(_ env: TestEnvironment, night: String, seed: UInt64) throws {
-        let model = try RegistryModel(env.connection, date: night, settings: env.settings)
+    /// Returns the NIKs recorded and the first completion days kept after the night, for the
+    /// next night's model.
+    static func checkModel(
+        _ env: TestEnvironment, night: String, seed: UInt64, recordedNIKs: [String: Set<Int64>], keptFirstDays: [Int64: String]
+    ) throws -> ([String: Set<Int64>], [Int64: String]) {
+        let model = try RegistryModel(
+            env.connection, date: night, settings: env.settings, recordedNIKs: recordedNIKs, keptFirstDays: keptFirstDays)
         let context = "seed \(seed), night \(night)"
         for row in try env.connection.query(
             "SELECT registrant_id, kind, number, channel, account_no, amount, va FROM disbursement.payouts WHERE business_date = $1::date",
@@ -273,12 +337,17 @@ struct DirtyRegistrySearchTests {
                 if state.contains("expired") && (state.contains("paid") || state.contains("held")) {
                     Issue.record("\(context): \(key) is expired and also \(state.sorted())")
                 }
-                let accountOK = key.kind == "TRAINING" || (try? model.payableAccount(id).get()) != nil
+                let accountOK = key.kind == "TRAINING" || ((try? model.payableAccount(id).get()) != nil && !model.completionWithdrawn(id))
                 if payable && accountOK && !retried.contains(key) && state != ["paid"] {
                     Issue.record("\(context): \(key) is due and payable but \(state.sorted())")
                 }
             }
         }
+        let paid = Set(try env.connection.query(
+            "SELECT registrant_id FROM disbursement.payouts WHERE business_date = $1::date", [night]).map { try $0.decode(0, as: Int64.self) })
+        let numbered = Set(try env.connection.query(
+            "SELECT registrant_id FROM disbursement.virtual_accounts WHERE issued_on = $1::date", [night]).map { try $0.decode(0, as: Int64.self) })
+        return (model.recordNIKs(paid: paid, numbered: numbered), model.keepFirstDays())
     }
 }
 

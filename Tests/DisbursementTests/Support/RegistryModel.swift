@@ -37,10 +37,26 @@ struct RegistryModel {
     private var qualifiedDays: [Int64: [String]] = [:]
     private var surveys: [Int64: [Int: String]] = [:]
     private var accounts: [Int64: [Account]] = [:]
+    /// Registrants each (provider, number key) was paid to before the date (not TRAINING; issued,
+    /// pending or paid: a failed or returned payout left no money there).
+    private var paidNumbers: [String: Set<Int64>] = [:]
 
-    init(_ connection: Connection, date: String, settings: Settings) throws {
+    /// Registrants each NIK was beyond doubt for on a night that gave them a VA or paid them,
+    /// as the search saw it (`recordNIKs`), before the date.
+    let recordedNIKs: [String: Set<Int64>]
+
+    /// The first qualifying completion day of each sound participant, the earliest any night
+    /// before the date saw (`keepFirstDays`).
+    let keptFirstDays: [Int64: String]
+
+    init(
+        _ connection: Connection, date: String, settings: Settings, recordedNIKs: [String: Set<Int64>] = [:],
+        keptFirstDays: [Int64: String] = [:]
+    ) throws {
         self.date = date
         self.settings = settings
+        self.recordedNIKs = recordedNIKs
+        self.keptFirstDays = keptFirstDays
         for row in try connection.query("SELECT registrant_id, nik, phone FROM registry.registrants") {
             if let nik = row.values[1] { nikCount[nik, default: 0] += 1 }
             guard let id = row.values[0].flatMap({ Int64($0) }) else { continue }
@@ -100,6 +116,39 @@ struct RegistryModel {
                 ownerNIK: row.values[5], status: row.values[6], upgraded: row.values[7].map { $0 == "true" },
                 linkedAt: row.values[8].flatMap { Int64($0) }))
         }
+        for row in try connection.query(
+            """
+            SELECT channel, account_no, registrant_id::text FROM disbursement.payouts
+             WHERE kind <> 'TRAINING' AND business_date < $1::date AND status IN ('ISSUED', 'PENDING', 'PAID')
+            """, [date])
+        {
+            guard let channel = row.values[0], let id = row.values[2].flatMap({ Int64($0) }) else { continue }
+            paidNumbers["\(channel)|\(Self.numberKey(row.values[1]))", default: []].insert(id)
+        }
+    }
+
+    /// A number as accounts are told apart: ASCII letters and digits only, upper case.
+    static func numberKey(_ text: String?) -> String {
+        String(String.UnicodeScalarView((text ?? "").unicodeScalars.filter {
+            (0x30...0x39).contains($0.value) || (0x41...0x5A).contains($0.value) || (0x61...0x7A).contains($0.value)
+        })).uppercased()
+    }
+
+    /// The provider and number key of a registrant's account in force, or nil when it has none
+    /// that can be compared. An e-wallet's number is taken in its 62… form first.
+    func accountKey(_ id: Int64) -> String? {
+        guard let account = accountInForce(id), let provider = account.provider else { return nil }
+        let number = settings.channel(provider)?.kind == .ewallet ? Self.normalizedPhone(account.number) : account.number
+        let key = Self.numberKey(number)
+        return key.isEmpty ? nil : "\(provider)|\(key)"
+    }
+
+    /// Whether another registrant's account in force carries the same number, or the number
+    /// was paid to another registrant before (SHARED_ACCOUNT).
+    func accountShared(_ id: Int64) -> Bool {
+        guard let key = accountKey(id) else { return false }
+        if paidNumbers[key, default: []].contains(where: { $0 != id }) { return true }
+        return accounts.keys.contains { $0 != id && accountKey($0) == key }
     }
 
     static func nonBlank(_ text: String?) -> Bool {
@@ -143,9 +192,23 @@ struct RegistryModel {
     func identityOK(_ id: Int64) -> Bool {
         guard let rows = registrants[id], rows.count == 1, let nik = rows[0].nik,
               nik.utf8.count == 16, nik.utf8.allSatisfy({ (0x30...0x39).contains($0) }),
-              nikCount[nik] == 1
+              nikCount[nik] == 1,
+              // The same person registered again under another id (REREGISTERED_NIK).
+              !(recordedNIKs[nik] ?? []).contains(where: { $0 != id })
         else { return false }
         return true
+    }
+
+    /// After the night: the NIKs beyond doubt of those it paid and of those it numbered with
+    /// something owed tonight (a decree past payable_until owes nothing more), added to the record.
+    func recordNIKs(paid: Set<Int64>, numbered: Set<Int64>) -> [String: Set<Int64>] {
+        var record = recordedNIKs
+        for id in paid.union(numbered) where identityOK(id) {
+            if !paid.contains(id), approvedScheme(id)?.payableUntil.map({ $0 < date }) ?? false { continue }
+            guard let nik = registrants[id]?.first?.nik else { continue }
+            record[nik, default: []].insert(id)
+        }
+        return record
     }
 
     static func normalizedPhone(_ text: String?) -> String? {
@@ -177,6 +240,7 @@ struct RegistryModel {
         guard account.kind == channel.kind.rawValue else { return .failure("kind mismatch") }
         let nik = registrants[id]?.first?.nik
         guard let owner = account.ownerNIK, owner == nik else { return .failure("owner mismatch") }
+        guard !accountShared(id) else { return .failure("account shared with another registrant") }
         if channel.kind == .ewallet {
             guard account.upgraded == true else { return .failure("not upgraded") }
             guard let number = Self.normalizedPhone(account.number),
@@ -201,13 +265,35 @@ struct RegistryModel {
         init(_ value: String) { description = value }
     }
 
+    /// The first day a completion qualifies today: from the decree's issue, and not after the date.
+    func qualifiedDay(_ id: Int64, _ scheme: Scheme) -> String? {
+        (qualifiedDays[id] ?? []).filter({ $0 >= scheme.issuedOn && $0 >= "2000-01-01" && $0 <= date }).min()
+    }
+
+    /// A kept first day on which no completion qualifies any more (COMPLETION_WITHDRAWN): the
+    /// incentives and surveys counted from it are owed but not payable.
+    func completionWithdrawn(_ id: Int64) -> Bool {
+        guard let kept = keptFirstDays[id] else { return false }
+        guard let scheme = approvedScheme(id), let current = qualifiedDay(id, scheme) else { return true }
+        return current > kept
+    }
+
+    /// After the night: each sound participant's first qualifying day, kept at its earliest.
+    func keepFirstDays() -> [Int64: String] {
+        var kept = keptFirstDays
+        for id in participants {
+            guard let scheme = approvedScheme(id), let current = qualifiedDay(id, scheme) else { continue }
+            if kept[id].map({ current < $0 }) ?? true { kept[id] = current }
+        }
+        return kept
+    }
+
     /// Every entitlement due on the date with its amount, for a participant beyond doubt.
     func due(_ id: Int64) -> [Key: Int64] {
         guard let scheme = approvedScheme(id) else { return [:] }
         var result: [Key: Int64] = [Key(registrant: id, kind: "TRAINING", number: 1): scheme.training]
-        // A completion counts from the decree's issue, and not after the date.
-        guard let first = (qualifiedDays[id] ?? []).filter({ $0 >= scheme.issuedOn && $0 >= "2000-01-01" && $0 <= date }).min()
-        else { return result }
+        // The earlier of today's first qualifying day and the one kept: what it made owed stays.
+        guard let first = [qualifiedDay(id, scheme), keptFirstDays[id]].compactMap({ $0 }).min() else { return result }
         if scheme.tranches > 0 {
             for n in 1...scheme.tranches where Self.add(days: (n - 1) * scheme.interval, to: first) <= date {
                 result[Key(registrant: id, kind: "INCENTIVE", number: n)] = scheme.incentive
@@ -230,6 +316,7 @@ struct RegistryModel {
             guard channel == "VA", accountNo == va, settings.channel("VA")?.enabled == true else { return "training not to the VA" }
             return nil
         }
+        if completionWithdrawn(id) { return "its qualifying completion was withdrawn" }
         switch payableAccount(id) {
         case .failure(let reason): return reason.description
         case .success(let target):
