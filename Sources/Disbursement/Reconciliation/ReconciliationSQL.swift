@@ -19,6 +19,10 @@ enum ReconciliationSQL {
         ) ON COMMIT DROP
         """
 
+    /// The temporary tables of one file, dropped at its end when the transaction goes on (a
+    /// dry run of several files, `Reconciler.wholeCall`).
+    static let dropStaging = "DROP TABLE IF EXISTS recon_line, recon_scope, recon_match, recon_decision"
+
     /// Block and group statuses, set aside: they name pain.001 files, not payouts.
     static let setScopesAside = [
         "CREATE TEMP TABLE recon_scope ON COMMIT DROP AS SELECT * FROM recon_line WHERE scope <> 'TX'",
