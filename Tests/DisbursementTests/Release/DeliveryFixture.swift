@@ -16,7 +16,7 @@ final class DeliveryFixture {
     init(approval: String = "required", night: Bool = true, links: [String: [String: String]] = [:]) throws {
         env = try TestEnvironment()
         server = try SFTPServer(channels: Self.channels)
-        keys = try OpenPGPKeys.shared.get()
+        keys = try OpenPGPKeys.shared.get().ownKeyrings()
         if night {
             try env.registry.decree("SK-1")
             try env.registry.payableParticipant(1)
@@ -43,6 +43,7 @@ final class DeliveryFixture {
     }
 
     deinit {
+        keys.discard()
         // A run killed by the crash tests leaves its private keyring and agent behind.
         let scratch = env.output.path + "-tmp"
         if let gpgconf = try? ExternalTool.gpgconf.located(), let left = try? FileManager.default.contentsOfDirectory(atPath: scratch) {
