@@ -71,6 +71,13 @@ public enum CSVStatusReader {
         case .fraction(let written): statusLine.amountNote = written
         case nil: break
         }
+        if values[0] != reference || values[1] != status.rawValue
+            || values[2] != (statusLine.amountNote ?? statusLine.amount.map(String.init) ?? "")
+            || values[3] != (statusLine.reasonCode ?? "") || values[4] != (statusLine.reasonText ?? "")
+            || values[5] != (statusLine.settledAt ?? "")
+        {
+            statusLine.asWritten = StatusLine.writtenForm(values)
+        }
         return statusLine
     }
 

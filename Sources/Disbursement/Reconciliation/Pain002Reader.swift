@@ -26,6 +26,17 @@ public enum Pain002Reader {
         }
     }
 
+    /// The code a status is plainly written with; a line written with another one (`ACCC`,
+    /// `ACTC`…) carries its form as written (`StatusLine.asWritten`).
+    static func plainCode(_ status: PayoutStatus) -> String {
+        switch status {
+        case .paid: "ACSC"
+        case .failed: "RJCT"
+        case .pending: "PDNG"
+        case .returned: ""
+        }
+    }
+
     /// `…/pain.002.001.03.ch.02.xsd` or `urn:…:pain.002.001.10` → the version it names.
     static func version(inNamespace namespace: String) -> String? {
         guard let start = namespace.range(of: "pain.002.") else { return nil }

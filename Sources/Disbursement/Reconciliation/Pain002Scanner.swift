@@ -49,9 +49,24 @@ struct Pain002Scanner {
 
     enum Field { case reference, instruction, status, code, text, amount, acceptedAt }
 
-    /// What one scope (the group, a block, a transaction) says.
+    /// What one scope (the group, a block, a transaction) says, as written.
     struct Values {
-        var reference, instruction, status, code, text, amount, currency, acceptedAt: String?
+        var reference, instruction, status, code, amount, currency, acceptedAt: String?
+        /// Every AddtlInf.
+        var texts: [String] = []
+
+        /// Without the white space around each value.
+        var trimmed: Values {
+            var values = Values(
+                reference: reference?.trimmingWhitespace, instruction: instruction?.trimmingWhitespace,
+                status: status?.trimmingWhitespace, code: code?.trimmingWhitespace, amount: amount?.trimmingWhitespace,
+                currency: currency?.trimmingWhitespace, acceptedAt: acceptedAt?.trimmingWhitespace)
+            values.texts = texts.map(\.trimmingWhitespace)
+            return values
+        }
+
+        /// The AddtlInf joined by a blank, nil when there is none.
+        var text: String? { texts.isEmpty ? nil : texts.joined(separator: " ") }
     }
 
     /// ISO 20022 limits: a field of 4 KiB is far beyond any element of a status report (the
@@ -144,7 +159,7 @@ struct Pain002Scanner {
         case .instructedAmount:
             field = parent == .amount && path.count >= 4 && path[path.count - 3] == .transactionReference
                 && path[path.count - 4] == .transaction ? .amount : nil
-            if field != nil { transaction.currency = reader.attribute("Ccy").map { String(cString: $0).trimmingWhitespace } }
+            if field != nil { transaction.currency = reader.attribute("Ccy").map { String(cString: $0) } }
         default: field = nil
         }
         if let field {
@@ -206,7 +221,7 @@ struct Pain002Scanner {
     private mutating func end(_ body: (StatusLine) throws -> Void) throws {
         guard let element = path.last else { return }
         if let capture, capture.depth == path.count {
-            let value = String(decoding: text, as: UTF8.self).trimmingWhitespace
+            let value = String(decoding: text, as: UTF8.self)
             let scope = path[capture.scope]
             switch scope {
             case .group: Self.set(capture.field, value, in: &group)
@@ -235,7 +250,7 @@ struct Pain002Scanner {
         case .status: values.status = value
         // The first reason code counts; further AddtlInf lines are joined.
         case .code: values.code = values.code ?? value
-        case .text: values.text = values.text.map { $0 + " " + value } ?? value
+        case .text: values.texts.append(value)
         case .amount: values.amount = value
         case .acceptedAt: values.acceptedAt = value
         }
@@ -259,7 +274,8 @@ struct Pain002Scanner {
 
     private mutating func emitTransaction(_ body: (StatusLine) throws -> Void) throws {
         transactions += 1
-        let values = transaction
+        let written = transaction
+        let values = written.trimmed
         try checkLengths(values, place: "TxInfAndSts #\(transactions)")
         // Without OrgnlEndToEndId the OrgnlInstrId is tried: the pain.001 files carry no
         // InstrId, so a bank that echoes one has copied the EndToEndId into it.
@@ -282,10 +298,28 @@ struct Pain002Scanner {
                 line.amount = nil
             }
         }
+        let plainAmount = written.amount == nil
+            ? written.currency == nil
+            : written.currency == "IDR" && line.amountNote == nil && written.amount == line.amount.map(String.init)
+        if !(plainAmount && written.instruction == nil && written.reference == line.endToEndId
+            && written.status == status.map(Pain002Reader.plainCode) && written.acceptedAt == line.settledAt
+            && Self.plain(written, line))
+        {
+            line.asWritten = StatusLine.writtenForm(
+                [written.reference, written.instruction, written.status, written.code, written.amount, written.currency,
+                 written.acceptedAt] + written.texts)
+        }
         try emit(line, body)
     }
 
-    private mutating func emitScope(_ scope: StatusScope, _ values: Values, _ body: (StatusLine) throws -> Void) throws {
+    /// The reason as written is what the line says: the code, and one AddtlInf or none.
+    private static func plain(_ written: Values, _ line: StatusLine) -> Bool {
+        written.code == line.reasonCode
+            && (written.texts.isEmpty ? line.reasonText == nil : written.texts.count == 1 && written.texts[0] == line.reasonText)
+    }
+
+    private mutating func emitScope(_ scope: StatusScope, _ written: Values, _ body: (StatusLine) throws -> Void) throws {
+        let values = written.trimmed
         guard let code = values.status else { return }
         try checkLengths(values, place: scope == .group ? "OrgnlGrpInfAndSts" : "OrgnlPmtInfAndSts")
         // PART: "see the transactions".
@@ -297,6 +331,9 @@ struct Pain002Scanner {
             settledAt: nil, rejectionMeansReturn: false)
         line.scope = scope
         if status == nil { line.statusCode = Self.echo(code) }
+        if !(written.reference == line.endToEndId && written.status == status.map(Pain002Reader.plainCode) && Self.plain(written, line)) {
+            line.asWritten = StatusLine.writtenForm([written.reference, written.status, written.code] + written.texts)
+        }
         try emit(line, body)
     }
 

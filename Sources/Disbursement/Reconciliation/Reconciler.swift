@@ -235,7 +235,7 @@ public struct Reconciler {
         try connection.copyIn(
             """
             COPY recon_line (line_no, end_to_end_id, registrant_id, kind, number, attempt, status, amount, reason_code,
-                             reason_text, settled_at, settled_order, permanent, scope, status_code, amount_note)
+                             reason_text, settled_at, settled_order, permanent, scope, status_code, amount_note, written)
             FROM STDIN
             """
         ) { writer in
@@ -262,7 +262,7 @@ public struct Reconciler {
                     settledOrder.map(String.init),
                     (line.status == .failed || line.status == .returned) && line.scope == .transaction
                         && (line.reasonCode.map(ReasonCode.isPermanent) ?? false) ? "t" : "f",
-                    line.scope.rawValue, line.statusCode, line.amountNote,
+                    line.scope.rawValue, line.statusCode, line.amountNote, line.asWritten,
                 ])
             }
             switch format {

@@ -35,6 +35,20 @@ public struct StatusLine: Sendable, Equatable {
     /// What the file says when it cannot be a rupiah amount of ours (a fraction, another
     /// currency): an AMOUNT_MISMATCH exception, with `amount` nil.
     public var amountNote: String?
+    /// Every field the reader took, as the file writes them (`writtenForm`), when the values
+    /// above do not already say it (another case, padding, decimals, another code for the same
+    /// status…). Two lines are the same line (DUPLICATE_LINE) only when the values above and
+    /// this agree: only a line written alike is a duplicate (docs/design.md).
+    public var asWritten: String?
+
+    /// Fields as written, each as its length and text (nil as `-`), so no two lists give one form.
+    static func writtenForm(_ fields: [String?]) -> String {
+        var form = ""
+        for field in fields {
+            if let field { form += "\(field.utf8.count):\(field)" } else { form += "-" }
+        }
+        return form
+    }
 
     public init(
         lineNumber: Int, endToEndId: String, status: PayoutStatus?, amount: Int64?, reasonCode: String?, reasonText: String?,
