@@ -35,19 +35,25 @@ public struct StatusLine: Sendable, Equatable {
     /// What the file says when it cannot be a rupiah amount of ours (a fraction, another
     /// currency): an AMOUNT_MISMATCH exception, with `amount` nil.
     public var amountNote: String?
-    /// Every field the reader took, as the file writes them (`writtenForm`), when the values
-    /// above do not already say it (another case, padding, decimals, another code for the same
-    /// status…). Two lines are the same line (DUPLICATE_LINE) only when the values above and
-    /// this agree: only a line written alike is a duplicate (docs/design.md).
+    /// The fields the file writes otherwise than the values above say plainly (another case,
+    /// padding, decimals, another code for the same status…), as written (`noteWritten`); nil
+    /// when there is none. Two lines are the same line (DUPLICATE_LINE) only when the values
+    /// above and this agree: only a line written alike is a duplicate (docs/design.md).
     public var asWritten: String?
 
-    /// Fields as written, each as its length and text (nil as `-`), so no two lists give one form.
-    static func writtenForm(_ fields: [String?]) -> String {
-        var form = ""
-        for field in fields {
-            if let field { form += "\(field.utf8.count):\(field)" } else { form += "-" }
+    /// Notes that field number `field` is written `written` (nil: absent) instead of plainly:
+    /// its number, then its length and text, so no two sets of fields give one form.
+    mutating func noteWritten(_ field: Int, _ written: String?) { Self.note(&asWritten, field, written) }
+
+    static func note(_ form: inout String?, _ field: Int, _ written: String?) {
+        var notes = form ?? ""
+        notes += String(field)
+        if let written {
+            notes += "=" + String(written.utf8.count) + ":" + written
+        } else {
+            notes += "-"
         }
-        return form
+        form = notes
     }
 
     public init(
