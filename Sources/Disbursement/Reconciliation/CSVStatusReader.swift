@@ -71,6 +71,13 @@ public enum CSVStatusReader {
         case .fraction(let written): statusLine.amountNote = written
         case nil: break
         }
+        // Fields written otherwise than the values say plainly make the line's form as written.
+        if values[0] != reference { statusLine.noteWritten(0, values[0]) }
+        if values[1] != status.rawValue { statusLine.noteWritten(1, values[1]) }
+        if !(statusLine.amount.map { StatusAmount.isPlain(values[2], $0) } ?? values[2].isEmpty) { statusLine.noteWritten(2, values[2]) }
+        if values[3] != (statusLine.reasonCode ?? "") { statusLine.noteWritten(3, values[3]) }
+        if values[4] != (statusLine.reasonText ?? "") { statusLine.noteWritten(4, values[4]) }
+        if values[5] != (statusLine.settledAt ?? "") { statusLine.noteWritten(5, values[5]) }
         return statusLine
     }
 

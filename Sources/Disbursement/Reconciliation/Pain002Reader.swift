@@ -16,13 +16,17 @@ public enum Pain002Reader {
     }
 
     /// Settled, rejected, or acknowledged on the way (SPEC §7). Anything else (`RVNA`, and
-    /// `PART` for a single transaction) is a code the tool does not know.
-    static func status(_ code: String) -> PayoutStatus? {
+    /// `PART` for a single transaction) is a code the tool does not know. `plain`: the code the
+    /// status is plainly written with (ACSC, RJCT, PDNG); a line with another one carries its
+    /// code as written (`StatusLine.asWritten`), so ACSC and ACCC are two lines.
+    static func status(_ code: String) -> (status: PayoutStatus?, plain: Bool) {
         switch code {
-        case "ACSC", "ACCC": return .paid
-        case "RJCT": return .failed
-        case "RCVD", "ACTC", "ACCP", "ACWC", "ACSP", "PDNG": return .pending
-        default: return nil
+        case "ACSC": return (.paid, true)
+        case "ACCC": return (.paid, false)
+        case "RJCT": return (.failed, true)
+        case "PDNG": return (.pending, true)
+        case "RCVD", "ACTC", "ACCP", "ACWC", "ACSP": return (.pending, false)
+        default: return (nil, false)
         }
     }
 

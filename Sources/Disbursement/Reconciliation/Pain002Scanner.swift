@@ -47,11 +47,17 @@ struct Pain002Scanner {
         var isScope: Bool { self == .group || self == .block || self == .transaction }
     }
 
-    enum Field { case reference, instruction, status, code, text, amount, acceptedAt }
+    /// The number of each field in `StatusLine.asWritten` (the currency is 5).
+    enum Field: Int { case reference = 0, instruction = 1, status = 2, code = 3, amount = 4, acceptedAt = 6, text = 7 }
 
     /// What one scope (the group, a block, a transaction) says.
     struct Values {
         var reference, instruction, status, code, text, amount, currency, acceptedAt: String?
+        /// How many AddtlInf; the first as written, kept until a second comes.
+        var texts = 0
+        var firstText: String?
+        /// The fields written with blanks around them or as further AddtlInf (`StatusLine.asWritten`).
+        var written: String?
     }
 
     /// ISO 20022 limits: a field of 4 KiB is far beyond any element of a status report (the
@@ -144,7 +150,10 @@ struct Pain002Scanner {
         case .instructedAmount:
             field = parent == .amount && path.count >= 4 && path[path.count - 3] == .transactionReference
                 && path[path.count - 4] == .transaction ? .amount : nil
-            if field != nil { transaction.currency = reader.attribute("Ccy").map { String(cString: $0).trimmingWhitespace } }
+            if field != nil, let currency = reader.attribute("Ccy").map({ String(cString: $0) }) {
+                transaction.currency = currency.trimmingWhitespace
+                if transaction.currency != currency { StatusLine.note(&transaction.written, 5, currency) }
+            }
         default: field = nil
         }
         if let field {
@@ -206,12 +215,13 @@ struct Pain002Scanner {
     private mutating func end(_ body: (StatusLine) throws -> Void) throws {
         guard let element = path.last else { return }
         if let capture, capture.depth == path.count {
-            let value = String(decoding: text, as: UTF8.self).trimmingWhitespace
+            let raw = String(decoding: text, as: UTF8.self)
+            let value = raw.trimmingWhitespace
             let scope = path[capture.scope]
             switch scope {
-            case .group: Self.set(capture.field, value, in: &group)
-            case .block: Self.set(capture.field, value, in: &block)
-            default: Self.set(capture.field, value, in: &transaction)
+            case .group: Self.set(capture.field, value, raw: raw, in: &group)
+            case .block: Self.set(capture.field, value, raw: raw, in: &block)
+            default: Self.set(capture.field, value, raw: raw, in: &transaction)
             }
             self.capture = nil
         }
@@ -228,7 +238,20 @@ struct Pain002Scanner {
         if path.isEmpty { closedRoot = true }
     }
 
-    private static func set(_ field: Field, _ value: String, in values: inout Values) {
+    private static func set(_ field: Field, _ value: String, raw: String, in values: inout Values) {
+        if field == .text {
+            // One AddtlInf is the reason text as written; several are noted one by one.
+            values.texts += 1
+            if values.texts == 1 {
+                values.firstText = raw
+                if value != raw { StatusLine.note(&values.written, Field.text.rawValue, raw) }
+            } else {
+                if values.texts == 2 { StatusLine.note(&values.written, Field.text.rawValue, values.firstText) }
+                StatusLine.note(&values.written, Field.text.rawValue, raw)
+            }
+        } else if value != raw {
+            StatusLine.note(&values.written, field.rawValue, raw)
+        }
         switch field {
         case .reference: values.reference = value
         case .instruction: values.instruction = value
@@ -265,7 +288,7 @@ struct Pain002Scanner {
         // InstrId, so a bank that echoes one has copied the EndToEndId into it.
         let reference = values.reference.flatMap { $0.isEmpty ? nil : $0 } ?? values.instruction ?? ""
         let code = values.status ?? ""
-        let status = Pain002Reader.status(code)
+        let (status, plainCode) = Pain002Reader.status(code)
         var line = StatusLine(
             lineNumber: 0, endToEndId: reference, status: status, amount: nil,
             reasonCode: values.code.flatMap { $0.isEmpty ? nil : $0 }, reasonText: values.text.flatMap { $0.isEmpty ? nil : $0 },
@@ -282,7 +305,30 @@ struct Pain002Scanner {
                 line.amount = nil
             }
         }
+        // The line as written, where it is not what the values say plainly: blanks around a
+        // value (noted as it was read), an OrgnlInstrId, decimals, a currency left out.
+        line.asWritten = values.written
+        if values.instruction != nil { line.noteWritten(Field.instruction.rawValue, values.instruction) }
+        let plainAmount = switch (values.amount, line.amount) {
+        case (nil, nil): true
+        case (let text?, let amount?): StatusAmount.isPlain(text, amount)
+        default: false
+        }
+        if !plainAmount { line.noteWritten(Field.amount.rawValue, values.amount) }
+        if values.currency != (line.amount == nil && line.amountNote == nil ? nil : "IDR") { line.noteWritten(5, values.currency) }
+        if values.acceptedAt?.isEmpty == true { line.noteWritten(Field.acceptedAt.rawValue, "") }
+        Self.noteWritten(values, plainCode: plainCode, in: &line)
         try emit(line, body)
+    }
+
+    /// What every status writes otherwise than its values say plainly: the reference, a status
+    /// code other than the status's plain one (`ACCC` for ACSC…), an empty reason code or
+    /// AddtlInf.
+    private static func noteWritten(_ values: Values, plainCode: Bool, in line: inout StatusLine) {
+        if values.reference != line.endToEndId { line.noteWritten(Field.reference.rawValue, values.reference) }
+        if !plainCode { line.noteWritten(Field.status.rawValue, values.status) }
+        if values.code?.isEmpty == true { line.noteWritten(Field.code.rawValue, "") }
+        if values.texts == 1, values.text?.isEmpty == true { line.noteWritten(Field.text.rawValue, "") }
     }
 
     private mutating func emitScope(_ scope: StatusScope, _ values: Values, _ body: (StatusLine) throws -> Void) throws {
@@ -290,13 +336,15 @@ struct Pain002Scanner {
         try checkLengths(values, place: scope == .group ? "OrgnlGrpInfAndSts" : "OrgnlPmtInfAndSts")
         // PART: "see the transactions".
         if code == "PART" { return }
-        let status = Pain002Reader.status(code)
+        let (status, plainCode) = Pain002Reader.status(code)
         var line = StatusLine(
             lineNumber: 0, endToEndId: values.reference ?? "", status: status, amount: nil,
             reasonCode: values.code.flatMap { $0.isEmpty ? nil : $0 }, reasonText: values.text.flatMap { $0.isEmpty ? nil : $0 },
             settledAt: nil, rejectionMeansReturn: false)
         line.scope = scope
         if status == nil { line.statusCode = Self.echo(code) }
+        line.asWritten = values.written
+        Self.noteWritten(values, plainCode: plainCode, in: &line)
         try emit(line, body)
     }
 

@@ -55,57 +55,69 @@ public struct Reconciler {
     }
 
     /// Imports `files` in the order given. With `dryRun` every file is checked and applied
-    /// inside a transaction that is rolled back. With `channel`, the files came from that
-    /// channel: a line or block/group status about another channel's payouts is an
-    /// UNKNOWN_REFERENCE exception, never applied.
+    /// exactly as in the real call, inside one transaction that is rolled back (`wholeCall`).
+    /// With `channel`, the files came from that channel: a line or block/group status about
+    /// another channel's payouts is an UNKNOWN_REFERENCE exception, never applied.
     public func reconcile(
         _ connection: Connection, files: [String], format: StatusFileFormat?, dryRun: Bool, asOf: BusinessDate,
         channel: String? = nil, arguments: [String]
     ) throws -> Outcome {
         let job = Job(command: "reconcile", arguments: arguments, businessDate: asOf, dryRun: dryRun)
         return try job.run(connection) { log in
-            var results: [FileResult] = []
-            var refused: [RefusedFile] = []
-            // Each file stands alone: a refused one is rolled back whole and the next is read.
-            for file in files {
-                do {
-                    results.append(try importFile(
-                        connection, path: file, format: format, dryRun: dryRun, channel: channel, runID: log.runID))
-                } catch let error as RefusedFile {
-                    refused.append(error)
-                } catch let error as InputError {
-                    refused.append(RefusedFile(file: URL(fileURLWithPath: file).lastPathComponent, reason: error.description))
+            try Self.wholeCall(connection, dryRun: dryRun) {
+                var results: [FileResult] = []
+                var refused: [RefusedFile] = []
+                // Each file stands alone: a refused one is rolled back whole and the next is read.
+                for file in files {
+                    do {
+                        results.append(try importFile(
+                            connection, path: file, format: format, dryRun: dryRun, channel: channel, runID: log.runID))
+                    } catch let error as RefusedFile {
+                        refused.append(error)
+                    } catch let error as InputError {
+                        refused.append(RefusedFile(file: URL(fileURLWithPath: file).lastPathComponent, reason: error.description))
+                    }
                 }
+                let (unanswered, amount) = try checkUnanswered(connection, asOf: asOf, dryRun: dryRun, runID: log.runID)
+                return Outcome(files: results, refused: refused, unanswered: unanswered, unansweredAmount: amount)
             }
-            let (unanswered, amount) = try checkUnanswered(connection, asOf: asOf, dryRun: dryRun, runID: log.runID)
-            return Outcome(files: results, refused: refused, unanswered: unanswered, unansweredAmount: amount)
         }
+    }
+
+    /// The files and the unanswered check of one call. A real call commits each file (and the
+    /// check) in its own transaction. A dry run must report what that call would: each file
+    /// sees the ones before it. So it runs the same steps inside one transaction, each step in
+    /// a savepoint (a refused file is still rolled back whole), and rolls all of it back.
+    static func wholeCall<T>(_ connection: Connection, dryRun: Bool, _ body: () throws -> T) throws -> T {
+        dryRun ? try connection.withTransaction(rollbackOnly: true, body) : try body()
+    }
+
+    /// One step of a call (a file, the unanswered check): its own transaction, or in a dry
+    /// run a savepoint of the call's transaction (`wholeCall`).
+    static func step<T>(_ connection: Connection, dryRun: Bool, _ body: () throws -> T) throws -> T {
+        dryRun ? try connection.withSavepoint("reconcile_step", body) : try connection.withTransaction(body)
     }
 
     /// Payouts with no final answer `unanswered_after_days` after their batch, once all files
     /// of this import are applied. Each is reported once, ever; each batch date is read once
     /// after it passed the limit (migration 0007), one date at a time through the BRIN index.
     private func checkUnanswered(_ connection: Connection, asOf: BusinessDate, dryRun: Bool, runID: Int64) throws -> (Int, Int64) {
-        struct DryRunRollback: Error {}
         var result = (0, Int64(0))
-        do {
-            try connection.withTransaction {
+        try Self.step(connection, dryRun: dryRun) {
+            try connection.execute(
+                "SELECT set_config('disburse.as_of', $1, true), set_config('disburse.unanswered_days', $2, true)",
+                [asOf, settings.unansweredAfterDays])
+            let dates = try connection.query(ReconciliationSQL.uncheckedDates).map { try $0.decode(0, as: String.self) }
+            for date in dates {
+                let row = try connection.queryOne(
+                    "WITH added AS (\(ReconciliationSQL.unanswered) RETURNING amount) SELECT count(*), coalesce(sum(amount), 0) FROM added",
+                    [date])
+                result.0 += try row.decode(0, as: Int.self)
+                result.1 += try row.decode(1, as: Int64.self)
                 try connection.execute(
-                    "SELECT set_config('disburse.as_of', $1, true), set_config('disburse.unanswered_days', $2, true)",
-                    [asOf, settings.unansweredAfterDays])
-                let dates = try connection.query(ReconciliationSQL.uncheckedDates).map { try $0.decode(0, as: String.self) }
-                for date in dates {
-                    let row = try connection.queryOne(
-                        "WITH added AS (\(ReconciliationSQL.unanswered) RETURNING amount) SELECT count(*), coalesce(sum(amount), 0) FROM added",
-                        [date])
-                    result.0 += try row.decode(0, as: Int.self)
-                    result.1 += try row.decode(1, as: Int64.self)
-                    try connection.execute(
-                        "INSERT INTO disbursement.unanswered_checked (business_date, run_id) VALUES ($1::date, $2)", [date, runID])
-                }
-                if dryRun { throw DryRunRollback() }
+                    "INSERT INTO disbursement.unanswered_checked (business_date, run_id) VALUES ($1::date, $2)", [date, runID])
             }
-        } catch is DryRunRollback {}
+        }
         return result
     }
 
@@ -126,10 +138,9 @@ public struct Reconciler {
         } catch {
             throw RefusedFile(file: name, reason: "The status file \(name) cannot be read (\(error.problem)); nothing of it was imported.")
         }
-        enum Rollback: Error { case dryRun, alreadyImported(String) }
-        var result: FileResult?
+        struct AlreadyImported: Error { var sha256: String }
         do {
-            try connection.withTransaction {
+            return try Self.step(connection, dryRun: dryRun) {
                 // A status file touches up to a million payouts once each: compiling expressions
                 // costs more than it saves, and matching them needs more than the default memory.
                 try connection.execute("SET LOCAL jit = off")
@@ -144,7 +155,7 @@ public struct Reconciler {
                 let sha256: String
                 do throws(StatusFileError) { sha256 = try input.sha256() } catch { throw refusal(error) }
                 if try connection.query("SELECT 1 FROM disbursement.status_files WHERE sha256 = $1", [sha256]).first != nil {
-                    throw Rollback.alreadyImported(sha256)
+                    throw AlreadyImported(sha256: sha256)
                 }
                 let fileID = try connection.queryOne(
                     """
@@ -172,18 +183,17 @@ public struct Reconciler {
                 try connection.execute(
                     "UPDATE disbursement.status_files SET summary = $2::jsonb WHERE file_id = $1",
                     [fileID, try JSONText.encode(fileResult)])
-                result = fileResult
-                if dryRun { throw Rollback.dryRun }
+                // A dry run goes on in the same transaction (the savepoint is released, not
+                // committed), so ON COMMIT DROP would leave the staging tables to the next file.
+                if dryRun { try connection.execute(ReconciliationSQL.dropStaging) }
+                return fileResult
             }
-        } catch Rollback.dryRun {
-        } catch Rollback.alreadyImported(let sha256) {
+        } catch let already as AlreadyImported {
             logger.info("\(name) was imported before (same SHA-256); nothing changes.")
             return FileResult(
-                file: name, sha256: sha256, alreadyImported: true, lines: 0, applied: [:], unchanged: 0, exceptions: [:],
+                file: name, sha256: already.sha256, alreadyImported: true, lines: 0, applied: [:], unchanged: 0, exceptions: [:],
                 exceptionAmount: 0, matchedAmount: 0)
         }
-        guard let result else { throw InputError("\(name) produced no result.") }
-        return result
     }
 
     /// What staging a file found besides its lines.
@@ -201,7 +211,7 @@ public struct Reconciler {
         try connection.copyIn(
             """
             COPY recon_line (line_no, end_to_end_id, registrant_id, kind, number, attempt, status, amount, reason_code,
-                             reason_text, settled_at, settled_order, permanent, scope, status_code, amount_note)
+                             reason_text, settled_at, settled_order, permanent, scope, status_code, amount_note, written)
             FROM STDIN
             """
         ) { writer in
@@ -228,7 +238,7 @@ public struct Reconciler {
                     settledOrder.map(String.init),
                     (line.status == .failed || line.status == .returned) && line.scope == .transaction
                         && (line.reasonCode.map(ReasonCode.isPermanent) ?? false) ? "t" : "f",
-                    line.scope.rawValue, line.statusCode, line.amountNote,
+                    line.scope.rawValue, line.statusCode, line.amountNote, line.asWritten,
                 ])
             }
             switch format {

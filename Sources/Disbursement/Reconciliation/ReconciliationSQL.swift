@@ -19,9 +19,13 @@ enum ReconciliationSQL {
         CREATE TEMP TABLE recon_line (
             line_no int, end_to_end_id text, registrant_id bigint, kind text, number int, attempt int, status text,
             amount bigint, reason_code text, reason_text text, settled_at text, settled_order bigint, permanent boolean,
-            scope text, status_code text, amount_note text, source_line int
+            scope text, status_code text, amount_note text, source_line int, written text
         ) ON COMMIT DROP
         """
+
+    /// The temporary tables of one file, dropped at its end when the transaction goes on (a
+    /// dry run of several files, `Reconciler.wholeCall`).
+    static let dropStaging = "DROP TABLE IF EXISTS recon_line, recon_scope, recon_match, recon_decision"
 
     /// Block and group statuses, set aside: they name pain.001 files, not payouts.
     static let setScopesAside = [
@@ -37,7 +41,7 @@ enum ReconciliationSQL {
     /// (AC01, AM04, DU01…) is about the file or our account, not the participant's.
     static let expandScopes = """
         WITH targets AS (
-            SELECT s.line_no, s.scope, s.status, s.reason_code, s.reason_text, m.business_date, m.channel,
+            SELECT s.line_no, s.scope, s.status, s.reason_code, s.reason_text, s.written, m.business_date, m.channel,
                    m.first_end_to_end_id AS first_id, m.last_end_to_end_id AS last_id
               FROM recon_scope s
               JOIN disbursement.payment_messages m
@@ -45,10 +49,10 @@ enum ReconciliationSQL {
              WHERE s.status IS NOT NULL AND m.channel = coalesce(\(channelScope), m.channel)
         )
         INSERT INTO recon_line (line_no, end_to_end_id, registrant_id, kind, number, attempt, status, amount, reason_code,
-                                reason_text, settled_at, settled_order, permanent, scope, source_line)
+                                reason_text, settled_at, settled_order, permanent, scope, source_line, written)
         SELECT $1::int + row_number() OVER (ORDER BY t.line_no, p.end_to_end_id COLLATE "C"),
                p.end_to_end_id, p.registrant_id, p.kind, p.number, p.attempt, t.status, NULL, t.reason_code,
-               t.reason_text, NULL, NULL, false, 'TX', t.line_no
+               t.reason_text, NULL, NULL, false, 'TX', t.line_no, t.written
           FROM targets t
           JOIN disbursement.payouts p
             ON p.business_date = t.business_date AND p.channel = t.channel
@@ -79,7 +83,8 @@ enum ReconciliationSQL {
     /// (`early`: UNKNOWN_STATUS, UNKNOWN_REFERENCE, DUPLICATE_LINE, AMOUNT_MISMATCH, or NULL for a line that may
     /// move its payout) and its round. Lines are matched on the payouts' primary key (which keeps
     /// the lookup on the distribution key); the text must be the payout's too. Only identical
-    /// lines are duplicates. The lines that may move payouts are numbered per entitlement in
+    /// lines are duplicates: the same values, written alike (`written`, NULL when the values
+    /// say how; docs/design.md). The lines that may move payouts are numbered per entitlement in
     /// `settled_at` order, then file order: round n applies the n-th line of every entitlement,
     /// so several lines for one payout act as if they came in separate files, and an earlier
     /// attempt's line sees the later attempt's status as the line before left it.
@@ -100,7 +105,7 @@ enum ReconciliationSQL {
                      WHEN l.status IS NULL THEN 'UNKNOWN_STATUS'
                      WHEN p.registrant_id IS NULL THEN 'UNKNOWN_REFERENCE'
                      WHEN row_number() OVER (PARTITION BY l.end_to_end_id, l.status, l.amount, l.reason_code,
-                                                          l.reason_text, l.settled_at ORDER BY l.line_no) > 1
+                                                          l.reason_text, l.settled_at, l.written ORDER BY l.line_no) > 1
                        THEN 'DUPLICATE_LINE'
                      WHEN l.amount_note IS NOT NULL THEN 'AMOUNT_MISMATCH'
                      WHEN l.amount IS NOT NULL AND l.amount <> p.amount THEN 'AMOUNT_MISMATCH'

@@ -42,6 +42,17 @@ enum StatusAmount: Equatable {
         return .fraction(String(value.prefix(40)))
     }
 
+    /// Whether `written`, which `parse` read as `amount` whole, is its plain form: the digits
+    /// alone, without blanks, leading zeros or decimals (a form of it is longer exactly when not).
+    static func isPlain(_ written: String, _ amount: Int64) -> Bool {
+        var digits = 1, rest = amount / 10
+        while rest > 0 {
+            digits += 1
+            rest /= 10
+        }
+        return written.utf8.count == digits
+    }
+
     private static func tooLarge(_ text: String, line: Int?) -> StatusFileError {
         StatusFileError(line: line, problem: "amount '\(Masking.digitRuns(String(text.prefix(24))))' is above 10^12 rupiah; no payout comes near, ask the channel")
     }

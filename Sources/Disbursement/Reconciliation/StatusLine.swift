@@ -37,6 +37,26 @@ public struct StatusLine: Sendable, Equatable {
     /// What the file says when it cannot be a rupiah amount of ours (a fraction, another
     /// currency): an AMOUNT_MISMATCH exception, with `amount` nil.
     public var amountNote: String?
+    /// The fields the file writes otherwise than the values above say plainly (another case,
+    /// padding, decimals, another code for the same status…), as written (`noteWritten`); nil
+    /// when there is none. Two lines are the same line (DUPLICATE_LINE) only when the values
+    /// above and this agree: only a line written alike is a duplicate (docs/design.md).
+    public var asWritten: String?
+
+    /// Notes that field number `field` is written `written` (nil: absent) instead of plainly:
+    /// its number, then its length and text, so no two sets of fields give one form.
+    mutating func noteWritten(_ field: Int, _ written: String?) { Self.note(&asWritten, field, written) }
+
+    static func note(_ form: inout String?, _ field: Int, _ written: String?) {
+        var notes = form ?? ""
+        notes += String(field)
+        if let written {
+            notes += "=" + String(written.utf8.count) + ":" + written
+        } else {
+            notes += "-"
+        }
+        form = notes
+    }
 
     public init(
         lineNumber: Int, endToEndId: String, status: PayoutStatus?, amount: Int64?, reasonCode: String?, reasonText: String?,

@@ -20,7 +20,7 @@ final class DeliveryFixture {
     ) throws {
         env = try TestEnvironment()
         server = try SFTPServer(channels: Self.channels)
-        keys = try OpenPGPKeys.shared.get()
+        keys = try OpenPGPKeys.shared.get().ownKeyrings()
         if night {
             try env.registry.decree("SK-1")
             try env.registry.payableParticipant(1)
@@ -61,6 +61,7 @@ final class DeliveryFixture {
     var keyrings: String { env.output.path + "-spool/.gnupg" }
 
     deinit {
+        keys.discard()
         // A run killed by the crash tests leaves its private keyring and agent behind.
         if let gpgconf = try? ExternalTool.gpgconf.located(), let left = try? FileManager.default.contentsOfDirectory(atPath: keyrings) {
             for name in left {

@@ -2,7 +2,10 @@ import Foundation
 
 /// OpenPGP keys made once per test process (ed25519/cv25519, no passphrase): the programme's,
 /// exported to a 0600 file as the settings name it, and a bank's, whose keyring also plays the
-/// bank in the tests (decrypts what was delivered, signs and encrypts status files).
+/// bank in the tests (decrypts what was delivered, signs and encrypts status files). Each
+/// fixture works on its own copy of the bank's and the stranger's keyrings (`ownKeyrings`):
+/// with one shared home, a test stopping its agent cut off another test's gpg mid-operation
+/// ("can't connect to the agent").
 final class OpenPGPKeys: Sendable {
     let folder: URL
     let programmeSecretKey: String
@@ -11,12 +14,62 @@ final class OpenPGPKeys: Sendable {
     let bankFingerprint: String
     let bankHome: String
     let strangerHome: String
+    /// The folder of a copy made by `ownKeyrings`, removed by `discard`; nil for the originals.
+    let copyFolder: String?
 
     static let shared = Result { try OpenPGPKeys() }
+
+    private init(copying original: OpenPGPKeys) throws {
+        // Short and under /tmp: the agent's socket lives in the home, and a socket path is
+        // limited to 107 bytes (TMPDIR may be long).
+        var template = Array("/tmp/dpg-XXXXXX".utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ $0.baseAddress.flatMap { mkdtemp($0) } }) else {
+            throw TestSetupError("mkdtemp failed for a GnuPG home")
+        }
+        let root = String(cString: made)
+        copyFolder = root
+        folder = original.folder
+        programmeSecretKey = original.programmeSecretKey
+        programmeFingerprint = original.programmeFingerprint
+        bankPublicKey = original.bankPublicKey
+        bankFingerprint = original.bankFingerprint
+        bankHome = root + "/b"
+        strangerHome = root + "/s"
+        for (from, to) in [(original.bankHome, bankHome), (original.strangerHome, strangerHome)] {
+            try Self.copyKeyring(from, to)
+        }
+    }
+
+    /// The keyring files only: never an agent's socket or a lock of the original.
+    private static func copyKeyring(_ from: String, _ to: String) throws {
+        let files = FileManager.default
+        try files.createDirectory(atPath: to, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        for name in try files.contentsOfDirectory(atPath: from) where !name.hasPrefix("S.") && !name.hasSuffix(".lock") && !name.hasPrefix(".#") {
+            var isFolder: ObjCBool = false
+            guard files.fileExists(atPath: from + "/" + name, isDirectory: &isFolder) else { continue }
+            if isFolder.boolValue {
+                try copyKeyring(from + "/" + name, to + "/" + name)
+            } else {
+                let attributes = try files.attributesOfItem(atPath: from + "/" + name)
+                guard attributes[.type] as? FileAttributeType == .typeRegular else { continue }
+                try files.copyItem(atPath: from + "/" + name, toPath: to + "/" + name)
+            }
+        }
+    }
+
+    /// The same keys in keyrings of the caller's own, so no other test's agent is touched.
+    func ownKeyrings() throws -> OpenPGPKeys { try OpenPGPKeys(copying: self) }
+
+    /// Stops a copy's agents and removes it.
+    func discard() {
+        stopAgents()
+        if let copyFolder { try? FileManager.default.removeItem(atPath: copyFolder) }
+    }
 
     private init() throws {
         let root = FileManager.default.temporaryDirectory.appending(path: "disburse-pgp-\(UUID().uuidString.prefix(8))")
         folder = root
+        copyFolder = nil
         let gpg = try ExternalTool.gpg.located()
         func home(_ name: String) throws -> String {
             let path = root.appending(path: name).path
