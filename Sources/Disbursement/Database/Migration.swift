@@ -41,6 +41,7 @@ public struct Migration: Sendable {
         Migration(21, "audit_guards", PackageResources._021_audit_guards_sql),
         Migration(25, "run_log_born_running", PackageResources._025_run_log_born_running_sql),
         Migration(26, "run_log_own_session", PackageResources._026_run_log_own_session_sql),
+        Migration(34, "duplicate_message", PackageResources._034_duplicate_message_sql),
     ]
 
     public var fileName: String { String(format: "%04d_%@.sql", version, name) }
