@@ -48,6 +48,7 @@ public struct Migration: Sendable {
         Migration(31, "collect_by_content_and_release_rules", PackageResources._031_collect_by_content_and_release_rules_sql),
         Migration(32, "release_audit_and_grants", PackageResources._032_release_audit_and_grants_sql),
         Migration(33, "delivery_prepared_for", PackageResources._033_delivery_prepared_for_sql),
+        Migration(34, "duplicate_message", PackageResources._034_duplicate_message_sql),
         Migration(35, "snake_case_summaries", PackageResources._035_snake_case_summaries_sql),
     ]
 

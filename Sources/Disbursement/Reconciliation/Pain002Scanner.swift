@@ -10,7 +10,7 @@ struct Pain002Scanner {
     enum Element: UInt8 {
         case other, document, report, group, messageID, groupStatus, block, blockID, blockStatus
         case transaction, instructionID, endToEndID, transactionStatus, reasonInfo, reason, code, proprietary
-        case additionalInfo, transactionReference, amount, instructedAmount, acceptedAt
+        case additionalInfo, transactionReference, amount, instructedAmount, acceptedAt, supplementary
 
         /// The names read, by length: an element name is compared with the one to three names
         /// of its length only (a status report has about eight elements a payment).
@@ -22,7 +22,7 @@ struct Pain002Scanner {
                 ("OrgnlInstrId", .instructionID), ("OrgnlEndToEndId", .endToEndID), ("TxSts", .transactionStatus),
                 ("StsRsnInf", .reasonInfo), ("Rsn", .reason), ("Cd", .code), ("Prtry", .proprietary),
                 ("AddtlInf", .additionalInfo), ("OrgnlTxRef", .transactionReference), ("Amt", .amount),
-                ("InstdAmt", .instructedAmount), ("AccptncDtTm", .acceptedAt),
+                ("InstdAmt", .instructedAmount), ("AccptncDtTm", .acceptedAt), ("SplmtryData", .supplementary),
             ]
             var table = [[(name: [UInt8], element: Element)]](repeating: [], count: 18)
             for (name, element) in pairs { table[name.utf8.count].append((Array(name.utf8), element)) }
@@ -64,13 +64,24 @@ struct Pain002Scanner {
     /// longest, AddtlInf, is 105 characters); references and codes are Max35Text.
     static let maxField = 4096, maxReference = 35
 
+    /// A report answers one pain.001 message (its group) and a few payment blocks; far more
+    /// block and group statuses than that is no bank's report, and each one can name a whole
+    /// file of payouts.
+    static let maxScopeStatuses = 1_000
+
     private let reader: XMLPullReader
     private var path: [Element] = []
     /// The element whose text is being collected: field, scope (`path` index) and depth.
     private var capture: (field: Field, scope: Int, depth: Int)?
     private var text: [UInt8] = []
     private var group = Values(), block = Values(), transaction = Values()
-    private var statuses = 0, transactions = 0
+    private var statuses = 0, transactions = 0, scopeStatuses = 0
+    /// The first status each block and group (by scope and id) was given, and its line: a
+    /// repeat must say the same, word for word.
+    private var stated: [String: (code: String, reason: String?, text: String?, line: Int)] = [:]
+    /// `path` index of an open SplmtryData: ISO's open extension point holds any XML, none of
+    /// which is a status of ours.
+    private var skipDepth: Int?
     /// `path` index of the open CstmrPmtStsRpt, if one is open.
     private var reportDepth: Int?
     private var reports = 0
@@ -127,10 +138,27 @@ struct Pain002Scanner {
             root = (Self.echo(String(cString: name)), namespace.map { Self.echo(String(cString: $0)) }, reader.nodeLine)
         }
         let parent = path.last
+        if skipDepth != nil {
+            path.append(.other)
+            return
+        }
+        if let capture, capture.depth == path.count {
+            throw StatusFileError(
+                line: reader.nodeLine,
+                problem: "\(Self.label(capture.field)) holds an element (<\(Self.echo(String(cString: name)))>), where it may hold text only; the report is malformed")
+        }
         path.append(element)
         guard reportDepth != nil else {
             try outside(element, name: name, namespace: namespace, parent: parent)
             return
+        }
+        if element == .supplementary {
+            skipDepth = path.count - 1
+            capture = nil
+            return
+        }
+        if element == .report {
+            throw StatusFileError(line: reader.nodeLine, problem: "a CstmrPmtStsRpt inside the report; send one report per file")
         }
         if element.isScope { try open(element) }
         let field: Field?
@@ -204,6 +232,18 @@ struct Pain002Scanner {
         }
     }
 
+    private static func label(_ field: Field) -> String {
+        switch field {
+        case .reference: "a reference (OrgnlMsgId, OrgnlPmtInfId or OrgnlEndToEndId)"
+        case .instruction: "OrgnlInstrId"
+        case .status: "a status (GrpSts, PmtInfSts or TxSts)"
+        case .code: "a reason code"
+        case .text: "AddtlInf"
+        case .amount: "InstdAmt"
+        case .acceptedAt: "AccptncDtTm"
+        }
+    }
+
     private static func label(_ element: Element) -> String {
         switch element {
         case .group: "OrgnlGrpInfAndSts"
@@ -214,14 +254,27 @@ struct Pain002Scanner {
 
     private mutating func end(_ body: (StatusLine) throws -> Void) throws {
         guard let element = path.last else { return }
+        if let skipDepth {
+            if path.count - 1 == skipDepth { self.skipDepth = nil }
+            path.removeLast()
+            return
+        }
         if let capture, capture.depth == path.count {
             let raw = String(decoding: text, as: UTF8.self)
             let value = raw.trimmingWhitespace
             let scope = path[capture.scope]
+            let once: Bool
             switch scope {
-            case .group: Self.set(capture.field, value, raw: raw, in: &group)
-            case .block: Self.set(capture.field, value, raw: raw, in: &block)
-            default: Self.set(capture.field, value, raw: raw, in: &transaction)
+            case .group: once = Self.set(capture.field, value, raw: raw, in: &group)
+            case .block: once = Self.set(capture.field, value, raw: raw, in: &block)
+            default: once = Self.set(capture.field, value, raw: raw, in: &transaction)
+            }
+            // Every field read occurs at most once in its status in every pain.002 version: a
+            // second one (two TxSts, two OrgnlEndToEndId) leaves the line ambiguous.
+            guard once else {
+                throw StatusFileError(
+                    line: reader.nodeLine,
+                    problem: "\(Self.label(scope)) has \(Self.label(capture.field)) twice; the report is malformed, ask the channel for a corrected file")
             }
             self.capture = nil
         }
@@ -230,7 +283,8 @@ struct Pain002Scanner {
             case .transaction: try emitTransaction(body)
             case .block: try emitScope(.block, block, body)
             case .group: try emitScope(.group, group, body)
-            case .report: self.reportDepth = nil
+            // Only the report's own end closes it (a nested one is refused at its start).
+            case .report where path.count - 1 == reportDepth: self.reportDepth = nil
             default: break
             }
         }
@@ -238,7 +292,9 @@ struct Pain002Scanner {
         if path.isEmpty { closedRoot = true }
     }
 
-    private static func set(_ field: Field, _ value: String, raw: String, in values: inout Values) {
+    /// Notes a field written otherwise than its value (the same-line rule); false when a
+    /// once-only field is given a second time.
+    private static func set(_ field: Field, _ value: String, raw: String, in values: inout Values) -> Bool {
         if field == .text {
             // One AddtlInf is the reason text as written; several are noted one by one.
             values.texts += 1
@@ -252,15 +308,25 @@ struct Pain002Scanner {
         } else if value != raw {
             StatusLine.note(&values.written, field.rawValue, raw)
         }
+        func once(_ slot: inout String?) -> Bool {
+            guard slot == nil else { return false }
+            slot = value
+            return true
+        }
         switch field {
-        case .reference: values.reference = value
-        case .instruction: values.instruction = value
-        case .status: values.status = value
-        // The first reason code counts; further AddtlInf lines are joined.
-        case .code: values.code = values.code ?? value
-        case .text: values.text = values.text.map { $0 + " " + value } ?? value
-        case .amount: values.amount = value
-        case .acceptedAt: values.acceptedAt = value
+        case .reference: return once(&values.reference)
+        case .instruction: return once(&values.instruction)
+        case .status: return once(&values.status)
+        // A status may give several reasons (StsRsnInf is repeatable): the first code counts,
+        // further AddtlInf lines are joined.
+        case .code:
+            values.code = values.code ?? value
+            return true
+        case .text:
+            values.text = values.text.map { $0 + " " + value } ?? value
+            return true
+        case .amount: return once(&values.amount)
+        case .acceptedAt: return once(&values.acceptedAt)
         }
     }
 
@@ -295,7 +361,7 @@ struct Pain002Scanner {
             settledAt: values.acceptedAt.flatMap { $0.isEmpty ? nil : $0 }, rejectionMeansReturn: status == .failed)
         if status == nil { line.statusCode = Self.echo(code) }
         if let text = values.amount {
-            switch try StatusAmount.parse(text, line: reader.nodeLine) {
+            switch try StatusAmount.parse(text, line: reader.nodeLine, xsDecimal: true) {
             case .whole(let amount): line.amount = amount
             case .fraction(let written): line.amountNote = written
             case nil: break
@@ -336,6 +402,26 @@ struct Pain002Scanner {
         try checkLengths(values, place: scope == .group ? "OrgnlGrpInfAndSts" : "OrgnlPmtInfAndSts")
         // PART: "see the transactions".
         if code == "PART" { return }
+        scopeStatuses += 1
+        guard scopeStatuses <= Self.maxScopeStatuses else {
+            throw StatusFileError(
+                line: reader.nodeLine,
+                problem: "the report has more than \(Self.maxScopeStatuses) block and group statuses; a report answers a few pain.001 files, ask the channel")
+        }
+        // A block or group stated twice must say the same both times (the repeat is then one
+        // DUPLICATE_LINE); two different words for one pain.001 block or message leave every
+        // payout in it ambiguous, so the file is malformed.
+        let place = scope == .group ? "OrgnlGrpInfAndSts" : "OrgnlPmtInfAndSts"
+        let key = "\(scope.rawValue) \(values.reference ?? "")"
+        if let first = stated[key] {
+            guard first.code == code, first.reason == values.code, first.text == values.text else {
+                throw StatusFileError(
+                    line: reader.nodeLine,
+                    problem: "\(place) \(Self.echo(values.reference ?? "(no id)")) is given another status or reason than at line \(first.line); the report is malformed, ask the channel for a corrected file")
+            }
+        } else {
+            stated[key] = (code, values.code, values.text, reader.nodeLine)
+        }
         let (status, plainCode) = Pain002Reader.status(code)
         var line = StatusLine(
             lineNumber: 0, endToEndId: values.reference ?? "", status: status, amount: nil,

@@ -33,20 +33,33 @@ enum ReconciliationSQL {
         "DELETE FROM recon_line WHERE scope <> 'TX'",
     ]
 
+    /// Reason codes of a block or group rejection that mean the bank already has this
+    /// pain.001 message, block or instruction (ISO external status reasons DU01–DU05, AM05
+    /// "duplication"): the first copy is being paid, so its payouts must not fail.
+    static let duplicateMessageCodes = "('DU01', 'DU02', 'DU03', 'DU04', 'DU05', 'AM05')"
+
     /// A block or group status becomes one line for every payout of the pain.001 block or
     /// message it names (`payment_messages`) that has no status of its own in the file; a
-    /// group status also leaves alone the payouts of a block the file gives a status. Its
-    /// lines are numbered after the file's own ($1 = the file's last line number), name the
-    /// status they come from, and are never permanent nor a return: a block-level reason
-    /// (AC01, AM04, DU01…) is about the file or our account, not the participant's.
+    /// group status also leaves alone the payouts of a block the file gives any status of its
+    /// own, one the tool does not know or an empty one included. A status stated again (the
+    /// reader has checked that a repeat says the same) is expanded once; a rejection for a
+    /// duplicate message moves nothing (`scopeExceptions`). Its lines are numbered after the
+    /// file's own ($1 = the file's last line number), name the status they come from, and are
+    /// never permanent nor a return: a block-level reason (AC01, AM04, AM10…) is about the file
+    /// or our account, not the participant's.
     static let expandScopes = """
-        WITH targets AS (
-            SELECT s.line_no, s.scope, s.status, s.reason_code, s.reason_text, s.written, m.business_date, m.channel,
-                   m.first_end_to_end_id AS first_id, m.last_end_to_end_id AS last_id
+        WITH stated AS (
+            SELECT DISTINCT ON (s.scope, s.end_to_end_id) s.line_no, s.scope, s.status, s.reason_code, s.reason_text, s.written,
+                   m.business_date, m.channel, m.first_end_to_end_id AS first_id, m.last_end_to_end_id AS last_id
               FROM recon_scope s
               JOIN disbursement.payment_messages m
                 ON (s.scope = 'BLOCK' AND m.pmt_inf_id = s.end_to_end_id) OR (s.scope = 'GROUP' AND m.msg_id = s.end_to_end_id)
-             WHERE s.status IS NOT NULL AND m.channel = coalesce(\(channelScope), m.channel)
+             WHERE m.channel = coalesce(\(channelScope), m.channel)
+             ORDER BY s.scope, s.end_to_end_id, s.line_no
+        ), targets AS (
+            SELECT * FROM stated
+             WHERE status IS NOT NULL
+               AND NOT (status = 'FAILED' AND coalesce(reason_code, '') IN \(duplicateMessageCodes))
         )
         INSERT INTO recon_line (line_no, end_to_end_id, registrant_id, kind, number, attempt, status, amount, reason_code,
                                 reason_text, settled_at, settled_order, permanent, scope, source_line, written)
@@ -61,22 +74,34 @@ enum ReconciliationSQL {
                             WHERE l.registrant_id = p.registrant_id AND l.kind = p.kind AND l.number = p.number
                               AND l.attempt = p.attempt)
            AND NOT (t.scope = 'GROUP' AND EXISTS (
-                 SELECT 1 FROM targets b
+                 SELECT 1 FROM stated b
                   WHERE b.scope = 'BLOCK' AND b.business_date = p.business_date AND b.channel = p.channel
                     AND p.end_to_end_id >= b.first_id COLLATE "C" AND p.end_to_end_id <= b.last_id COLLATE "C"))
         """
 
-    /// A block or group status with a code the tool does not know, or naming no pain.001 file
-    /// this tool wrote, is one exception line of its own (UNKNOWN_STATUS, UNKNOWN_REFERENCE).
+    /// A block or group status that moves no payout is one exception line of its own: a code
+    /// the tool does not know (UNKNOWN_STATUS), an id naming no pain.001 file this tool wrote
+    /// (UNKNOWN_REFERENCE), a rejection for a duplicate message (DUPLICATE_MESSAGE), and a
+    /// repeat of a status stated earlier in the file (DUPLICATE_LINE, `source_line` naming the
+    /// first). `match` tells them apart.
     static let scopeExceptions = """
-        INSERT INTO recon_line (line_no, end_to_end_id, status, reason_code, reason_text, permanent, scope, status_code)
-        SELECT s.line_no, s.end_to_end_id, s.status, s.reason_code, s.reason_text, false, s.scope, s.status_code
-          FROM recon_scope s
-         WHERE s.status IS NULL
+        INSERT INTO recon_line (line_no, end_to_end_id, status, reason_code, reason_text, permanent, scope, status_code,
+                                source_line)
+        SELECT line_no, end_to_end_id, status, reason_code, reason_text, false, scope, status_code,
+               CASE WHEN first_line <> line_no THEN first_line END
+          FROM (SELECT s.*, min(s.line_no) OVER (PARTITION BY s.scope, s.end_to_end_id) AS first_line FROM recon_scope s) s
+         WHERE s.status IS NULL OR s.first_line <> s.line_no
+            OR (s.status = 'FAILED' AND coalesce(s.reason_code, '') IN \(duplicateMessageCodes))
             OR NOT EXISTS (SELECT 1 FROM disbursement.payment_messages m
                             WHERE ((s.scope = 'BLOCK' AND m.pmt_inf_id = s.end_to_end_id)
                                OR (s.scope = 'GROUP' AND m.msg_id = s.end_to_end_id))
                               AND m.channel = coalesce(\(channelScope), m.channel))
+        """
+
+    /// A block or group line (`scopeExceptions`) that names a pain.001 file of ours.
+    static let namesOurFile = """
+        EXISTS (SELECT 1 FROM disbursement.payment_messages pm
+                 WHERE (l.scope = 'BLOCK' AND pm.pmt_inf_id = l.end_to_end_id) OR (l.scope = 'GROUP' AND pm.msg_id = l.end_to_end_id))
         """
 
     /// Each line matched to its payout, with what it is whatever the payout's status
@@ -101,8 +126,12 @@ enum ReconciliationSQL {
                    l.status_code, l.amount_note, l.source_line,
                    p.amount AS payout_amount, p.business_date, p.channel,
                    CASE
+                     -- A block or group status stated again: one exception per repeat, not per payout.
+                     WHEN l.scope <> 'TX' AND l.source_line IS NOT NULL THEN 'DUPLICATE_LINE'
                      -- A code the tool does not know is no answer (SPEC §7): an exception of its own.
                      WHEN l.status IS NULL THEN 'UNKNOWN_STATUS'
+                     WHEN l.scope <> 'TX' AND l.status = 'FAILED' AND coalesce(l.reason_code, '') IN \(duplicateMessageCodes)
+                          AND \(namesOurFile) THEN 'DUPLICATE_MESSAGE'
                      WHEN p.registrant_id IS NULL THEN 'UNKNOWN_REFERENCE'
                      WHEN row_number() OVER (PARTITION BY l.end_to_end_id, l.status, l.amount, l.reason_code,
                                                           l.reason_text, l.settled_at, l.written ORDER BY l.line_no) > 1
@@ -214,6 +243,8 @@ enum ReconciliationSQL {
                  WHEN 'UNKNOWN_REFERENCE' THEN CASE WHEN end_to_end_id = '' THEN 'the status names no payout, payment block or message'
                                                     ELSE 'no payout or pain.001 file of ours has this reference' END
                  WHEN 'DUPLICATE_LINE' THEN 'the same line appears earlier in the same file'
+                 WHEN 'DUPLICATE_MESSAGE' THEN 'the channel rejects ' || end_to_end_id || ' (' || reason_code
+                      || ') as a copy of a file it already has: the first copy stands, no payout was changed; check with the channel'
                  WHEN 'AMOUNT_MISMATCH' THEN 'file says ' || coalesce(amount_note, amount::text) || ', payout is ' || payout_amount
                  WHEN 'DOUBLE_PAYMENT' THEN 'file says PAID, the payout is ' || current_status
                       || ', and another attempt of the entitlement has paid or may have: recover ' || payout_amount

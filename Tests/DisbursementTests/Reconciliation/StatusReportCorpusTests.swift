@@ -44,6 +44,20 @@ struct StatusReportCorpusTests {
         Case(file: "no-namespace-group-accept-tx-reject.xml",
              states: all(bni, "PENDING").merging(["PK-3-I2-1": "FAILED"]) { $1 }, exceptions: [:], version: nil),
         Case(file: "unknown-message-group-rjct.xml", states: [:], exceptions: ["UNKNOWN_REFERENCE": 2], version: "pain.002.001.03"),
+        // Attack 17: a block with any status of its own is not given the group's (F7); a
+        // rejection for a duplicate message moves nothing (F22); a block stated again is
+        // expanded once (F9); SplmtryData is skipped whole and xs:decimal forms are read (F19, F8).
+        Case(file: "group-acsc-block-unknown.xml", states: [:], exceptions: ["UNKNOWN_STATUS": 1], version: "pain.002.001.10"),
+        Case(file: "group-rjct-block-acwp.xml", states: [:], exceptions: ["UNKNOWN_STATUS": 1], version: "pain.002.001.09"),
+        Case(file: "group-acsc-block-empty.xml", states: [:], exceptions: ["UNKNOWN_STATUS": 1], version: "pain.002.001.10"),
+        Case(file: "group-rjct-du01.xml", states: [:], exceptions: ["DUPLICATE_MESSAGE": 1], version: "pain.002.001.10"),
+        Case(file: "block-rjct-du02-under-group-acsc.xml", states: [:], exceptions: ["DUPLICATE_MESSAGE": 1],
+             version: "pain.002.001.03"),
+        Case(file: "block-stated-four-times.xml", states: all(va, "PENDING"), exceptions: ["DUPLICATE_LINE": 3],
+             version: "pain.002.001.09"),
+        Case(file: "supplementary-data-and-xs-decimal.xml",
+             states: all(va, "FAILED").merging(["PK-1-I1-1": "PAID", "PK-2-I1-1": "FAILED"]) { $1 }, exceptions: [:],
+             version: "pain.002.001.10"),
     ]
 
     static func corpus(_ name: String) -> URL { Paths.repository.appending(path: "Tests/StatusReports/\(name)") }
@@ -71,7 +85,7 @@ struct StatusReportCorpusTests {
         #expect(version == testCase.version)
         // A block or group rejection is about the file, not the participant's account: nothing
         // is held as a permanent failure because of it.
-        #expect(try env.count("SELECT count(*) FROM disbursement.payouts WHERE permanent AND reason_code IN ('DU01', 'AM10')") == 0)
+        #expect(try env.count("SELECT count(*) FROM disbursement.payouts WHERE permanent AND reason_code IN ('DU01', 'DU02', 'FF01', 'AM10')") == 0)
         // Imported twice, it changes nothing.
         let before = try env.snapshot()
         let again = try env.cli("reconcile", Self.corpus(testCase.file).path, "--as-of", "2020-06-02")
