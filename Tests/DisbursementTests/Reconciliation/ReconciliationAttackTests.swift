@@ -136,7 +136,7 @@ extension ReconciliationAttackTests {
         #expect(report.stdout.contains("Rp600,000 to recover"), "\(report.stdout)")
         let settled = try env.cli("resolve", "PK-1-I1-1", "--status", "RETURNED", "--reason", "attempt 1 recovered", "--output", "json")
         #expect(settled.status == 0, "\(settled.stderr)")
-        #expect(settled.stdout.contains("\"amountToRecover\":600000") || settled.stdout.contains("\"amountToRecover\" : 600000"), "\(settled.stdout)")
+        #expect(settled.stdout.contains("\"amount_to_recover\":600000") || settled.stdout.contains("\"amount_to_recover\" : 600000"), "\(settled.stdout)")
     }
 
     /// e3: a channel re-sending a payout's history (PAID, then RETURNED, then PAID again in a
