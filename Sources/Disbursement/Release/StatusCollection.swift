@@ -90,22 +90,12 @@ public struct StatusCollection {
         let signer = try gpg.importKey(sftp.publicKeyFile, secret: false, what: "the public key of channel \(channel)")
         let link: ChannelLink
         switch try ChannelLink.open(channel, sftp) {
-        case .failure(.unreachable(let why)):
-            report.unreachable[channel] = why
-            return
-        case .failure(.hostKeyChanged(let why)):
-            report.hostKeyChanged[channel] = why
-            return
+        case .failure(let problem): return Self.record(problem, channel: channel, in: &report)
         case .success(let opened): link = opened
         }
         let entries: [ChannelLink.Entry]
         switch try link.list(sftp.outbox) {
-        case .failure(.unreachable(let why)):
-            report.unreachable[channel] = why
-            return
-        case .failure(.hostKeyChanged(let why)):
-            report.hostKeyChanged[channel] = why
-            return
+        case .failure(let problem): return Self.record(problem, channel: channel, in: &report)
         case .success(let listed): entries = listed
         }
         var fresh: Set<String> = []
@@ -130,11 +120,7 @@ public struct StatusCollection {
         for name in names { try? FileManager.default.removeItem(atPath: folder + "/.fetch-" + name) }
         let commands = try names.map { "-get \(sftp.outbox)/\($0) \(try Delivery.quoted(folder + "/.fetch-" + $0))" }
         if case .failure(let problem) = try link.run(commands) {
-            switch problem {
-            case .unreachable(let why): report.unreachable[channel] = why
-            case .hostKeyChanged(let why): report.hostKeyChanged[channel] = why
-            }
-            return
+            return Self.record(problem, channel: channel, in: &report)
         }
         let missing = names.filter { !FileManager.default.fileExists(atPath: folder + "/.fetch-" + $0) }
         if !missing.isEmpty {
@@ -143,6 +129,15 @@ public struct StatusCollection {
         for name in names where !missing.contains(name) {
             try take(name, channel: channel, folder: folder, signer: signer, gpg: gpg, asOf: asOf, runID: runID,
                      connection: connection, report: &report)
+        }
+    }
+
+    /// A channel that could not be reached, or showed another host key, is that channel's
+    /// outcome of this call; the next `collect` tries it again.
+    private static func record(_ problem: ChannelLink.Problem, channel: String, in report: inout Report) {
+        switch problem {
+        case .unreachable(let why): report.unreachable[channel] = why
+        case .hostKeyChanged(let why): report.hostKeyChanged[channel] = why
         }
     }
 
