@@ -104,7 +104,7 @@ GRANT SELECT, INSERT ON disbursement.batches TO disburse_job;
 GRANT UPDATE (summary, manifest_sha256) ON disbursement.batches TO disburse_job;
 -- Reconciliation moves a payout's status; who, what and how much never change.
 GRANT SELECT, INSERT ON disbursement.payouts TO disburse_job;
-GRANT UPDATE (status, status_at, reason_code, permanent) ON disbursement.payouts TO disburse_job;
+GRANT UPDATE (status, status_at, reason_code, permanent, passed_paid) ON disbursement.payouts TO disburse_job;
 GRANT SELECT, INSERT ON disbursement.holds TO disburse_job;
 GRANT UPDATE (released_on) ON disbursement.holds TO disburse_job;
 -- DELETE: `resolve --status PAID` takes back an expiry when the money reached the participant after all.

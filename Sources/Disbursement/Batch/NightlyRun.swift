@@ -76,6 +76,9 @@ public struct NightlyRun {
             throw UsageError(
                 "A batch for \(latest) exists already, so \(date) cannot be run now: batches move forward in time. Run \(latest) again or a later date.")
         }
+        // The output folder is checked before the night's work: refused only when the files
+        // are written, it left a committed batch without files after the whole night's work.
+        if !options.dryRun { _ = try OutputFolder.open(settings.outputDirectory) }
         // Files of an earlier night that was cut short are finished first, so the chain holds.
         var written = options.dryRun ? [] : try files.ensureAll(connection, through: date)
 

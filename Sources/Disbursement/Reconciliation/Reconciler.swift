@@ -65,6 +65,7 @@ public struct Reconciler {
         let job = Job(command: "reconcile", arguments: arguments, businessDate: asOf, dryRun: dryRun)
         return try job.run(connection) { log in
             try Self.wholeCall(connection, dryRun: dryRun) {
+                for statement in ReconciliationSQL.createKeyCache { try connection.execute(statement) }
                 var results: [FileResult] = []
                 var refused: [RefusedFile] = []
                 // Each file stands alone: a refused one is rolled back whole and the next is read.
@@ -171,13 +172,17 @@ public struct Reconciler {
                 // planner can take a million lines for a handful and nest loops over the
                 // payouts, which turned a 1-second update into a never-ending one in bench/night.
                 if read.scopes > 0 {
-                    for statement in ["ANALYZE recon_line"] + ReconciliationSQL.setScopesAside {
+                    for statement in [ReconciliationSQL.analyzeLines] + ReconciliationSQL.setScopesAside {
                         try connection.execute(statement)
+                    }
+                    try connection.execute(ReconciliationSQL.stateScopes)
+                    if try connection.execute(ReconciliationSQL.fillKeyCache) > 0 {
+                        try connection.execute("ANALYZE recon_keys (business_date, channel, end_to_end_id)")
                     }
                     try connection.execute(ReconciliationSQL.expandScopes, [read.lastLine])
                     try connection.execute(ReconciliationSQL.scopeExceptions)
                 }
-                try StatusRounds.apply(connection, file: name)
+                try StatusRounds.apply(connection, file: name, channelBound: channel != nil)
                 let tally = try connection.query(ReconciliationSQL.tally)
                 let fileResult = try summarize(tally, name: name, sha256: sha256)
                 try connection.execute(

@@ -23,9 +23,13 @@ enum ReconciliationSQL {
         ) ON COMMIT DROP
         """
 
+    /// Statistics on the staged lines for the columns joins and filters use (the planner needs
+    /// them, `StatusRounds`; the text columns would only cost time).
+    static let analyzeLines = "ANALYZE recon_line (registrant_id, kind, number, attempt, end_to_end_id, scope)"
+
     /// The temporary tables of one file, dropped at its end when the transaction goes on (a
     /// dry run of several files, `Reconciler.wholeCall`).
-    static let dropStaging = "DROP TABLE IF EXISTS recon_line, recon_scope, recon_match, recon_decision"
+    static let dropStaging = "DROP TABLE IF EXISTS recon_line, recon_scope, recon_stated, recon_match, recon_decision"
 
     /// Block and group statuses, set aside: they name pain.001 files, not payouts.
     static let setScopesAside = [
@@ -38,45 +42,84 @@ enum ReconciliationSQL {
     /// "duplication"): the first copy is being paid, so its payouts must not fail.
     static let duplicateMessageCodes = "('DU01', 'DU02', 'DU03', 'DU04', 'DU05', 'AM05')"
 
+    /// The block and group statuses of the file that name a pain.001 message or block of ours
+    /// (`payment_messages`), once each (a status stated again is checked by the reader to say
+    /// the same; `scopeExceptions` reports the repeat), with the payouts' range it covers.
+    static let stateScopes = """
+        CREATE TEMP TABLE recon_stated ON COMMIT DROP AS
+        SELECT DISTINCT ON (s.scope, s.end_to_end_id) s.line_no, s.scope, s.status, s.reason_code, s.reason_text, s.written,
+               m.business_date, m.channel, m.first_end_to_end_id AS first_id, m.last_end_to_end_id AS last_id
+          FROM recon_scope s
+          JOIN disbursement.payment_messages m
+            ON (s.scope = 'BLOCK' AND m.pmt_inf_id = s.end_to_end_id) OR (s.scope = 'GROUP' AND m.msg_id = s.end_to_end_id)
+         WHERE m.channel = coalesce(\(channelScope), m.channel)
+         ORDER BY s.scope, s.end_to_end_id, s.line_no
+        """
+
+    /// The payouts' keys by batch date, channel and reference, kept for one whole `reconcile`
+    /// call (`recon_keys`, `recon_key_sets` say which date and channel are in it). A bank
+    /// acknowledges each pain.001 file with a status of its own: without them every such file
+    /// read all payouts of its night to find its range, so a night of 200 files read them 200
+    /// times (bench/README.md). Keys never change, and no night runs during a reconcile (the
+    /// lock), so one read of a date and channel serves every later file of the call; a refused
+    /// file's rollback takes back what it added, both tables alike.
+    static let createKeyCache = [
+        "DROP TABLE IF EXISTS recon_keys, recon_key_sets",
+        """
+        CREATE TEMP TABLE recon_keys (
+            business_date date, channel text, end_to_end_id text COLLATE "C", registrant_id bigint, kind text,
+            number int, attempt int
+        )
+        """,
+        "CREATE INDEX ON recon_keys (business_date, channel, end_to_end_id)",
+        "CREATE TEMP TABLE recon_key_sets (business_date date, channel text, PRIMARY KEY (business_date, channel))",
+    ]
+
+    /// Block and group statuses that move payouts (a known status, not a duplicate message).
+    static let movingScopes = """
+        SELECT * FROM recon_stated
+         WHERE status IS NOT NULL AND NOT (status = 'FAILED' AND coalesce(reason_code, '') IN \(duplicateMessageCodes))
+        """
+
+    /// The keys of every date and channel the file's moving statuses need that the call has not read yet.
+    static let fillKeyCache = """
+        WITH wanted AS (
+            SELECT DISTINCT t.business_date, t.channel FROM (\(movingScopes)) t
+             WHERE NOT EXISTS (SELECT 1 FROM recon_key_sets k WHERE k.business_date = t.business_date AND k.channel = t.channel)
+        ), noted AS (
+            INSERT INTO recon_key_sets SELECT * FROM wanted
+        )
+        INSERT INTO recon_keys
+        SELECT p.business_date, p.channel, p.end_to_end_id, p.registrant_id, p.kind, p.number, p.attempt
+          FROM disbursement.payouts p
+          JOIN wanted w ON p.business_date = w.business_date AND p.channel = w.channel
+        """
+
     /// A block or group status becomes one line for every payout of the pain.001 block or
-    /// message it names (`payment_messages`) that has no status of its own in the file; a
-    /// group status also leaves alone the payouts of a block the file gives any status of its
-    /// own, one the tool does not know or an empty one included. A status stated again (the
-    /// reader has checked that a repeat says the same) is expanded once; a rejection for a
+    /// message it names that has no status of its own in the file; a group status also leaves
+    /// alone the payouts of a block the file gives any status of its own, one the tool does not
+    /// know or an empty one included. A status stated again is expanded once; a rejection for a
     /// duplicate message moves nothing (`scopeExceptions`). Its lines are numbered after the
     /// file's own ($1 = the file's last line number), name the status they come from, and are
     /// never permanent nor a return: a block-level reason (AC01, AM04, AM10…) is about the file
     /// or our account, not the participant's.
     static let expandScopes = """
-        WITH stated AS (
-            SELECT DISTINCT ON (s.scope, s.end_to_end_id) s.line_no, s.scope, s.status, s.reason_code, s.reason_text, s.written,
-                   m.business_date, m.channel, m.first_end_to_end_id AS first_id, m.last_end_to_end_id AS last_id
-              FROM recon_scope s
-              JOIN disbursement.payment_messages m
-                ON (s.scope = 'BLOCK' AND m.pmt_inf_id = s.end_to_end_id) OR (s.scope = 'GROUP' AND m.msg_id = s.end_to_end_id)
-             WHERE m.channel = coalesce(\(channelScope), m.channel)
-             ORDER BY s.scope, s.end_to_end_id, s.line_no
-        ), targets AS (
-            SELECT * FROM stated
-             WHERE status IS NOT NULL
-               AND NOT (status = 'FAILED' AND coalesce(reason_code, '') IN \(duplicateMessageCodes))
-        )
         INSERT INTO recon_line (line_no, end_to_end_id, registrant_id, kind, number, attempt, status, amount, reason_code,
                                 reason_text, settled_at, settled_order, permanent, scope, source_line, written)
-        SELECT $1::int + row_number() OVER (ORDER BY t.line_no, p.end_to_end_id COLLATE "C"),
-               p.end_to_end_id, p.registrant_id, p.kind, p.number, p.attempt, t.status, NULL, t.reason_code,
+        SELECT $1::int + row_number() OVER (ORDER BY t.line_no, k.end_to_end_id),
+               k.end_to_end_id, k.registrant_id, k.kind, k.number, k.attempt, t.status, NULL, t.reason_code,
                t.reason_text, NULL, NULL, false, 'TX', t.line_no, t.written
-          FROM targets t
-          JOIN disbursement.payouts p
-            ON p.business_date = t.business_date AND p.channel = t.channel
-           AND p.end_to_end_id >= t.first_id COLLATE "C" AND p.end_to_end_id <= t.last_id COLLATE "C"
+          FROM (\(movingScopes)) t
+          JOIN recon_keys k
+            ON k.business_date = t.business_date AND k.channel = t.channel
+           AND k.end_to_end_id >= t.first_id COLLATE "C" AND k.end_to_end_id <= t.last_id COLLATE "C"
          WHERE NOT EXISTS (SELECT 1 FROM recon_line l
-                            WHERE l.registrant_id = p.registrant_id AND l.kind = p.kind AND l.number = p.number
-                              AND l.attempt = p.attempt)
+                            WHERE l.registrant_id = k.registrant_id AND l.kind = k.kind AND l.number = k.number
+                              AND l.attempt = k.attempt)
            AND NOT (t.scope = 'GROUP' AND EXISTS (
-                 SELECT 1 FROM stated b
-                  WHERE b.scope = 'BLOCK' AND b.business_date = p.business_date AND b.channel = p.channel
-                    AND p.end_to_end_id >= b.first_id COLLATE "C" AND p.end_to_end_id <= b.last_id COLLATE "C"))
+                 SELECT 1 FROM recon_stated b
+                  WHERE b.scope = 'BLOCK' AND b.business_date = k.business_date AND b.channel = k.channel
+                    AND k.end_to_end_id >= b.first_id COLLATE "C" AND k.end_to_end_id <= b.last_id COLLATE "C"))
         """
 
     /// A block or group status that moves no payout is one exception line of its own: a code
@@ -105,26 +148,25 @@ enum ReconciliationSQL {
         """
 
     /// Each line matched to its payout, with what it is whatever the payout's status
-    /// (`early`: UNKNOWN_STATUS, UNKNOWN_REFERENCE, DUPLICATE_LINE, AMOUNT_MISMATCH, or NULL for a line that may
-    /// move its payout) and its round. Lines are matched on the payouts' primary key (which keeps
-    /// the lookup on the distribution key); the text must be the payout's too. Only identical
-    /// lines are duplicates: the same values, written alike (`written`, NULL when the values
-    /// say how; docs/design.md). The lines that may move payouts are numbered per entitlement in
-    /// `settled_at` order, then file order: round n applies the n-th line of every entitlement,
-    /// so several lines for one payout act as if they came in separate files, and an earlier
-    /// attempt's line sees the later attempt's status as the line before left it.
-    static let match = """
+    /// (`early`: UNKNOWN_STATUS, UNKNOWN_REFERENCE, DUPLICATE_LINE, AMOUNT_MISMATCH, or NULL for
+    /// a line that may move its payout), the payout's status as found (round 1 decides on it)
+    /// and round 1 (`numberRounds` numbers the lines of an entitlement with several, so that
+    /// they act as if they came in separate files). Lines are matched on the payouts' primary
+    /// key (which keeps the lookup on the distribution key); the text must be the payout's too.
+    /// Only identical lines are duplicates: the same values, written alike (`written`, NULL when
+    /// the values say how; docs/design.md).
+    /// `channelBound`: the file came from one channel (`disburse.channel`); without one the join
+    /// has no channel condition at all, since `channel = coalesce(setting, channel)` made the
+    /// planner expect 0.5 % of the payouts and sort them all for a merge join (bench/README.md).
+    static func match(channelBound: Bool) -> String { """
         CREATE TEMP TABLE recon_match ON COMMIT DROP AS
-        SELECT m.*,
-               CASE WHEN m.early IS NULL
-                    THEN row_number() OVER (PARTITION BY m.early IS NULL, m.registrant_id, m.kind, m.number
-                                            ORDER BY m.settled_order NULLS LAST, m.line_no)
-                    ELSE 1 END::int AS round
+        SELECT m.*, 1 AS round
           FROM (
             SELECT l.line_no, l.end_to_end_id, p.registrant_id, l.kind, l.number, l.attempt, l.status, l.amount,
                    l.reason_code, l.reason_text, l.settled_at, l.settled_order, l.permanent,
                    l.status_code, l.amount_note, l.source_line,
-                   p.amount AS payout_amount, p.business_date, p.channel,
+                   p.amount AS payout_amount, p.business_date, p.channel, p.status AS payout_status,
+                   p.passed_paid AS payout_passed_paid,
                    CASE
                      -- A block or group status stated again: one exception per repeat, not per payout.
                      WHEN l.scope <> 'TX' AND l.source_line IS NOT NULL THEN 'DUPLICATE_LINE'
@@ -143,8 +185,30 @@ enum ReconciliationSQL {
               LEFT JOIN disbursement.payouts p
                 ON p.registrant_id = l.registrant_id AND p.kind = l.kind AND p.number = l.number
                AND p.attempt = l.attempt AND p.end_to_end_id = l.end_to_end_id
-               AND p.channel = coalesce(\(channelScope), p.channel)
+               \(channelBound ? "AND p.channel = \(channelScope)" : "")
           ) m
+        """
+    }
+
+    /// Whether any entitlement has more than one line that may move it (`numberRounds` is then needed).
+    static let severalLines = """
+        SELECT EXISTS (SELECT 1 FROM recon_match WHERE early IS NULL GROUP BY registrant_id, kind, number HAVING count(*) > 1)
+        """
+
+    /// The lines that may move payouts, numbered per entitlement in `settled_at` order, then
+    /// file order: round n applies the n-th line of every entitlement, and an earlier attempt's
+    /// line sees the later attempt's status as the line before left it. Only entitlements with
+    /// several lines are sorted (`match` gives every line round 1): nearly every file has none.
+    static let numberRounds = """
+        UPDATE recon_match m SET round = n.round
+          FROM (SELECT line_no, row_number() OVER (PARTITION BY registrant_id, kind, number
+                                                   ORDER BY settled_order NULLS LAST, line_no)::int AS round
+                  FROM recon_match
+                 WHERE early IS NULL
+                   AND (registrant_id, kind, number) IN (
+                         SELECT registrant_id, kind, number FROM recon_match WHERE early IS NULL
+                          GROUP BY registrant_id, kind, number HAVING count(*) > 1)) n
+         WHERE m.line_no = n.line_no AND n.round > 1
         """
 
     /// More lines than this for one entitlement in one file refuse the file: no channel sends
@@ -168,31 +232,31 @@ enum ReconciliationSQL {
     /// a DOUBLE_PAYMENT: money went out twice, or may yet. (Once a DOUBLE_PAYMENT is open, the
     /// other attempt's own PAID is an ordinary move: the rupiah to recover are counted once.) Any other move contradicts what the
     /// channel said before: a STATUS_CONFLICT. On either exception the payout keeps its status.
-    static let decisions = """
+    /// Round 1 reads each payout's status as `match` found it (nothing of this file has moved
+    /// any payout yet): one join of the payouts fewer for nearly every file.
+    static func decisions(firstRound: Bool) -> String { """
         SELECT m.line_no, m.end_to_end_id, m.registrant_id, m.kind, m.number, m.attempt, m.status, m.amount,
                m.reason_code, m.reason_text, m.settled_at, m.permanent, m.payout_amount, m.business_date, m.channel,
-               m.status_code, m.amount_note, m.source_line, m.round, p.status AS current_status,
+               m.status_code, m.amount_note, m.source_line, m.round, m.current_status,
                CASE
                  WHEN m.early IS NOT NULL THEN m.early
-                 WHEN m.status = p.status THEN 'UNCHANGED'
+                 WHEN m.status = m.current_status THEN 'UNCHANGED'
                  -- PAID again for a payout that was PAID before it was RETURNED: a status it has
                  -- already passed (a channel re-sending its history), no conflict, no new money.
-                 WHEN m.status = 'PAID' AND p.status = 'RETURNED' AND (
-                        EXISTS (SELECT 1 FROM disbursement.status_lines sl
-                                 WHERE sl.registrant_id = m.registrant_id AND sl.end_to_end_id = m.end_to_end_id
-                                   AND sl.status = 'PAID' AND sl.outcome = 'APPLIED')
+                 WHEN m.status = 'PAID' AND m.current_status = 'RETURNED' AND (
+                        m.passed_paid
                         OR EXISTS (SELECT 1 FROM disbursement.resolutions r
                                     WHERE r.registrant_id = m.registrant_id AND r.kind = m.kind AND r.number = m.number
                                       AND r.attempt = m.attempt AND r.status = 'PAID')) THEN 'UNCHANGED'
                  -- PAID again for a payout whose DOUBLE_PAYMENT is open: nothing new, and the
                  -- rupiah to recover stay counted once.
-                 WHEN m.status = 'PAID' AND (m.attempt > 1 OR p.status IN ('FAILED', 'RETURNED')) AND EXISTS (
+                 WHEN m.status = 'PAID' AND (m.attempt > 1 OR m.current_status IN ('FAILED', 'RETURNED')) AND EXISTS (
                         SELECT 1 FROM disbursement.recon_exceptions x
                          WHERE x.registrant_id = m.registrant_id AND x.end_to_end_id = m.end_to_end_id
                            AND x.kind = 'DOUBLE_PAYMENT' AND x.resolution_id IS NULL) THEN 'UNCHANGED'
                  -- A first attempt that is live has no other attempt: only retries and PAID after
                  -- FAILED or RETURNED, few lines, look at the entitlement's other attempts.
-                 WHEN m.status = 'PAID' AND (m.attempt > 1 OR p.status IN ('FAILED', 'RETURNED')) AND EXISTS (
+                 WHEN m.status = 'PAID' AND (m.attempt > 1 OR m.current_status IN ('FAILED', 'RETURNED')) AND EXISTS (
                         SELECT 1 FROM disbursement.payouts q
                          WHERE q.registrant_id = m.registrant_id AND q.kind = m.kind AND q.number = m.number
                            AND q.attempt <> m.attempt
@@ -202,21 +266,27 @@ enum ReconciliationSQL {
                                             WHERE x.registrant_id = q.registrant_id AND x.end_to_end_id = q.end_to_end_id
                                               AND x.kind = 'STATUS_CONFLICT'
                                               AND x.resolution_id IS NULL AND sl.status = 'PAID'))) THEN 'DOUBLE_PAYMENT'
-                 WHEN p.status = 'ISSUED' THEN 'APPLY'
+                 WHEN m.current_status = 'ISSUED' THEN 'APPLY'
                  WHEN m.status = 'PENDING' THEN 'UNCHANGED'
-                 WHEN p.status = 'PENDING' THEN 'APPLY'
-                 WHEN p.status = 'PAID' AND m.status = 'RETURNED' THEN 'APPLY'
+                 WHEN m.current_status = 'PENDING' THEN 'APPLY'
+                 WHEN m.current_status = 'PAID' AND m.status = 'RETURNED' THEN 'APPLY'
                  ELSE 'STATUS_CONFLICT'
                END AS decision
-          FROM recon_match m
-          LEFT JOIN disbursement.payouts p
-            ON p.registrant_id = m.registrant_id AND p.kind = m.kind AND p.number = m.number AND p.attempt = m.attempt
-         WHERE m.round = \(round)
+          FROM (\(firstRound ? """
+                SELECT m.*, m.payout_status AS current_status, m.payout_passed_paid AS passed_paid FROM recon_match m
+                """ : """
+                SELECT m.*, p.status AS current_status, p.passed_paid
+                  FROM recon_match m
+                  LEFT JOIN disbursement.payouts p
+                    ON p.registrant_id = m.registrant_id AND p.kind = m.kind AND p.number = m.number AND p.attempt = m.attempt
+                """)
+                 WHERE m.round = \(round)) m
         """
+    }
 
-    static let createDecisions = "CREATE TEMP TABLE recon_decision ON COMMIT DROP AS \(decisions) WITH NO DATA"
+    static let createDecisions = "CREATE TEMP TABLE recon_decision ON COMMIT DROP AS \(decisions(firstRound: true)) WITH NO DATA"
 
-    static let decide = "INSERT INTO recon_decision \(decisions)"
+    static func decide(firstRound: Bool) -> String { "INSERT INTO recon_decision \(decisions(firstRound: firstRound))" }
 
     static let recordLines = """
         INSERT INTO disbursement.status_lines
@@ -254,9 +324,11 @@ enum ReconciliationSQL {
          WHERE round = \(round) AND decision NOT IN ('APPLY', 'UNCHANGED')
         """
 
+    /// `passed_paid` remembers that the payout was PAID once, whatever came after (migration 0048).
     static let apply = """
         UPDATE disbursement.payouts p
-           SET status = d.status, status_at = now(), reason_code = d.reason_code, permanent = d.permanent
+           SET status = d.status, status_at = now(), reason_code = d.reason_code, permanent = d.permanent,
+               passed_paid = p.passed_paid OR 'PAID' IN (d.status, p.status)
           FROM recon_decision d
          WHERE d.round = \(round) AND d.decision = 'APPLY'
            AND p.registrant_id = d.registrant_id AND p.kind = d.kind AND p.number = d.number AND p.attempt = d.attempt

@@ -109,7 +109,7 @@ public struct Resolver {
         if before != status.rawValue {
             try connection.execute(
                 """
-                UPDATE disbursement.payouts SET status = $5, status_at = now()
+                UPDATE disbursement.payouts SET status = $5, status_at = now(), passed_paid = passed_paid OR 'PAID' IN ($5, status)
                  WHERE registrant_id = $1 AND kind = $2 AND number = $3 AND attempt = $4
                 """, [reference.registrantID, reference.kind, Int(reference.number), Int(reference.attempt), status.rawValue])
             // The kept totals follow the payout (migration 0006), as in reconciliation.

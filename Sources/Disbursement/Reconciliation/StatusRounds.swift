@@ -3,13 +3,18 @@
 /// one payout leaves it RETURNED, as two files would. Each round is a few set-based statements;
 /// a file with one line per entitlement (nearly every file) takes one round.
 enum StatusRounds {
-    static func apply(_ connection: Connection, file name: String) throws {
+    /// `channelBound`: the file came from one channel (`disburse.channel` is set).
+    static func apply(_ connection: Connection, file name: String, channelBound: Bool) throws {
         // Every temporary table is analysed before it is joined: without statistics the
         // planner can take a million lines for a handful and nest loops over the
         // payouts, which turned a 1-second update into a never-ending one in bench/night.
-        try connection.execute("ANALYZE recon_line")
-        try connection.execute(ReconciliationSQL.match)
-        try connection.execute("ANALYZE recon_match")
+        // Only the columns joins and filters use: the others cost time and guide nothing.
+        try connection.execute(ReconciliationSQL.analyzeLines)
+        try connection.execute(ReconciliationSQL.match(channelBound: channelBound))
+        if try connection.queryOne(ReconciliationSQL.severalLines).decode(0, as: Bool.self) {
+            try connection.execute(ReconciliationSQL.numberRounds)
+        }
+        try connection.execute("ANALYZE recon_match (registrant_id, kind, number, attempt, round)")
         let rounds = try connection.queryOne(ReconciliationSQL.rounds).decode(0, as: Int.self)
         if rounds > ReconciliationSQL.maximumRounds {
             let reference = try connection.queryOne(ReconciliationSQL.tooManyLines).decode(0, as: String.self)
@@ -20,8 +25,8 @@ enum StatusRounds {
         if rounds > 1 { try connection.execute("CREATE INDEX ON recon_match (round)") }
         for round in stride(from: 1, through: rounds, by: 1) {
             try connection.execute("SELECT set_config('disburse.round', $1, true)", [round])
-            try connection.execute(ReconciliationSQL.decide)
-            if round == 1 { try connection.execute("ANALYZE recon_decision") }
+            try connection.execute(ReconciliationSQL.decide(firstRound: round == 1))
+            if round == 1 { try connection.execute("ANALYZE recon_decision (registrant_id, kind, number, attempt, round, decision)") }
             try connection.execute(ReconciliationSQL.recordLines)
             try connection.execute(ReconciliationSQL.recordExceptions)
             try connection.execute(ReconciliationSQL.apply)

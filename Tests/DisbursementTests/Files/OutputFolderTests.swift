@@ -106,6 +106,8 @@ struct OutputFolderTests {
         #expect(throws: AtomicFile.Failure.self) { try env.run("2020-06-01") }
         #expect(Self.mode(env.output) == Int(mode) & 0o777)
         #expect(try FileManager.default.contentsOfDirectory(atPath: env.output.path).isEmpty)
+        // Refused before the night's work, not after it: no batch without files.
+        #expect(try env.connection.query("SELECT 1 FROM disbursement.batches").isEmpty)
         // A batch folder open to others is refused the same way.
         chmod(env.output.path, 0o700)
         try FileManager.default.createDirectory(at: env.output.appending(path: "2020-06-01"), withIntermediateDirectories: false)
