@@ -63,6 +63,8 @@ struct Pain002Scanner {
     /// ISO 20022 limits: a field of 4 KiB is far beyond any element of a status report (the
     /// longest, AddtlInf, is 105 characters); references and codes are Max35Text.
     static let maxField = 4096, maxReference = 35
+    /// The fields of one status as written (`Values.written`): each within a field, a few fields.
+    static let maxWritten = 8 * maxField
 
     /// A report answers one pain.001 message (its group) and a few payment blocks; far more
     /// block and group statuses than that is no bank's report, and each one can name a whole
@@ -275,6 +277,13 @@ struct Pain002Scanner {
                 throw StatusFileError(
                     line: reader.nodeLine,
                     problem: "\(Self.label(scope)) has \(Self.label(capture.field)) twice; the report is malformed, ask the channel for a corrected file")
+            }
+            // Repeated AddtlInf grow a status's reason text and its written form: checked as
+            // they come, so a file of a million of them is refused before it fills memory.
+            let values = switch scope { case .group: group; case .block: block; default: transaction }
+            if (values.text?.utf8.count ?? 0) > Self.maxField || (values.written?.utf8.count ?? 0) > Self.maxWritten {
+                throw StatusFileError(
+                    line: reader.nodeLine, problem: "\(Self.label(scope)) has reason texts longer than 4 KiB together; ask the channel for a clean file")
             }
             self.capture = nil
         }

@@ -180,6 +180,9 @@ enum ReconciliationSQL {
                        THEN 'DUPLICATE_LINE'
                      WHEN l.amount_note IS NOT NULL THEN 'AMOUNT_MISMATCH'
                      WHEN l.amount IS NOT NULL AND l.amount <> p.amount THEN 'AMOUNT_MISMATCH'
+                     -- A payment rejected as a copy of one the channel already has: the first
+                     -- copy stands and may be paid; FAILED would pay it again (docs/design.md).
+                     WHEN l.status = 'FAILED' AND coalesce(l.reason_code, '') IN \(duplicateMessageCodes) THEN 'DUPLICATE_MESSAGE'
                    END AS early
               FROM recon_line l
               LEFT JOIN disbursement.payouts p
@@ -313,8 +316,11 @@ enum ReconciliationSQL {
                  WHEN 'UNKNOWN_REFERENCE' THEN CASE WHEN end_to_end_id = '' THEN 'the status names no payout, payment block or message'
                                                     ELSE 'no payout or pain.001 file of ours has this reference' END
                  WHEN 'DUPLICATE_LINE' THEN 'the same line appears earlier in the same file'
-                 WHEN 'DUPLICATE_MESSAGE' THEN 'the channel rejects ' || end_to_end_id || ' (' || reason_code
-                      || ') as a copy of a file it already has: the first copy stands, no payout was changed; check with the channel'
+                 WHEN 'DUPLICATE_MESSAGE' THEN CASE WHEN registrant_id IS NULL
+                      THEN 'the channel rejects ' || end_to_end_id || ' (' || reason_code
+                           || ') as a copy of a file it already has: the first copy stands, no payout was changed; check with the channel'
+                      ELSE 'the channel rejects payment ' || end_to_end_id || ' (' || reason_code
+                           || ') as a copy of one it already has: the first copy stands and may be paid, so the payout was not failed; check with the channel' END
                  WHEN 'AMOUNT_MISMATCH' THEN 'file says ' || coalesce(amount_note, amount::text) || ', payout is ' || payout_amount
                  WHEN 'DOUBLE_PAYMENT' THEN 'file says PAID, the payout is ' || current_status
                       || ', and another attempt of the entitlement has paid or may have: recover ' || payout_amount

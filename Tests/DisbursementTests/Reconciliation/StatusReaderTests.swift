@@ -119,6 +119,13 @@ struct StatusReaderTests {
         (pain002("<PmtInfSts>\(String(repeating: "A", count: 36))</PmtInfSts>"), "longer than 35"),
         (pain002("<TxInfAndSts><OrgnlEndToEndId>A</OrgnlEndToEndId><TxSts>RJCT</TxSts><StsRsnInf><AddtlInf>\(String(repeating: "x", count: 4097))</AddtlInf></StsRsnInf></TxInfAndSts>"),
          "longer than 4 KiB"),
+        // Many short AddtlInf: refused as they add up, not after all of them are held in memory.
+        (pain002("<TxInfAndSts><OrgnlEndToEndId>A</OrgnlEndToEndId><TxSts>RJCT</TxSts><StsRsnInf>"
+                 + String(repeating: "<AddtlInf>\(String(repeating: "x", count: 30))</AddtlInf>", count: 200) + "</StsRsnInf></TxInfAndSts>"),
+         "longer than 4 KiB together"),
+        (pain002("<TxInfAndSts><OrgnlEndToEndId>A</OrgnlEndToEndId><TxSts>RJCT</TxSts><StsRsnInf>"
+                 + String(repeating: "<AddtlInf>\(String(repeating: " ", count: 40))y</AddtlInf>", count: 1000) + "</StsRsnInf></TxInfAndSts>"),
+         "longer than 4 KiB together"),
         (pain002("<TxInfAndSts><OrgnlEndToEndId>A</OrgnlEndToEndId><TxSts>ACSC</TxSts><OrgnlTxRef><Amt><InstdAmt Ccy=\"IDR\">1000000000001</InstdAmt></Amt></OrgnlTxRef></TxInfAndSts>"),
          "above 10^12"),
         (pain002("<TxInfAndSts><OrgnlEndToEndId>A</OrgnlEndToEndId><TxInfAndSts/></TxInfAndSts>"), "misplaced"),
