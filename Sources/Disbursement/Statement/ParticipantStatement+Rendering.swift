@@ -54,9 +54,10 @@ extension ParticipantStatement {
             fields.append((l.pick("Nama", "Name"), l.pick("tidak ada di registri", "not in the registry")))
         }
         if let decree {
-            let approval = decree.status == "approved" ? l.pick("disetujui", "approved") : l.pick("tidak disetujui", "not approved")
+            let approval = decree.status == "approved" ? l.pick("disetujui", "approved")
+                : l.pick("tidak disetujui: \(show(decree.status))", "not approved: \(show(decree.status))")
             var text = "\(show(decree.decreeNo)), \(l.pick("gelombang", "wave")) \(decree.wave.map(String.init) ?? "-"), "
-                + "\(l.pick("terbit", "issued")) \(show(decree.issuedOn)) (\(approval): \(show(decree.status)))"
+                + "\(l.pick("terbit", "issued")) \(show(decree.issuedOn)) (\(approval))"
             if let until = decree.payableUntil { text += l.pick(", dibayar paling lambat \(until)", ", payable until \(until)") }
             if !decree.payableAsWritten { text += l.pick("; SK tidak dapat dibayar sebagaimana tertulis", "; the decree cannot be paid as written") }
             fields.append((l.pick("SK", "Decree"), text))

@@ -231,7 +231,8 @@ BEGIN
                              WHEN a.status IS NOT NULL THEN 'awaiting_retry'
                              -- Past payable_until: the next night records it expired.
                              WHEN decree.payable_until < greatest(night, today) THEN 'expiring'
-                             WHEN s.due_on IS NULL OR night IS NULL OR s.due_on > night THEN 'not_yet_due'
+                             WHEN s.due_on IS NULL OR s.due_on > today THEN 'not_yet_due'
+                             -- Due, and no night has decided it yet: the next one will.
                              ELSE 'due' END,
                'reason', h.reason, 'held_since', h.held_since, 'expired_on', x.expired_on,
                'channel', a.channel, 'attempt', a.attempt, 'payout_status', a.status, 'sent_on', a.business_date,

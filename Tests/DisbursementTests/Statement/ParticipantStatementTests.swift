@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+
+@testable import Disbursement
+
+@Suite("participant statement")
+struct ParticipantStatementTests {
+    /// The night calls the shared rules of migration 0040; the planner must write them out
+    /// (inline them), or the night would pay a function call per registry row.
+    @Test func theSharedRulesAreInlinedIntoTheNightsPlan() throws {
+        let env = try TestEnvironment()
+        let plan = try env.connection.query(
+            """
+            EXPLAIN (VERBOSE) SELECT \(EligibilitySQL.jakartaDay("c.completed_at")) FROM registry.training_completions c
+             WHERE disbursement.completion_qualifies(c.certificate_no, c.rating, c.review, c.completed_at)
+            """, []
+        ).map { try $0.decode(0, as: String.self) }.joined(separator: "\n")
+        #expect(!plan.contains("completion_qualifies") && !plan.contains("jakarta_day"), "\(plan)")
+        #expect(plan.contains("btrim") && plan.contains("Asia/Jakarta"), "\(plan)")
+    }
+
+    @Test func everyHoldReasonHasAdviceInBothLanguages() {
+        for reason in HoldReason.allCases {
+            let indonesian = HoldAdvice.sentence(reason.rawValue, .id)
+            let english = HoldAdvice.sentence(reason.rawValue, .en)
+            #expect(!indonesian.contains("code") && !english.contains("(code "), "\(reason)")
+            #expect(indonesian != english && english.hasSuffix("."), "\(reason)")
+        }
+        #expect(HoldAdvice.sentence("SOMETHING_NEW", .en).contains("SOMETHING_NEW"))
+        #expect(HoldAdvice.sentence("PHONE_MISMATCH", .en).contains("must be the one you registered"))
+        #expect(HoldAdvice.sentence("ACCOUNT_NOT_UPGRADED", .en).contains("upgraded e-wallet in your own name"))
+    }
+
+    /// A participant with one entitlement in each state, through the CLI in both languages and
+    /// as JSON; nothing identifying is printed whole.
+    @Test func theStatementShowsEachStateInBothLanguages() throws {
+        let env = try TestEnvironment()
+        try env.registry.decree("SK-1")
+        try env.registry.registrant(7)
+        try env.registry.member(7)
+        try env.registry.completion(7, on: "2020-05-01")
+        try env.registry.survey(7, number: 1, on: "2020-05-20")
+        try env.registry.survey(7, number: 2, on: "2020-05-21")
+        try env.registry.account(7, provider: "OVO", kind: "ewallet", upgraded: false)
+        try env.registry.completion(7, on: "2020-04-20", certificate: nil)
+        try env.run("2020-06-01")
+        // The training credit is paid, the incentive held (e-wallet not upgraded).
+        try env.connection.execute("UPDATE disbursement.payouts SET status = 'PAID', status_at = '2020-06-02 10:00+07' WHERE kind = 'TRAINING'")
+        let en = try env.cli("participant", "7", "--lang", "en")
+        #expect(en.status == 0, "\(en.stderr)")
+        for expected in [
+            "Participant 7", "As of the night of 2020-06-01", "paid on 2020-06-02 via VA", "held since 2020-06-01: ACCOUNT_NOT_UPGRADED",
+            "due; the next night pays or holds it", "Incentive 4", "Rp600,000", "link an upgraded e-wallet in your own name", "OVO e-wallet, not upgraded",
+            "counts from 2020-05-01",
+        ] {
+            #expect(en.stdout.contains(expected), "\(expected) not in\n\(en.stdout)")
+        }
+        let id = try env.cli("participant", Registry.nik(7))
+        #expect(id.status == 0 && id.stdout.contains("Peserta 7") && id.stdout.contains("Rp600.000"), "\(id.stdout)")
+        #expect(id.stdout.contains("ditahan sejak") && id.stdout.contains("Upgrade e-wallet"), "\(id.stdout)")
+        let va = try env.connection.queryOne("SELECT va FROM disbursement.virtual_accounts WHERE registrant_id = 7").decode(0, as: String.self)
+        let json = try env.cli("participant", va, "--format", "json", "--lang", "en")
+        #expect(json.status == 0, "\(json.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        #expect(object?["registrant_id"] as? Int == 7 && object?["id_kind"] as? String == "va")
+        let lines = object?["entitlements"] as? [[String: Any]] ?? []
+        #expect(lines.contains { $0["state"] as? String == "held" && ($0["advice"] as? String)?.isEmpty == false })
+        for output in [en.stdout, id.stdout, json.stdout] {
+            for whole in [Registry.nik(7), Registry.phone(7), va] {
+                #expect(!output.contains(whole), "\(whole) printed whole")
+            }
+        }
+    }
+
+    @Test func anIdThatNamesNobodySaysSo() throws {
+        let env = try TestEnvironment()
+        try env.registry.decree("SK-1")
+        try env.registry.payableParticipant(1)
+        let nik = try env.cli("participant", "3171 0000 0000 9999")
+        #expect(nik.status == ExitStatus.dataError.rawValue && nik.stderr.contains("No participant has the NIK") && nik.stderr.contains("9999"))
+        let registrant = try env.cli("participant", "424242")
+        #expect(registrant.status == ExitStatus.dataError.rawValue && registrant.stderr.contains("registrant id"))
+        let pattern = try env.cli("participant", "31%")
+        #expect(pattern.status == ExitStatus.usage.rawValue, "\(pattern.stderr)")
+        // Registered and approved but no night yet: the training credit waits for the VA.
+        let waiting = try env.cli("participant", "1", "--lang", "en")
+        #expect(waiting.status == 0 && waiting.stdout.contains("No night has run yet") && waiting.stdout.contains("due when the VA is issued"),
+                "\(waiting.stdout)")
+    }
+}
