@@ -43,7 +43,7 @@ extension ParticipantStatement {
                      ?? l.pick("Belum ada proses malam", "No night has run yet"))
         lines.append("")
         var fields: [(String, String)] = []
-        if let person {
+        if let person, person.registryRows > 0 {
             fields.append((l.pick("Nama", "Name"), show(person.name)))
             fields.append(("NIK", show(person.nik)))
             fields.append((l.pick("Telepon", "Phone"), show(person.phone)))

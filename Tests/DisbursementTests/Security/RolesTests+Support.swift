@@ -48,13 +48,16 @@ extension RolesTests {
         let agent = try supportAgent(env)
         // Two registrants share a NIK: a NIK that names two people names nobody.
         try env.registry.registrant(3, nik: Registry.nik(1))
+        try env.registry.registrant(4)
         func outcome(_ id: String?) throws -> String {
             let lookup = try agent.queryOne("SELECT disbursement.statement_request($1)", [id]).decode(0, as: Int64.self)
             return try agent.queryOne("SELECT disbursement.participant_statement($1) ->> 'outcome'", [lookup]).decode(0, as: String.self)
         }
         #expect(try outcome("1") == "found")
         #expect(try outcome(Registry.nik(1)) == "ambiguous")
-        #expect(try outcome(Registry.nik(2)) == "found")
+        #expect(try outcome(Registry.nik(4)) == "found")
+        // Registrant 2's NIK has 17 characters: as typed it names nobody.
+        #expect(try outcome("3171000000000002X") == "malformed")
         for many in [nil, "", "%", "1,2", "{1,2}", "1 OR 1=1", "ARRAY[1,2]", "1;2", "*", "31710000000000%", "1\n2", "1234567890123456789"] {
             #expect(try outcome(many) != "found", "\(String(describing: many))")
         }

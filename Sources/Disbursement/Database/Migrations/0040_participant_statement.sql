@@ -179,8 +179,10 @@ BEGIN
     -- A decree the night cannot pay as written holds its members INVALID_DECREE: its schedule
     -- is not known until it is corrected, so only what the night recorded is shown.
     invalid_decree := decree.decree_no IS NULL OR decree.issued_on IS NULL
-        OR EXISTS (SELECT 1 FROM disbursement.holds h WHERE h.registrant_id = rid AND h.released_on IS NULL
-                                                       AND h.reason = 'INVALID_DECREE');
+        -- Read through this registrant's active holds (holds_one_active), never the index by
+        -- reason, which a whole decree held tonight would fill.
+        OR coalesce((SELECT bool_or(h.reason = 'INVALID_DECREE') FROM disbursement.holds h
+                      WHERE h.registrant_id = rid AND h.released_on IS NULL), false);
     SELECT v.va, v.issued_on INTO va FROM disbursement.virtual_accounts v WHERE v.registrant_id = rid;
     SELECT k.first_on INTO kept FROM disbursement.first_completions k WHERE k.registrant_id = rid;
     SELECT min(disbursement.jakarta_day(c.completed_at, horizon)) INTO registry_first
