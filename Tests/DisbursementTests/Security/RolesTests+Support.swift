@@ -126,4 +126,22 @@ extension RolesTests {
         }
         expectDenied(agent, "DELETE FROM disbursement.statement_lookups")
     }
+
+    /// 200 lookups an hour per support login, found or not: beyond that nothing is said (exit 75).
+    @Test func aSupportLoginCannotLookUpMoreThan200PeopleAnHour() throws {
+        let env = try prepare()
+        let agent = try supportAgent(env)
+        #expect(try agent.queryOne(
+            "SELECT count(*) FROM (SELECT disbursement.statement_request(g::text) FROM generate_series(100000, 100199) g) x"
+        ).decode(0, as: Int.self) == 200)
+        var environment = env.cliEnvironment
+        environment["DATABASE_URL"] = conninfo(env, as: Self.agent)
+        let refused = try CLI.run(["participant", "1"], environment: environment)
+        #expect(refused.status == ExitStatus.temporaryFailure.rawValue && refused.stderr.contains("200"), "\(refused.stderr)")
+        #expect(try env.count("SELECT count(*) FROM disbursement.statement_lookups WHERE outcome = 'limited' AND registrant_id IS NULL") == 1)
+        // The job's login is not a call-centre login: not limited.
+        var job = env.cliEnvironment
+        job["DATABASE_URL"] = conninfo(env, as: "disburse_job")
+        #expect(try CLI.run(["participant", "1"], environment: job).status == 0)
+    }
 }

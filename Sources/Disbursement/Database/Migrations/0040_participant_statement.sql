@@ -111,8 +111,9 @@ BEGIN
     outcome := CASE WHEN kind = 'malformed' THEN 'malformed' WHEN matches = 0 THEN 'not_found'
                     WHEN matches > 1 THEN 'ambiguous' ELSE 'found' END;
     -- A call-centre login answers callers one at a time: more than 200 lookups in an hour is an
-    -- export, not a queue. Recorded, and nothing is handed out.
-    IF outcome = 'found' AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'disburse_support')
+    -- export (or a search for which NIKs exist), not a queue. Recorded, and nothing is said,
+    -- not even whether the id names someone.
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'disburse_support')
        AND pg_has_role(session_user, 'disburse_support', 'MEMBER')
        AND NOT (SELECT rolsuper FROM pg_roles WHERE rolname = session_user)
        AND (SELECT count(*) FROM disbursement.statement_lookups l
