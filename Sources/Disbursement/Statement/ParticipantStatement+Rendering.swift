@@ -36,9 +36,13 @@ extension ParticipantStatement {
         let l = language
         func show(_ text: String?) -> String { text.map(Masking.printable) ?? "-" }
         var lines: [String] = []
-        let by = idKind == "nik" ? "NIK" : idKind == "va" ? "VA" : l.pick("nomor pendaftaran", "registrant id")
-        lines.append(l.pick("Peserta \(registrantId) (dicari dengan \(by) \(show(idMasked)))",
-                            "Participant \(registrantId) (looked up by \(by) \(show(idMasked)))"))
+        if idKind == "nik" || idKind == "va" {
+            let by = idKind == "nik" ? "NIK" : "VA"
+            lines.append(l.pick("Peserta \(registrantId) (dicari dengan \(by) \(show(idMasked)))",
+                                "Participant \(registrantId) (looked up by \(by) \(show(idMasked)))"))
+        } else {
+            lines.append(l.pick("Peserta \(registrantId)", "Participant \(registrantId)"))
+        }
         lines.append(asOfNight.map { l.pick("Keadaan setelah proses malam \($0)", "As of the night of \($0)") }
                      ?? l.pick("Belum ada proses malam", "No night has run yet"))
         lines.append("")

@@ -16,11 +16,17 @@ public enum StatementLookup {
         let text = try statementText(id, connection)
         let decoder = JSONDecoder()
         decoder.keyDecodingStrategy = .convertFromSnakeCase
-        let outcome = try decoder.decode(Outcome.self, from: Data(text.utf8))
+        guard let outcome = try? decoder.decode(Outcome.self, from: Data(text.utf8)) else {
+            throw unknownShape
+        }
         let shown = Masking.digitRuns(Masking.printable(outcome.idMasked ?? ""))
         switch outcome.outcome {
         case "found":
-            return try decoder.decode(ParticipantStatement.self, from: Data(text.utf8))
+            do {
+                return try decoder.decode(ParticipantStatement.self, from: Data(text.utf8))
+            } catch {
+                throw unknownShape
+            }
         case "not_found":
             let what = outcome.idKind == "nik" ? "NIK" : outcome.idKind == "va" ? "VA number" : "registrant id"
             throw NoStatement(
@@ -40,6 +46,11 @@ public enum StatementLookup {
                 category: .usage)
         }
     }
+
+    /// A database at another migration than this build (the support role cannot read which).
+    private static let unknownShape = NoStatement(
+        description: "The database's statement has a shape this build of disburse does not know: use the build that matches the database's migrations (`disburse migrate` says which).",
+        category: .configuration)
 
     /// The two calls, each its own transaction (the connection is in autocommit).
     private static func statementText(_ id: String, _ connection: Connection) throws -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Testing
 
 @testable import Disbursement
@@ -70,6 +71,34 @@ struct ParticipantStatementTests {
                 #expect(!output.contains(whole), "\(whole) printed whole")
             }
         }
+    }
+
+    /// In flight, failed and awaiting its next attempt, then expired after the decree's last day.
+    @Test func theStatementFollowsAPayoutFromSentToFailedToExpired() throws {
+        let env = try TestEnvironment()
+        try env.registry.decree("SK-2", payableUntil: "2020-06-05")
+        try env.registry.payableParticipant(8, decree: "SK-2")
+        try env.run("2020-06-01")
+        let file = env.output.appending(path: "status.csv")
+        try FileManager.default.createDirectory(at: env.output, withIntermediateDirectories: true)
+        try Data("end_to_end_id,status,amount,reason_code,reason_text,settled_at\nPK-8-I1-1,FAILED,600000,AM04,insufficient,\n".utf8)
+            .write(to: file)
+        var logger = Logger(label: "statement")
+        logger.logLevel = .critical
+        _ = try Reconciler(settings: env.settings, logger: logger).reconcile(
+            try env.database.connect(), files: [file.path], format: nil, dryRun: false, asOf: BusinessDate("2020-06-02") ?? .today,
+            arguments: [])
+        let sent = try env.cli("participant", "8", "--lang", "en")
+        #expect(sent.stdout.contains("sent on 2020-06-01 via VA, awaiting the channel"), "\(sent.stdout)")
+        #expect(sent.stdout.contains("attempt 1 failed (AM04); attempt 2 at the next night"), "\(sent.stdout)")
+        #expect(sent.stdout.contains("payable until 2020-06-05"), "\(sent.stdout)")
+        try env.run("2020-06-10")
+        let statement = try StatementLookup.statement("8", env.connection)
+        let incentive = statement.entitlements.first { $0.kind == "INCENTIVE" && $0.number == 1 }
+        #expect(incentive?.state == .expired && incentive?.expiredOn == "2020-06-10")
+        #expect(statement.entitlements.first { $0.kind == "TRAINING" }?.state == .inFlight)
+        let expired = try env.cli("participant", "8")
+        #expect(expired.stdout.contains("kedaluwarsa 2020-06-10"), "\(expired.stdout)")
     }
 
     @Test func anIdThatNamesNobodySaysSo() throws {
