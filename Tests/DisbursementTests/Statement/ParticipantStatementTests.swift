@@ -101,6 +101,27 @@ struct ParticipantStatementTests {
         #expect(expired.stdout.contains("kedaluwarsa 2020-06-10"), "\(expired.stdout)")
     }
 
+    /// Registry values no night would pay on (an interval of two billion days, times at the end
+    /// of the timestamptz range, a name of a million characters) never stop the statement.
+    @Test func aDirtyRowNeverStopsTheStatement() throws {
+        let env = try TestEnvironment()
+        try env.connection.execute("INSERT INTO registry.decrees VALUES ('SK-9', 1, '2020-04-01', 1000000, 600000, 120, 2147483647, 50000, 3, NULL)")
+        try env.registry.registrant(9, name: String(repeating: "Siti ", count: 200_000))
+        try env.registry.member(9, decree: "SK-9")
+        try env.registry.completion(9, on: "2020-05-01")
+        try env.registry.account(9, linkedAt: "294276-12-31 00:00+00")
+        try env.connection.execute("UPDATE registry.decree_members SET changed_at = '294276-12-31 00:00+00'")
+        try env.connection.execute("UPDATE registry.training_completions SET completed_at = '294276-12-31 00:00+00'")
+        try env.registry.completion(9, on: "2020-05-02")
+        let statement = try StatementLookup.statement("9", env.connection)
+        #expect(statement.entitlements.filter { $0.kind == "INCENTIVE" }.count == 120)
+        #expect(statement.account?.linkedOn == nil && statement.memberships.first?.changedOn == nil)
+        #expect(statement.training.countedFrom == "2020-05-02")
+        #expect((statement.person?.name?.count ?? 0) <= 200)
+        let table = try env.cli("participant", "9")
+        #expect(table.status == 0, "\(table.stderr)")
+    }
+
     @Test func anIdThatNamesNobodySaysSo() throws {
         let env = try TestEnvironment()
         try env.registry.decree("SK-1")

@@ -197,7 +197,9 @@ BEGIN
         SELECT 'TRAINING'::text AS kind, 1 AS number, decree.training_amount AS amount, va.issued_on AS due_on
          WHERE NOT invalid_decree AND (va.va IS NOT NULL OR decree.status = 'approved')
         UNION ALL
-        SELECT 'INCENTIVE', n, decree.incentive_amount, first_on + (n - 1) * decree.incentive_interval_days
+        -- An interval outside 0..3,660 days reads as 0, as the night reads it (EligibilitySQL.schemes).
+        SELECT 'INCENTIVE', n, decree.incentive_amount,
+               first_on + (n - 1) * CASE WHEN decree.incentive_interval_days BETWEEN 0 AND 3660 THEN decree.incentive_interval_days ELSE 0 END
           FROM generate_series(1, least(greatest(decree.incentive_tranches, 0), 120)) AS n
          WHERE NOT invalid_decree AND first_on IS NOT NULL
         UNION ALL
@@ -210,7 +212,7 @@ BEGIN
     ), attempt AS (
         -- The live attempt when there is one, else the last.
         SELECT DISTINCT ON (p.kind, p.number) p.kind, p.number, p.attempt, p.status, p.channel, p.amount, p.business_date,
-               (p.status_at AT TIME ZONE 'Asia/Jakarta')::date AS status_on, p.reason_code
+               disbursement.jakarta_day(p.status_at, horizon) AS status_on, p.reason_code
           FROM disbursement.payouts p WHERE p.registrant_id = rid
          ORDER BY p.kind, p.number, p.live DESC, p.attempt DESC
     ), hold AS (
@@ -253,7 +255,7 @@ BEGIN
     RETURN jsonb_build_object(
         'outcome', 'found', 'id_kind', l.id_kind, 'id_masked', l.id_masked, 'registrant_id', rid,
         'as_of_night', night, 'today', today,
-        'person', (SELECT jsonb_build_object('name', disbursement.mask_name(min(r.full_name)),
+        'person', (SELECT jsonb_build_object('name', disbursement.mask_name(left(min(r.full_name), 200)),
                                              'nik', disbursement.mask_last_four(min(r.nik)),
                                              'phone', disbursement.mask_last_four(min(r.phone)),
                                              'registry_rows', count(*))
@@ -262,7 +264,7 @@ BEGIN
             SELECT jsonb_agg(jsonb_build_object('decree_no', disbursement.mask_digit_runs(left(m.decree_no, 60)),
                                                 'wave', d.wave, 'issued_on', d.issued_on,
                                                 'status', disbursement.mask_digit_runs(left(m.status, 40)),
-                                                'changed_on', (m.changed_at AT TIME ZONE 'Asia/Jakarta')::date)
+                                                'changed_on', disbursement.jakarta_day(m.changed_at, horizon))
                              ORDER BY d.issued_on, m.decree_no)
               FROM registry.decree_members m
               LEFT JOIN LATERAL (SELECT min(x.wave) AS wave, min(x.issued_on) AS issued_on
@@ -288,13 +290,15 @@ BEGIN
                                            WHEN nullif(btrim(c.review), '') IS NULL THEN 'review'
                                            WHEN disbursement.jakarta_day(c.completed_at, horizon) IS NULL THEN 'date' END)
                            ORDER BY c.completed_at NULLS LAST)
-                  FROM registry.training_completions c WHERE c.registrant_id = rid), '[]')),
+                  FROM (SELECT c.completed_at, c.certificate_no, c.rating, c.review
+                          FROM registry.training_completions c WHERE c.registrant_id = rid
+                         ORDER BY c.completed_at NULLS LAST LIMIT 50) c), '[]')),
         'account', (SELECT jsonb_build_object('provider', disbursement.mask_digit_runs(left(a.provider, 20)),
                                               'kind', disbursement.mask_digit_runs(left(a.kind, 20)),
                                               'upgraded', a.upgraded,
                                               'status', disbursement.mask_digit_runs(left(a.status, 20)),
                                               'number', disbursement.mask_last_four(a.account_no),
-                                              'linked_on', (a.linked_at AT TIME ZONE 'Asia/Jakarta')::date)
+                                              'linked_on', disbursement.jakarta_day(a.linked_at, horizon))
                       FROM registry.payout_accounts a
                      WHERE a.registrant_id = rid AND a.status IS DISTINCT FROM 'closed'
                      -- The account in force (EligibilitySQL.persons): the most recently linked not closed.
