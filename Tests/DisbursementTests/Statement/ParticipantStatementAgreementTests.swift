@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import Testing
 
 @testable import Disbursement
@@ -75,7 +74,8 @@ struct ParticipantStatementAgreementTests {
                 #expect(recorded[key] != nil, "\(night) \(key): due \(due) by an earlier statement, not decided by this night")
                 promised[key] = nil
             }
-            try Self.answer(env, night: night, &random)
+            // Most paid, some failed or returned (a permanent reason among them), some unanswered.
+            try DirtyRegistrySearchTests.answer(env, night: night, &random)
         }
     }
 
@@ -119,31 +119,5 @@ struct ParticipantStatementAgreementTests {
             result[try key(row)] = Expected(state: .expired, amount: try row.decode(4, as: Int64.self), since: try row.decode(3, as: String.self))
         }
         return result
-    }
-
-    /// A status file for the night's payouts: most paid, some failed or returned, some unanswered.
-    static func answer(_ env: TestEnvironment, night: String, _ random: inout SplitMix64) throws {
-        var lines = ["end_to_end_id,status,amount,reason_code,reason_text,settled_at"]
-        for row in try env.connection.query(
-            "SELECT end_to_end_id, amount FROM disbursement.payouts WHERE business_date = $1::date ORDER BY end_to_end_id", [night])
-        {
-            let reference = try row.decode(0, as: String.self)
-            let amount = try row.decode(1, as: Int64.self)
-            switch random.below(10) {
-            case 0..<6: lines.append("\(reference),PAID,\(amount),,,")
-            case 6: lines.append("\(reference),FAILED,\(amount),AM04,insufficient,")
-            case 7: lines.append("\(reference),FAILED,\(amount),AC04,closed,")
-            case 8: lines.append("\(reference),RETURNED,\(amount),MS03,,")
-            default: break
-            }
-        }
-        try FileManager.default.createDirectory(at: env.output, withIntermediateDirectories: true)
-        let file = env.output.appending(path: "status-\(night).csv")
-        try Data(lines.joined(separator: "\r\n").utf8).write(to: file)
-        var logger = Logger(label: "statement")
-        logger.logLevel = .critical
-        _ = try Reconciler(settings: env.settings, logger: logger).reconcile(
-            try env.database.connect(), files: [file.path], format: nil, dryRun: false,
-            asOf: BusinessDate(night) ?? .today, arguments: [])
     }
 }
