@@ -17,6 +17,10 @@
 --                     It can see a batch's totals and decide it, and nothing else.
 --   disburse_finance  every `disburse report` (summary, holds, funnel, reconciliation in every
 --                     format, html): reads only the masked views in disbursement_reports.
+--   disburse_support  the call centre (`disburse participant ID`): a group role; each agent logs
+--                     in as a login of their own in it (CREATE ROLE budi LOGIN IN ROLE
+--                     disburse_support). One participant at a time through the two functions of
+--                     migration 0040, masked, every lookup recorded; no table, view or listing.
 DO $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'disburse_owner') THEN
@@ -30,6 +34,9 @@ BEGIN
     END IF;
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'disburse_approver') THEN
         CREATE ROLE disburse_approver NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'disburse_support') THEN
+        CREATE ROLE disburse_support NOLOGIN;
     END IF;
 END
 $$;
@@ -67,11 +74,11 @@ $$;
 
 -- Nobody gets anything by default; each role gets exactly what follows.
 REVOKE ALL ON SCHEMA registry, disbursement, disbursement_reports FROM PUBLIC;
-REVOKE ALL ON ALL TABLES IN SCHEMA registry FROM disburse_job, disburse_finance;
-REVOKE ALL ON ALL TABLES IN SCHEMA disbursement FROM PUBLIC, disburse_job, disburse_finance;
-REVOKE ALL ON ALL TABLES IN SCHEMA disbursement_reports FROM PUBLIC, disburse_job, disburse_finance;
-REVOKE ALL ON ALL SEQUENCES IN SCHEMA disbursement FROM PUBLIC, disburse_job, disburse_finance;
-REVOKE ALL ON ALL FUNCTIONS IN SCHEMA disbursement FROM PUBLIC, disburse_job, disburse_finance;
+REVOKE ALL ON ALL TABLES IN SCHEMA registry FROM disburse_job, disburse_finance, disburse_support;
+REVOKE ALL ON ALL TABLES IN SCHEMA disbursement FROM PUBLIC, disburse_job, disburse_finance, disburse_support;
+REVOKE ALL ON ALL TABLES IN SCHEMA disbursement_reports FROM PUBLIC, disburse_job, disburse_finance, disburse_support;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA disbursement FROM PUBLIC, disburse_job, disburse_finance, disburse_support;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA disbursement FROM PUBLIC, disburse_job, disburse_finance, disburse_support;
 -- (A table-level REVOKE also takes back the column grants of earlier versions of this file.)
 
 -- The job: the registry columns it reads (SPEC §2), nothing else of the registry.
@@ -138,6 +145,10 @@ GRANT SELECT, INSERT ON disbursement.participant_niks TO disburse_job;
 -- The first qualifying completion day (0024) only moves earlier.
 GRANT SELECT, INSERT, UPDATE (first_on, recorded_on) ON disbursement.first_completions TO disburse_job;
 GRANT EXECUTE ON FUNCTION disbursement.account_key(text) TO disburse_job;
+-- Rules the night shares with the participant statement (migration 0040); inlined only where
+-- the caller may execute them.
+GRANT EXECUTE ON FUNCTION disbursement.completion_qualifies(text, smallint, text, timestamptz),
+    disbursement.jakarta_day(timestamptz, timestamptz) TO disburse_job;
 -- Temporary tables hold each night's working sets.
 DO $$ BEGIN EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO disburse_job', current_database()); END $$;
 
@@ -177,3 +188,24 @@ GRANT EXECUTE ON FUNCTION disbursement.log_release(text, text[], date, text, tex
     TO disburse_approver, disburse_job;
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON disbursement.batch_decisions, disbursement.release_policy FROM disburse_job;
 GRANT SELECT ON disbursement.release_policy TO disburse_job;
+
+-- The call centre: one participant at a time, through two functions that run with their owner's
+-- rights, mask every identifying value and record each lookup (migration 0040). No USAGE on the
+-- registry or the reporting views, no table, view or sequence: nothing to list or export. The
+-- job may run `disburse participant` too (an operator's question); its lookups are recorded the same way.
+-- The two functions run as disburse_owner, which reads what a statement shows of the registry.
+GRANT USAGE ON SCHEMA registry TO disburse_owner;
+GRANT SELECT (registrant_id, nik, full_name, phone) ON registry.registrants TO disburse_owner;
+GRANT SELECT (decree_no, wave, issued_on, training_amount, incentive_amount, incentive_tranches, incentive_interval_days,
+              survey_amount, survey_count, payable_until)
+    ON registry.decrees TO disburse_owner;
+GRANT SELECT (decree_no, registrant_id, status, changed_at) ON registry.decree_members TO disburse_owner;
+GRANT SELECT (registrant_id, completed_at, certificate_no, rating, review) ON registry.training_completions TO disburse_owner;
+GRANT SELECT (registrant_id, survey_no, submitted_at) ON registry.survey_responses TO disburse_owner;
+GRANT SELECT (account_id, registrant_id, provider, kind, account_no, upgraded, status, linked_at)
+    ON registry.payout_accounts TO disburse_owner;
+GRANT USAGE ON SCHEMA disbursement TO disburse_support;
+GRANT EXECUTE ON FUNCTION disbursement.statement_request(text), disbursement.participant_statement(bigint)
+    TO disburse_support, disburse_job;
+-- The record of lookups is written by those functions only and read by the owner (auditors).
+REVOKE ALL ON disbursement.statement_lookups FROM disburse_job, disburse_finance, disburse_support;

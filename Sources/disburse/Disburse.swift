@@ -15,7 +15,7 @@ struct Disburse: ParsableCommand {
         subcommands: [
             MigrateCommand.self, RunCommand.self, ReconcileCommand.self, ResolveCommand.self, ReportCommand.self,
             VACommand.self, VerifyCommand.self, ApproveCommand.self, RejectCommand.self, DeliverCommand.self,
-            CollectCommand.self,
+            CollectCommand.self, ParticipantCommand.self,
         ]
     )
 

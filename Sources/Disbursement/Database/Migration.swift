@@ -50,6 +50,7 @@ public struct Migration: Sendable {
         Migration(33, "delivery_prepared_for", PackageResources._033_delivery_prepared_for_sql),
         Migration(34, "duplicate_message", PackageResources._034_duplicate_message_sql),
         Migration(35, "snake_case_summaries", PackageResources._035_snake_case_summaries_sql),
+        Migration(40, "participant_statement", PackageResources._040_participant_statement_sql),
         Migration(48, "passed_paid_flag", PackageResources._048_passed_paid_flag_sql),
     ]
 

@@ -21,8 +21,10 @@ enum EligibilitySQL {
     /// business date ('infinity', year 294276). The range is tested before the conversion, in a
     /// CASE so that the order is guaranteed: `AT TIME ZONE` overflows (SQLSTATE 22008) near the
     /// end of the timestamptz range, and such a value must not stop the night for everyone.
+    /// The rule is `disbursement.jakarta_day` (migration 0040), shared with the participant
+    /// statement and inlined by the planner.
     static func jakartaDay(_ column: String) -> String {
-        "CASE WHEN \(column) >= TIMESTAMPTZ '2000-01-01 00:00:00+07' AND \(column) < \(endOfDate) THEN (\(column) AT TIME ZONE 'Asia/Jakarta')::date END"
+        "disbursement.jakarta_day(\(column), \(endOfDate))"
     }
 
     /// Registrant ids the end-to-end id can carry and `EndToEndID` read back: 1 to 18 digits.
@@ -172,10 +174,8 @@ enum EligibilitySQL {
                 SELECT q.registrant_id, min(q.day) AS first_on
                   FROM (SELECT c.registrant_id, \(jakartaDay("c.completed_at")) AS day
                           FROM registry.training_completions c
-                         WHERE nullif(btrim(c.certificate_no), '') IS NOT NULL
-                           AND c.rating BETWEEN 1 AND 5
-                           AND nullif(btrim(c.review), '') IS NOT NULL
-                           AND c.completed_at IS NOT NULL) q
+                          -- Shared with the participant statement (migration 0040), inlined.
+                         WHERE disbursement.completion_qualifies(c.certificate_no, c.rating, c.review, c.completed_at)) q
                   JOIN run_member qm USING (registrant_id)
                   LEFT JOIN run_decree qd ON qd.decree_no = qm.decree_no AND qd.problem IS NULL
                  WHERE q.day >= coalesce(qd.issued_on, DATE '2000-01-01')
