@@ -209,3 +209,24 @@ GRANT EXECUTE ON FUNCTION disbursement.statement_request(text), disbursement.par
     TO disburse_support, disburse_job;
 -- The record of lookups is written by those functions only and read by the owner (auditors).
 REVOKE ALL ON disbursement.statement_lookups FROM disburse_job, disburse_finance, disburse_support;
+REVOKE ALL ON SEQUENCE disbursement.statement_lookups_lookup_id_seq FROM disburse_job, disburse_finance, disburse_support;
+
+-- Advisory locks are the jobs' lock (RunLock, the migrator): a login that could take one, a
+-- call-centre or finance login, could stop every night and name a holder of its choosing
+-- (attack on issue 19, F6). In this database only the owner and the job may take them; the
+-- statement's functions take theirs as the owner.
+DO $$
+DECLARE
+    f regprocedure;
+BEGIN
+    FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
+              WHERE p.pronamespace = 'pg_catalog'::regnamespace AND p.proname ~ '^pg_(try_)?advisory_(xact_)?lock(_shared)?$'
+    LOOP
+        EXECUTE format('REVOKE EXECUTE ON FUNCTION %s FROM PUBLIC', f);
+        EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO disburse_owner, disburse_job', f);
+    END LOOP;
+    -- Forcing statistics out made the index counters a NIK oracle (F2).
+    IF to_regprocedure('pg_catalog.pg_stat_force_next_flush()') IS NOT NULL THEN
+        REVOKE EXECUTE ON FUNCTION pg_catalog.pg_stat_force_next_flush() FROM PUBLIC;
+    END IF;
+END $$;

@@ -144,4 +144,63 @@ extension RolesTests {
         job["DATABASE_URL"] = conninfo(env, as: "disburse_job")
         #expect(try CLI.run(["participant", "1"], environment: job).status == 0)
     }
+
+    /// Attack on issue 19: parallel sessions each counted below the limit (F1); a limited lookup
+    /// looked the id up before saying nothing (F2); trailing blanks hid the id's last four in the
+    /// record (F5); a support login could take the jobs' advisory lock (F6).
+    @Test func theLimitHoldsAcrossSessionsAndALimitedLookupLooksNothingUp() throws {
+        let env = try prepare()
+        let first = try supportAgent(env)
+        let second = try connect(env, as: Self.agent)
+        try first.execute("BEGIN")
+        #expect(try first.queryOne(
+            "SELECT count(*) FROM (SELECT disbursement.statement_request(g::text) FROM generate_series(100000, 100149) g) x"
+        ).decode(0, as: Int.self) == 150)
+        // The second session waits for the first one's count instead of counting beside it.
+        try second.execute("SET lock_timeout = '200ms'")
+        #expect(PostgresError.from { try second.execute("SELECT disbursement.statement_request('1')") }?.sqlState == "55P03")
+        try first.execute("COMMIT")
+        try second.execute("SET lock_timeout = 0")
+        try second.execute("SELECT disbursement.statement_request(g::text) FROM generate_series(200000, 200059) g")
+        #expect(try env.count("SELECT count(*) FROM disbursement.statement_lookups WHERE outcome = 'limited'") == 10)
+        // Limited: the 16 digits are not even looked up, so the record cannot say VA or NIK.
+        let limited = try second.queryOne("SELECT disbursement.statement_request($1)", [Registry.nik(1) + "    "]).decode(0, as: Int64.self)
+        let row = try env.connection.queryOne(
+            "SELECT id_kind, outcome, id_masked FROM disbursement.statement_lookups WHERE lookup_id = $1", [limited])
+        #expect(try row.decode(0, as: String.self) == "nik_or_va" && row.decode(1, as: String.self) == "limited")
+        #expect(try row.decode(2, as: String.self).hasSuffix(String(Registry.nik(1).suffix(4))))
+        expectDenied(second, "SELECT pg_advisory_lock(1)")
+        expectDenied(second, "SELECT pg_try_advisory_lock(1)")
+        expectDenied(second, "SELECT pg_advisory_xact_lock(1, 2)")
+    }
+
+    /// Attack on issue 19: a NIK put in a decree number or a provider with separators was shown
+    /// whole (F3); a decree the night does not see in force chose the statement's scheme (F4); a
+    /// registry NIK that reads like one of our VA numbers showed the VA's holder (F7).
+    @Test func hostileRegistryTextIsMaskedAndTheDecreeIsTheNightsOne() throws {
+        let env = try prepare()
+        let agent = try supportAgent(env)
+        let nik = Registry.nik(1)
+        let spaced = stride(from: 0, to: 16, by: 4).map { i in
+            String(nik[nik.index(nik.startIndex, offsetBy: i)..<nik.index(nik.startIndex, offsetBy: i + 4)])
+        }.joined(separator: " ")
+        try env.connection.execute("INSERT INTO registry.decree_members (decree_no, registrant_id, status) VALUES ($1, 1, 'revoked')",
+                                   ["SK-9 " + spaced])
+        try env.connection.execute(
+            "INSERT INTO registry.decrees (decree_no, wave, issued_on, training_amount, incentive_amount, incentive_tranches, incentive_interval_days, survey_amount, survey_count, payable_until) VALUES ('SK-099/2090', 99, '2090-01-01', 9000000, 7000000, 4, 30, 50000, 3, '2091-01-01')")
+        try env.connection.execute("INSERT INTO registry.decree_members (decree_no, registrant_id, status) VALUES ('SK-099/2090', 1, 'approved')")
+        func statement(_ id: String) throws -> String {
+            let lookup = try agent.queryOne("SELECT disbursement.statement_request($1)", [id]).decode(0, as: Int64.self)
+            return try agent.queryOne("SELECT disbursement.participant_statement($1)::text", [lookup]).decode(0, as: String.self)
+        }
+        let text = try statement("1")
+        #expect(!text.contains(spaced) && !text.contains(String(spaced.prefix(9))), "\(text)")
+        #expect(!text.contains("SK-099/2090"), "a decree issued in 2090 is not in force: \(text)")
+        #expect(try env.connection.queryOne("SELECT disbursement.mask_numbers('BCA 6499-3082-4064-1392 / SK-003/2020')")
+            .decode(0, as: String.self) == "BCA ****-****-****-1392 / SK-003/2020")
+
+        let va = try env.connection.queryOne("SELECT va FROM disbursement.virtual_accounts WHERE registrant_id = 1").decode(0, as: String.self)
+        try env.connection.execute("UPDATE registry.registrants SET nik = $1 WHERE registrant_id = 2", [va])
+        #expect(try statement(va).contains("\"ambiguous\""))
+    }
 }

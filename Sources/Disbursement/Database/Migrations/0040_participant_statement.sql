@@ -34,13 +34,52 @@ LANGUAGE sql IMMUTABLE SET search_path = pg_catalog AS $$
      WHERE w <> ''
 $$;
 
+-- Any number of 8 digits or more in registry or channel text, its digits separated or not
+-- ('6499 3082-4064.1392', a NIK put in a decree number or a provider), keeps only its last four
+-- digits; separators stay. mask_digit_runs (0032) sees only unbroken runs.
+CREATE FUNCTION disbursement.mask_numbers(p_value text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog AS $$
+DECLARE
+    result text := '';
+    rest text := p_value;
+    found text[];
+    run text;
+    digits int;
+    seen int;
+    ch text;
+BEGIN
+    IF p_value IS NULL THEN
+        RETURN NULL;
+    END IF;
+    LOOP
+        found := regexp_match(rest, '[0-9](?:[^0-9A-Za-z]{0,3}[0-9]){7,}');
+        EXIT WHEN found IS NULL;
+        run := found[1];
+        digits := length(regexp_replace(run, '[^0-9]', '', 'g'));
+        seen := 0;
+        result := result || left(rest, strpos(rest, run) - 1);
+        FOR i IN 1..length(run) LOOP
+            ch := substr(run, i, 1);
+            IF ch ~ '[0-9]' THEN
+                seen := seen + 1;
+                result := result || CASE WHEN seen > digits - 4 THEN ch ELSE '*' END;
+            ELSE
+                result := result || ch;
+            END IF;
+        END LOOP;
+        rest := substr(rest, strpos(rest, run) + length(run));
+    END LOOP;
+    RETURN result || rest;
+END $$;
+
 -- Every lookup, found or not, kept for ever: who (the login), when (the server's clock), which
 -- id (its shape and its last four characters, never the whole NIK or VA) and whom it found.
 CREATE TABLE disbursement.statement_lookups (
     lookup_id           bigserial   PRIMARY KEY,
     looked_up_at        timestamptz NOT NULL,
     db_login            text        NOT NULL,
-    id_kind             text        NOT NULL CHECK (id_kind IN ('registrant_id', 'nik', 'va', 'malformed')),
+    -- 'nik_or_va': 16 digits a limited lookup did not look for (telling them apart is a lookup).
+    id_kind             text        NOT NULL CHECK (id_kind IN ('registrant_id', 'nik', 'va', 'nik_or_va', 'malformed')),
     id_masked           text,
     registrant_id       bigint,
     outcome             text        NOT NULL CHECK (outcome IN ('found', 'not_found', 'ambiguous', 'malformed', 'limited')),
@@ -86,13 +125,35 @@ DECLARE
     who bigint;
     matches int := 0;
     outcome text;
+    limited boolean := false;
     id bigint;
 BEGIN
-    IF typed ~ '^[0-9]+$' AND length(typed) = 16 THEN
+    -- A call-centre login answers callers one at a time: more than 200 lookups in an hour is an
+    -- export (or a search for which NIKs exist), not a queue. Recorded, and nothing is said,
+    -- not even whether the id names someone: the limit is checked before any lookup, so not
+    -- even the server's index statistics move. One login's lookups are counted one at a time
+    -- (a transaction-level lock per login): parallel sessions, each uncommitted, could each
+    -- count below the limit.
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'disburse_support')
+       AND pg_has_role(session_user, 'disburse_support', 'MEMBER')
+       AND NOT (SELECT rolsuper FROM pg_roles WHERE rolname = session_user) THEN
+        PERFORM pg_advisory_xact_lock(hashtext('disburse.statement_request'), hashtext(session_user));
+        limited := (SELECT count(*) FROM disbursement.statement_lookups l
+                     WHERE l.db_login = session_user AND l.looked_up_at > clock_timestamp() - interval '1 hour') >= 200;
+    END IF;
+    IF limited THEN
+        kind := CASE WHEN typed ~ '^[0-9]+$' AND length(typed) = 16 THEN 'nik_or_va'
+                     WHEN typed ~ '^[0-9]+$' AND length(typed) <= 18 THEN 'registrant_id' ELSE 'malformed' END;
+    ELSIF typed ~ '^[0-9]+$' AND length(typed) = 16 THEN
         SELECT v.registrant_id INTO who FROM disbursement.virtual_accounts v WHERE v.va = typed;
         IF FOUND THEN
             kind := 'va';
             matches := 1;
+            -- A registry NIK that reads like one of our VA numbers: which person is meant is
+            -- not for the tool to guess.
+            IF EXISTS (SELECT 1 FROM registry.registrants r WHERE r.nik = typed AND r.registrant_id IS DISTINCT FROM who) THEN
+                matches := 2;
+            END IF;
         ELSE
             kind := 'nik';
             SELECT count(DISTINCT r.registrant_id), min(r.registrant_id) INTO matches, who
@@ -108,21 +169,12 @@ BEGIN
             matches := 1;
         END IF;
     END IF;
-    outcome := CASE WHEN kind = 'malformed' THEN 'malformed' WHEN matches = 0 THEN 'not_found'
+    outcome := CASE WHEN limited THEN 'limited' WHEN kind = 'malformed' THEN 'malformed' WHEN matches = 0 THEN 'not_found'
                     WHEN matches > 1 THEN 'ambiguous' ELSE 'found' END;
-    -- A call-centre login answers callers one at a time: more than 200 lookups in an hour is an
-    -- export (or a search for which NIKs exist), not a queue. Recorded, and nothing is said,
-    -- not even whether the id names someone.
-    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'disburse_support')
-       AND pg_has_role(session_user, 'disburse_support', 'MEMBER')
-       AND NOT (SELECT rolsuper FROM pg_roles WHERE rolname = session_user)
-       AND (SELECT count(*) FROM disbursement.statement_lookups l
-             WHERE l.db_login = session_user AND l.looked_up_at > clock_timestamp() - interval '1 hour') >= 200 THEN
-        outcome := 'limited';
-    END IF;
+    -- The id as read (blanks and dashes dropped), so trailing blanks cannot hide its last four.
     INSERT INTO disbursement.statement_lookups (looked_up_at, db_login, id_kind, id_masked, registrant_id, outcome,
                                                 transaction_started)
-    VALUES (clock_timestamp(), session_user, kind, disbursement.mask_last_four(left(p_id, 40)),
+    VALUES (clock_timestamp(), session_user, kind, disbursement.mask_last_four(left(coalesce(typed, ''), 40)),
             CASE WHEN outcome = 'found' THEN who END, outcome, now())
     RETURNING lookup_id INTO id;
     RETURN id;
@@ -175,6 +227,9 @@ BEGIN
                                 min(x.survey_amount) AS survey_amount, min(x.survey_count) AS survey_count
                            FROM registry.decrees x WHERE x.decree_no = m.decree_no) d ON true
      WHERE m.registrant_id = rid
+       -- In force as the night sees it: issued by the date, or the member holds a number of ours.
+       AND (d.issued_on IS NULL OR d.issued_on <= greatest(night, today)
+            OR EXISTS (SELECT 1 FROM disbursement.virtual_accounts v WHERE v.registrant_id = rid))
      ORDER BY (m.status = 'approved') DESC NULLS LAST, d.issued_on, m.decree_no
      LIMIT 1;
     -- A decree the night cannot pay as written holds its members INVALID_DECREE: its schedule
@@ -242,7 +297,7 @@ BEGIN
                'reason', h.reason, 'held_since', h.held_since, 'expired_on', x.expired_on,
                'channel', a.channel, 'attempt', a.attempt, 'payout_status', a.status, 'sent_on', a.business_date,
                'paid_on', CASE WHEN a.status = 'PAID' THEN coalesce(a.status_on, a.business_date) END,
-               'failure_code', disbursement.mask_digit_runs(left(a.reason_code, 35)),
+               'failure_code', disbursement.mask_numbers(left(a.reason_code, 35)),
                'next_attempt', CASE WHEN a.status IN ('FAILED', 'RETURNED') THEN a.attempt + 1 END)
              ORDER BY array_position(ARRAY['TRAINING', 'INCENTIVE', 'SURVEY'], e.kind), e.number)
       INTO result
@@ -261,9 +316,9 @@ BEGIN
                                              'registry_rows', count(*))
                      FROM registry.registrants r WHERE r.registrant_id = rid),
         'memberships', coalesce((
-            SELECT jsonb_agg(jsonb_build_object('decree_no', disbursement.mask_digit_runs(left(m.decree_no, 60)),
+            SELECT jsonb_agg(jsonb_build_object('decree_no', disbursement.mask_numbers(left(m.decree_no, 60)),
                                                 'wave', d.wave, 'issued_on', d.issued_on,
-                                                'status', disbursement.mask_digit_runs(left(m.status, 40)),
+                                                'status', disbursement.mask_numbers(left(m.status, 40)),
                                                 'changed_on', disbursement.jakarta_day(m.changed_at, horizon))
                              ORDER BY d.issued_on, m.decree_no)
               FROM registry.decree_members m
@@ -271,9 +326,9 @@ BEGIN
                                    FROM registry.decrees x WHERE x.decree_no = m.decree_no) d ON true
              WHERE m.registrant_id = rid), '[]'),
         'decree', CASE WHEN decree.decree_no IS NOT NULL THEN jsonb_build_object(
-                      'decree_no', disbursement.mask_digit_runs(left(decree.decree_no, 60)), 'wave', decree.wave,
+                      'decree_no', disbursement.mask_numbers(left(decree.decree_no, 60)), 'wave', decree.wave,
                       'issued_on', decree.issued_on, 'payable_until', decree.payable_until,
-                      'status', disbursement.mask_digit_runs(left(decree.status, 40)), 'payable_as_written', NOT invalid_decree) END,
+                      'status', disbursement.mask_numbers(left(decree.status, 40)), 'payable_as_written', NOT invalid_decree) END,
         'va', CASE WHEN va.va IS NOT NULL THEN jsonb_build_object('number', disbursement.mask_last_four(va.va),
                                                                    'issued_on', va.issued_on) END,
         'training', jsonb_build_object(
@@ -293,10 +348,10 @@ BEGIN
                   FROM (SELECT c.completed_at, c.certificate_no, c.rating, c.review
                           FROM registry.training_completions c WHERE c.registrant_id = rid
                          ORDER BY c.completed_at NULLS LAST LIMIT 50) c), '[]')),
-        'account', (SELECT jsonb_build_object('provider', disbursement.mask_digit_runs(left(a.provider, 20)),
-                                              'kind', disbursement.mask_digit_runs(left(a.kind, 20)),
+        'account', (SELECT jsonb_build_object('provider', disbursement.mask_numbers(left(a.provider, 20)),
+                                              'kind', disbursement.mask_numbers(left(a.kind, 20)),
                                               'upgraded', a.upgraded,
-                                              'status', disbursement.mask_digit_runs(left(a.status, 20)),
+                                              'status', disbursement.mask_numbers(left(a.status, 20)),
                                               'number', disbursement.mask_last_four(a.account_no),
                                               'linked_on', disbursement.jakarta_day(a.linked_at, horizon))
                       FROM registry.payout_accounts a
@@ -316,8 +371,10 @@ BEGIN
             TO disburse_support;
     END IF;
     -- Default privileges from an earlier roles.sql gave the job SELECT, INSERT and UPDATE on the
-    -- new table: nobody but the functions above writes the record.
+    -- new table and its sequence: nobody but the functions above writes the record, and only
+    -- the owner reads it.
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'disburse_job') THEN
-        REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON disbursement.statement_lookups FROM disburse_job;
+        REVOKE SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON disbursement.statement_lookups FROM disburse_job;
+        REVOKE ALL ON SEQUENCE disbursement.statement_lookups_lookup_id_seq FROM disburse_job;
     END IF;
 END $$;
