@@ -52,6 +52,8 @@ public struct Migration: Sendable {
         Migration(35, "snake_case_summaries", PackageResources._035_snake_case_summaries_sql),
         Migration(40, "participant_statement", PackageResources._040_participant_statement_sql),
         Migration(48, "passed_paid_flag", PackageResources._048_passed_paid_flag_sql),
+        Migration(49, "paid_after_return", PackageResources._049_paid_after_return_sql),
+        Migration(50, "phone_trunk_prefix", PackageResources._050_phone_trunk_prefix_sql),
     ]
 
     public var fileName: String { String(format: "%04d_%@.sql", version, name) }

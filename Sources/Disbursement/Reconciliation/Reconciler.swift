@@ -62,6 +62,13 @@ public struct Reconciler {
         _ connection: Connection, files: [String], format: StatusFileFormat?, dryRun: Bool, asOf: BusinessDate,
         channel: String? = nil, arguments: [String]
     ) throws -> Outcome {
+        // A channel the settings do not know (or an empty one) would match no payout: every
+        // line an exception and the file's hash spent, its real answers never applied.
+        if let channel, settings.channel(channel) == nil {
+            let known = settings.channels.map(\.code).joined(separator: ", ")
+            throw UsageError(
+                "--channel \"\(Masking.printable(channel))\" is not a channel of the settings (\(known)); name one exactly as configured, or leave it out.")
+        }
         let job = Job(command: "reconcile", arguments: arguments, businessDate: asOf, dryRun: dryRun)
         return try job.run(connection) { log in
             try Self.wholeCall(connection, dryRun: dryRun) {

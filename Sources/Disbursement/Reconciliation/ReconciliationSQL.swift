@@ -239,18 +239,23 @@ enum ReconciliationSQL {
     /// any payout yet): one join of the payouts fewer for nearly every file.
     static func decisions(firstRound: Bool) -> String { """
         SELECT m.line_no, m.end_to_end_id, m.registrant_id, m.kind, m.number, m.attempt, m.status, m.amount,
-               m.reason_code, m.reason_text, m.settled_at, m.permanent, m.payout_amount, m.business_date, m.channel,
+               m.reason_code, m.reason_text, m.settled_at, m.settled_order, m.permanent, m.payout_amount, m.business_date, m.channel,
                m.status_code, m.amount_note, m.source_line, m.round, m.current_status,
                CASE
                  WHEN m.early IS NOT NULL THEN m.early
                  WHEN m.status = m.current_status THEN 'UNCHANGED'
                  -- PAID again for a payout that was PAID before it was RETURNED: a status it has
-                 -- already passed (a channel re-sending its history), no conflict, no new money.
+                 -- already passed (a channel re-sending its history), no conflict, no new money;
+                 -- unless it is dated after a return applied to it: then it is news.
                  WHEN m.status = 'PAID' AND m.current_status = 'RETURNED' AND (
                         m.passed_paid
                         OR EXISTS (SELECT 1 FROM disbursement.resolutions r
                                     WHERE r.registrant_id = m.registrant_id AND r.kind = m.kind AND r.number = m.number
-                                      AND r.attempt = m.attempt AND r.status = 'PAID')) THEN 'UNCHANGED'
+                                      AND r.attempt = m.attempt AND r.status = 'PAID'))
+                      AND NOT EXISTS (SELECT 1 FROM disbursement.status_lines sl
+                                       WHERE sl.registrant_id = m.registrant_id AND sl.end_to_end_id = m.end_to_end_id
+                                         AND sl.status = 'RETURNED' AND sl.outcome = 'APPLIED'
+                                         AND sl.settled_order < m.settled_order) THEN 'UNCHANGED'
                  -- PAID again for a payout whose DOUBLE_PAYMENT is open: nothing new, and the
                  -- rupiah to recover stay counted once.
                  WHEN m.status = 'PAID' AND (m.attempt > 1 OR m.current_status IN ('FAILED', 'RETURNED')) AND EXISTS (
@@ -294,9 +299,9 @@ enum ReconciliationSQL {
     static let recordLines = """
         INSERT INTO disbursement.status_lines
             (file_id, line_no, end_to_end_id, registrant_id, status, amount, reason_code, reason_text, settled_at,
-             permanent, status_code, amount_note, source_line, outcome)
+             settled_order, permanent, status_code, amount_note, source_line, outcome)
         SELECT \(fileID), line_no, end_to_end_id, registrant_id, status, amount, reason_code, reason_text, settled_at,
-               permanent, status_code, amount_note, source_line,
+               settled_order, permanent, status_code, amount_note, source_line,
                CASE WHEN decision = 'APPLY' THEN 'APPLIED' WHEN decision = 'UNCHANGED' THEN 'UNCHANGED' ELSE 'EXCEPTION' END
           FROM recon_decision
          WHERE round = \(round)

@@ -42,6 +42,24 @@ struct SharedAccountTests {
         #expect(try env.hold(2, "INCENTIVE") == "SHARED_ACCOUNT")
     }
 
+    /// The trunk 0 after the country code and the international prefix 00 are the same number
+    /// too (attack on 8e87490, F3: they escaped the hold and both were paid).
+    @Test(arguments: ["+62 0812-0000-0001", "0062 812 0000 0001", "(0062) 0812 0000 0001"])
+    func theTrunkZeroAndTheInternationalPrefixAreTheSameNumber(_ written: String) throws {
+        let env = try DirtyRowTests.world()
+        try env.connection.execute("UPDATE registry.registrants SET phone = $1 WHERE registrant_id = 1", [written])
+        try env.connection.execute("UPDATE registry.registrants SET phone = '0812 0000 0001' WHERE registrant_id = 2")
+        try env.connection.execute(
+            "UPDATE registry.payout_accounts SET provider = 'OVO', kind = 'ewallet', upgraded = true, account_no = $1 WHERE registrant_id = 1",
+            [written])
+        try env.connection.execute(
+            "UPDATE registry.payout_accounts SET provider = 'OVO', kind = 'ewallet', upgraded = true, account_no = '0812-0000-0001' WHERE registrant_id = 2")
+        try env.run("2020-06-01")
+        #expect(try env.hold(1, "INCENTIVE") == "SHARED_ACCOUNT")
+        #expect(try env.hold(2, "INCENTIVE") == "SHARED_ACCOUNT")
+        #expect(try env.connection.queryOne("SELECT disbursement.normalize_phone($1)", [written]).decode(0, as: String.self) == "6281200000001")
+    }
+
     /// The same number at another provider is another account.
     @Test func theSameNumberAtAnotherProviderIsNotShared() throws {
         let env = try DirtyRowTests.world()

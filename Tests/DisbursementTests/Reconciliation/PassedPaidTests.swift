@@ -55,4 +55,44 @@ struct PassedPaidTests {
         #expect(try recon.reconcile(env, [try recon.statusFile(env, "4.csv", ["PK-1-I1-1,PAID,600000,,,2020-06-02T10:00"])])
             .files[0].exceptions.isEmpty)
     }
+
+    /// A PAID dated after the return that moved the payout is news, not history re-sent: with
+    /// the retry paid too it is a DOUBLE_PAYMENT (outside attack on 8e87490, F1).
+    @Test func aPaidDatedAfterTheReturnIsNotHistory() throws {
+        let env = try ReconcilerTests.night()
+        try recon.reconcile(env, [try recon.statusFile(env, "1.csv", ["PK-1-I1-1,PAID,600000,,,2020-06-02T10:00"])])
+        try recon.reconcile(env, [try recon.statusFile(env, "2.csv", ["PK-1-I1-1,RETURNED,600000,MD06,,2020-06-04T10:00"])])
+        try env.run("2020-06-05")
+        let late = try recon.reconcile(env, [
+            try recon.statusFile(env, "3.csv", ["PK-1-I1-2,PAID,600000,,,2020-06-06T10:00"]),
+            try recon.statusFile(env, "4.csv", ["PK-1-I1-1,PAID,600000,,,2020-06-07T10:00"]),
+        ], asOf: "2020-06-07")
+        #expect(late.files[1].exceptions == ["DOUBLE_PAYMENT": 1], "\(late.files[1])")
+        // History re-sent (the PAID dated before the return) is still nothing new.
+        let resent = try recon.reconcile(env, [try recon.statusFile(env, "5.csv", ["PK-1-I1-1,PAID,600000,,,2020-06-02T10:00"])])
+        #expect(resent.files[0].exceptions.isEmpty)
+
+        // In one file: a return, then a payment after it, for a payout PAID before.
+        try recon.reconcile(env, [try recon.statusFile(env, "6.csv", ["PK-3-I1-1,PAID,600000,,,2020-06-02T10:00"])])
+        let one = try recon.reconcile(env, [try recon.statusFile(env, "7.csv", [
+            "PK-3-I1-1,PAID,600000,,,2020-06-06T10:00", "PK-3-I1-1,RETURNED,600000,MD06,,2020-06-05T10:00",
+        ])], asOf: "2020-06-07")
+        #expect(one.files[0].exceptions == ["STATUS_CONFLICT": 1], "\(one.files[0])")
+        #expect(try recon.status(env, "PK-3-I1-1") == "RETURNED")
+    }
+
+    /// `--channel` names a channel of the settings: an empty or unknown one matched no payout,
+    /// made every line an exception and spent the file's hash (attack on 8e87490, F2).
+    @Test func anUnknownChannelIsRefusedBeforeAnythingIsImported() throws {
+        let env = try ReconcilerTests.night()
+        let file = try recon.statusFile(env, "1.csv", ["PK-1-I1-1,FAILED,600000,AC01,,2020-06-02T10:00"])
+        for channel in ["", "bni", "NOPE"] {
+            let refused = try env.cli("reconcile", "--as-of", "2020-06-02", "--channel", channel, file)
+            #expect(refused.status == 64, "\(channel): \(refused.stderr)")
+            #expect(refused.stderr.contains("not a channel of the settings"), "\(refused.stderr)")
+        }
+        #expect(try env.count("SELECT count(*) FROM disbursement.status_files") == 0)
+        #expect(try env.cli("reconcile", "--as-of", "2020-06-02", file).status == 0)
+        #expect(try recon.status(env, "PK-1-I1-1") == "FAILED")
+    }
 }

@@ -131,7 +131,7 @@ struct StatusSequenceTests {
                 rows += lines.map { $0.csv(cases[index].registrant) }
                 // The order they take effect: settled_at (absent last), then file order.
                 for line in lines.sorted(by: { ($0.minute ?? Int.max, $0.index) < ($1.minute ?? Int.max, $1.index) }) {
-                    cases[index].model.say(line.status, attempt: line.attempt)
+                    cases[index].model.say(line.status, attempt: line.attempt, at: line.minute)
                 }
             }
             if !rows.isEmpty {

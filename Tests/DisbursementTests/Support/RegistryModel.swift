@@ -213,7 +213,11 @@ struct RegistryModel {
 
     static func normalizedPhone(_ text: String?) -> String? {
         let digits = String((text ?? "").unicodeScalars.filter { (0x30...0x39).contains($0.value) }.map(Character.init))
-        let canonical = digits.hasPrefix("0") ? "62" + digits.dropFirst() : digits
+        // 0062… and 620… (the international prefix, the trunk 0 after the country code) are 62….
+        var rest = Substring(digits)
+        if rest.hasPrefix("0062") { rest = "62" + rest.dropFirst(4) }
+        if rest.hasPrefix("620") { rest = "62" + rest.dropFirst(3) }
+        let canonical = rest.hasPrefix("0") ? "62" + rest.dropFirst() : String(rest)
         return canonical.isEmpty ? nil : canonical
     }
 

@@ -22,6 +22,8 @@ struct StatusModel {
         var moneyOut: Bool?
         /// It was PAID (moved there by a line or a settlement) at some point.
         var wasPaid = false
+        /// When the RETURNED lines that moved it were settled (those that said when).
+        var returnedAt: [Int] = []
     }
 
     /// The forward moves of SPEC §7; anything else from a final or PAID status contradicts it.
@@ -48,13 +50,16 @@ struct StatusModel {
         return attempt.status == .paid || attempt.paidClaimOpen || (attempt.status.live && other > index)
     }
 
-    /// A channel says `status` for attempt `index` (0-based).
+    /// A channel says `status` for attempt `index` (0-based), settled at `time` (any ordered
+    /// instant, nil when the line says none).
     @discardableResult
-    mutating func say(_ status: Status, attempt index: Int) -> Effect {
+    mutating func say(_ status: Status, attempt index: Int, at time: Int? = nil) -> Effect {
         attempts[index].said.append(status)
         let current = attempts[index].status
-        // A status already passed: PAID again after PAID then RETURNED (history re-sent).
-        if status == .paid && current == .returned && attempts[index].wasPaid { return .unchanged }
+        // A status already passed: PAID again after PAID then RETURNED (history re-sent), unless
+        // it is dated after a return that moved it: a payment after the money came back is news.
+        let afterReturn = time.map { time in attempts[index].returnedAt.contains { $0 < time } } ?? false
+        if status == .paid && current == .returned && attempts[index].wasPaid && !afterReturn { return .unchanged }
         if status == .paid { attempts[index].moneyOut = true }
         if status == .returned, attempts[index].moneyOut == true { attempts[index].moneyOut = false }
         if status == current { return .unchanged }
@@ -65,6 +70,7 @@ struct StatusModel {
             if Self.forward[current, default: []].contains(status) {
                 attempts[index].status = status
                 if status == .paid { attempts[index].wasPaid = true }
+                if status == .returned, let time { attempts[index].returnedAt.append(time) }
                 return .moved
             }
             // A late acknowledgement: every final status has passed PENDING.
