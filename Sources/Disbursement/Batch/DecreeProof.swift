@@ -30,7 +30,7 @@ enum DecreeProof {
               LEFT JOIN disbursement.payouts p
                      ON p.registrant_id = e.registrant_id AND p.kind = e.kind AND p.number = e.number AND p.live
         ), tally AS (
-            -- Each entitlement's state is worked out once and counted into a handful of groups;
+            -- Each entitlement's state is worked out once and counted into a handful of groups:
             -- filtered aggregates straight over the entitlements evaluated it once per column.
             SELECT decree_no, state, count(*) AS entitlements, sum(due) AS due, sum(amount) AS amount
               FROM state

@@ -304,13 +304,15 @@ enum EligibilitySQL {
     /// primary key's right edge costs under half of `ON CONFLICT DO NOTHING` on every pair in
     /// random order (which inserts speculatively and checks the index twice per row). The run
     /// lock makes this night the table's only writer, and run_person has one row per registrant.
+    /// A join, not `IN (…) OR IN (…)`: hashed subplans are planned only while they fit in memory,
+    /// and past that size each would be read again for every person.
     static let recordNIKs = """
         INSERT INTO disbursement.participant_niks (nik, registrant_id, recorded_on)
         SELECT p.nik, p.registrant_id, \(date)
           FROM run_person p
+          JOIN (SELECT registrant_id FROM run_decision WHERE reason IS NULL
+                UNION SELECT registrant_id FROM run_new_va) x USING (registrant_id)
          WHERE p.nik_valid AND NOT p.nik_duplicate AND NOT p.nik_reregistered
-           AND (p.registrant_id IN (SELECT registrant_id FROM run_new_va)
-                OR p.registrant_id IN (SELECT registrant_id FROM run_decision WHERE reason IS NULL))
            AND NOT EXISTS (SELECT 1 FROM disbursement.participant_niks k WHERE k.nik = p.nik AND k.registrant_id = p.registrant_id)
          ORDER BY p.nik, p.registrant_id
         """
