@@ -29,13 +29,19 @@ enum DecreeProof {
                      ON h.registrant_id = e.registrant_id AND h.kind = e.kind AND h.number = e.number AND h.released_on IS NULL
               LEFT JOIN disbursement.payouts p
                      ON p.registrant_id = e.registrant_id AND p.kind = e.kind AND p.number = e.number AND p.live
+        ), tally AS (
+            -- Each entitlement's state is worked out once and counted into a handful of groups:
+            -- filtered aggregates straight over the entitlements evaluated it once per column.
+            SELECT decree_no, state, count(*) AS entitlements, sum(due) AS due, sum(amount) AS amount
+              FROM state
+             GROUP BY decree_no, state
         )
-        SELECT \(EligibilitySQL.date), decree_no, count(*), sum(due),
-               count(*) FILTER (WHERE state = 'paid'), coalesce(sum(amount) FILTER (WHERE state = 'paid'), 0),
-               count(*) FILTER (WHERE state = 'held'), coalesce(sum(amount) FILTER (WHERE state = 'held'), 0),
-               count(*) FILTER (WHERE state = 'expired'), coalesce(sum(amount) FILTER (WHERE state = 'expired'), 0),
-               count(*) FILTER (WHERE state = 'retry'), coalesce(sum(amount) FILTER (WHERE state = 'retry'), 0)
-          FROM state
+        SELECT \(EligibilitySQL.date), decree_no, sum(entitlements), sum(due),
+               coalesce(sum(entitlements) FILTER (WHERE state = 'paid'), 0), coalesce(sum(amount) FILTER (WHERE state = 'paid'), 0),
+               coalesce(sum(entitlements) FILTER (WHERE state = 'held'), 0), coalesce(sum(amount) FILTER (WHERE state = 'held'), 0),
+               coalesce(sum(entitlements) FILTER (WHERE state = 'expired'), 0), coalesce(sum(amount) FILTER (WHERE state = 'expired'), 0),
+               coalesce(sum(entitlements) FILTER (WHERE state = 'retry'), 0), coalesce(sum(amount) FILTER (WHERE state = 'retry'), 0)
+          FROM tally
          GROUP BY decree_no
         """
 

@@ -137,17 +137,19 @@ public struct NightlyRun {
         try timed("entitlements") {
             try connection.execute(EligibilitySQL.schemes)
             try connection.execute("ANALYZE run_scheme")
-            try connection.execute(EligibilitySQL.keepFirstCompletions)
+            for statement in EligibilitySQL.keepFirstCompletions { try connection.execute(statement) }
             try connection.execute(EligibilitySQL.entitlements)
             try connection.execute("ANALYZE run_entitlement")
             try connection.execute(ConflictHoldSQL.openConflicts)
+            // Usually empty: without statistics the planner guessed hundreds of rows and hashed
+            // every entitlement of the night to probe it in `decisions`.
+            try connection.execute("ANALYZE run_conflict")
             try connection.execute(EligibilitySQL.expire)
         }
         try timed("holds and payouts") {
-            for statement in EligibilitySQL.duplicateNIKs + EligibilitySQL.sharedAccounts { try connection.execute(statement) }
+            for statement in EligibilitySQL.duplicateNIKs { try connection.execute(statement) }
             try connection.execute(EligibilitySQL.persons)
-            for statement in EligibilitySQL.ambiguousPersons { try connection.execute(statement) }
-            try connection.execute(EligibilitySQL.personsIndex)
+            try indexPersons(connection)
             try connection.execute("ANALYZE run_person")
             try connection.execute(EligibilitySQL.sharedAccountHistory)
             try connection.execute(EligibilitySQL.reregisteredNIKs)
@@ -171,6 +173,18 @@ public struct NightlyRun {
         try connection.execute(
             "UPDATE disbursement.batches SET summary = $2::jsonb WHERE business_date = $1", [date, try summary.json()])
         return summary
+    }
+
+    /// A registrant id the registry lists twice is rare: building the primary key finds it, and
+    /// only then are those persons corrected (`ambiguousPersons`), instead of two passes over
+    /// every person each night to find nothing.
+    private func indexPersons(_ connection: Connection) throws {
+        do {
+            _ = try connection.withSavepoint("run_person_key") { try connection.execute(EligibilitySQL.personsIndex) }
+        } catch let error as PostgresError where error.sqlState == "23505" {
+            for statement in EligibilitySQL.ambiguousPersons { try connection.execute(statement) }
+            try connection.execute(EligibilitySQL.personsIndex)
+        }
     }
 
     /// A decree that cannot be paid as written holds its members and the night goes on; the

@@ -187,13 +187,23 @@ enum EligibilitySQL {
     /// The first qualifying day of a sound approval (approved once, in a valid decree, so the
     /// decree's issued_on bounded it), kept the first night it is seen and moved only earlier.
     /// Writes only what is new: a night's work grows with new completions, not with members.
-    static let keepFirstCompletions = """
+    /// `kept_on` was read in this transaction and the run lock makes the night the table's only
+    /// writer, so new days are plain inserts in key order (less than half the cost of
+    /// `ON CONFLICT DO UPDATE` on each) and earlier days an update.
+    static let keepFirstCompletions = [
+        """
         INSERT INTO disbursement.first_completions (registrant_id, first_on, recorded_on)
         SELECT registrant_id, qualified_on, \(date)
           FROM run_scheme
-         WHERE approval_sound AND qualified_on IS NOT NULL AND (kept_on IS NULL OR qualified_on < kept_on)
-        ON CONFLICT (registrant_id) DO UPDATE SET first_on = excluded.first_on, recorded_on = excluded.recorded_on
+         WHERE approval_sound AND qualified_on IS NOT NULL AND kept_on IS NULL
+         ORDER BY registrant_id
+        """,
         """
+        UPDATE disbursement.first_completions k SET first_on = s.qualified_on, recorded_on = \(date)
+          FROM run_scheme s
+         WHERE s.registrant_id = k.registrant_id AND s.approval_sound AND s.qualified_on < s.kept_on
+        """,
+    ]
 
     /// Members whose kept completion stopped qualifying and who have something held for it
     /// tonight, for the night's warning.
@@ -263,46 +273,19 @@ enum EligibilitySQL {
         "ANALYZE run_duplicate_nik",
     ]
 
-    /// The comparable number of an account: an e-wallet's in its canonical 62… form, a bank's
-    /// as linked; then `disbursement.account_key` drops separators and folds case (migration 0022).
-    static func accountKey(provider: String, number: String) -> String {
-        "disbursement.account_key(CASE WHEN \(provider) = ANY (\(ewalletChannels)::text[]) THEN disbursement.normalize_phone(\(number)) ELSE \(number) END)"
-    }
-
-    /// Numbers (provider and key) on the account in force of more than one registrant, over the
-    /// whole registry (SHARED_ACCOUNT, issue 13 F7): one sort and one grouping, like the
-    /// duplicate NIKs. Every registrant counts, participant or not, whatever the account's status.
-    static let sharedAccounts = [
-        """
-        CREATE TEMP TABLE run_shared_account ON COMMIT DROP AS
-        SELECT f.provider, f.account_key
-          FROM (SELECT DISTINCT ON (pa.registrant_id) pa.registrant_id, pa.provider,
-                       \(accountKey(provider: "pa.provider", number: "pa.account_no")) AS account_key
-                  FROM registry.payout_accounts pa
-                 WHERE pa.status IS DISTINCT FROM 'closed' AND pa.registrant_id IS NOT NULL
-                 ORDER BY pa.registrant_id, pa.linked_at DESC NULLS LAST, pa.account_id DESC) f
-         WHERE f.provider IS NOT NULL AND f.account_key <> ''
-         GROUP BY f.provider, f.account_key
-        HAVING count(*) > 1
-        """,
-        "ANALYZE run_shared_account",
-    ]
-
-    /// Tonight's persons whose number is in `run_shared_account`, or whose number an earlier
-    /// payout sent to another registrant, even if that registrant has moved on: a number once
-    /// paid to one person is never paid to another. Only live payouts (ISSUED, PENDING, PAID)
-    /// count: a failed or returned one left no money there (and phone numbers are recycled).
-    /// The planner probes `payouts_by_account` when few persons are due and hashes when many are.
+    /// Tonight's persons whose number an earlier payout sent to another registrant, even if that
+    /// registrant has moved on: a number once paid to one person is never paid to another. Only
+    /// live payouts (ISSUED, PENDING, PAID) count: a failed or returned one left no money there
+    /// (and phone numbers are recycled). Numbers shared in the registry itself are marked by
+    /// `persons`. The planner probes `payouts_by_account` when few persons are due and hashes
+    /// when many are.
     static let sharedAccountHistory = """
         UPDATE run_person p SET account_shared = true
-          FROM (SELECT q.registrant_id
-                  FROM run_person q JOIN run_shared_account s ON s.provider = q.provider AND s.account_key = q.account_key
-                UNION
-                SELECT q.registrant_id
+          FROM (SELECT DISTINCT q.registrant_id
                   FROM run_person q
                   JOIN disbursement.payouts x
                     ON x.channel = q.provider AND disbursement.account_key(x.account_no) = q.account_key AND x.kind <> 'TRAINING'
-                 WHERE x.registrant_id <> q.registrant_id AND x.live AND q.account_key <> '') s
+                 WHERE x.registrant_id <> q.registrant_id AND x.live AND q.account_key <> '' AND NOT q.account_shared) s
          WHERE s.registrant_id = p.registrant_id
         """
 
@@ -317,6 +300,12 @@ enum EligibilitySQL {
 
     /// The NIK of everyone paid tonight or given a VA tonight, when it is beyond doubt (valid,
     /// nobody else's, not recorded for someone else): the record REREGISTERED_NIK reads.
+    /// Only pairs not yet recorded are inserted, in key order: a plain insert that appends to the
+    /// primary key's right edge costs under half of `ON CONFLICT DO NOTHING` on every pair in
+    /// random order (which inserts speculatively and checks the index twice per row). The run
+    /// lock makes this night the table's only writer, and run_person has one row per registrant.
+    /// A join, not `IN (…) OR IN (…)`: hashed subplans are planned only while they fit in memory,
+    /// and past that size each would be read again for every person.
     static let recordNIKs = """
         INSERT INTO disbursement.participant_niks (nik, registrant_id, recorded_on)
         SELECT p.nik, p.registrant_id, \(date)
@@ -324,13 +313,19 @@ enum EligibilitySQL {
           JOIN (SELECT registrant_id FROM run_decision WHERE reason IS NULL
                 UNION SELECT registrant_id FROM run_new_va) x USING (registrant_id)
          WHERE p.nik_valid AND NOT p.nik_duplicate AND NOT p.nik_reregistered
-        ON CONFLICT (nik, registrant_id) DO NOTHING
+           AND NOT EXISTS (SELECT 1 FROM disbursement.participant_niks k WHERE k.nik = p.nik AND k.registrant_id = p.registrant_id)
+         ORDER BY p.nik, p.registrant_id
         """
 
     /// What the holds need to know about each person with something due, computed once per
     /// person: identity checks and the account in force (most recently linked, not closed).
     /// An account's payable kind is its provider's channel kind from the settings, never the
     /// row's own `kind` (which only has to agree with it).
+    ///
+    /// SHARED_ACCOUNT (issue 13 F7) is decided in the same pass over the registry's accounts:
+    /// a number (provider and key, `disbursement.account_key`) on the account in force of more
+    /// than one registrant, participant or not, whatever the account's status. One read and one
+    /// sort of `payout_accounts` serve both (a separate pass cost a second sort of every account).
     static let persons = """
         CREATE TEMP TABLE run_person ON COMMIT DROP AS
         WITH account_in_force AS (
@@ -338,14 +333,20 @@ enum EligibilitySQL {
                    CASE WHEN pa.provider = ANY (\(bankChannels)::text[]) THEN 'bank'
                         WHEN pa.provider = ANY (\(ewalletChannels)::text[]) THEN 'ewallet' END AS channel_kind
               FROM registry.payout_accounts pa
-             WHERE pa.status IS DISTINCT FROM 'closed'
+             WHERE pa.status IS DISTINCT FROM 'closed' AND pa.registrant_id IS NOT NULL
              ORDER BY pa.registrant_id, pa.linked_at DESC NULLS LAST, pa.account_id DESC
         ), a AS (
             -- An e-wallet is paid to its number in one canonical form (62…), the form the
-            -- phone check compares.
-            SELECT f.*, CASE WHEN f.channel_kind = 'ewallet' THEN disbursement.normalize_phone(f.account_no)
-                             ELSE f.account_no END AS payable_no
-              FROM account_in_force f
+            -- phone check compares; the key drops separators and folds case (migration 0022).
+            SELECT f.*, disbursement.account_key(f.payable_no) AS account_key
+              FROM (SELECT g.*, CASE WHEN g.channel_kind = 'ewallet' THEN disbursement.normalize_phone(g.account_no)
+                                     ELSE g.account_no END AS payable_no
+                      FROM account_in_force g) f
+        ), shared AS (
+            SELECT provider, account_key FROM a
+             WHERE provider IS NOT NULL AND account_key <> ''
+             GROUP BY provider, account_key
+            HAVING count(*) > 1
         )
         SELECT p.registrant_id, r.full_name, r.nik,
                -- Digits and a length test, not '^[0-9]{16}$': counted repetitions cost PostgreSQL's
@@ -354,8 +355,8 @@ enum EligibilitySQL {
                dup.nik IS NOT NULL AS nik_duplicate, false AS nik_reregistered,
                a.account_id, a.provider, a.kind AS account_kind, a.channel_kind, a.payable_no AS account_no,
                a.account_name, a.upgraded, a.status AS account_status,
-               -- Keyed here, for tonight's persons only, not for every account of the registry.
-               disbursement.account_key(a.payable_no) AS account_key, false AS account_shared,
+               -- A person without an account has the key of no number, ''.
+               coalesce(a.account_key, disbursement.account_key(NULL)) AS account_key, s.provider IS NOT NULL AS account_shared,
                coalesce(a.owner_nik = r.nik, false) AS owner_matches,
                coalesce(disbursement.normalize_phone(a.account_no) = disbursement.normalize_phone(r.phone), false) AS phone_matches,
                -- E-wallets: 8 to 15 digits written 62…. Banks: 1 to 34 letters, digits, spaces
@@ -368,10 +369,11 @@ enum EligibilitySQL {
           LEFT JOIN registry.registrants r USING (registrant_id)
           LEFT JOIN run_duplicate_nik dup USING (nik)
           LEFT JOIN a USING (registrant_id)
+          LEFT JOIN shared s ON s.provider = a.provider AND s.account_key = a.account_key
         """
 
     /// A registrant id the registry lists twice: which row's NIK and phone are true is unknown,
-    /// so the person is held INVALID_NIK, once. (Normally touches nothing.)
+    /// so the person is held INVALID_NIK, once. Run only when building `personsIndex` found one.
     static let ambiguousPersons = [
         """
         UPDATE run_person SET nik_valid = false
