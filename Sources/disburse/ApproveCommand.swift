@@ -15,7 +15,7 @@ struct ApproveCommand: ParsableCommand {
     var confirm: String?
 
     @Option(help: "Output format: table, csv or json.")
-    var format: ReportFormat = .table
+    var format: OutputFormat = .table
 
     func validate() throws {
         if BusinessDate(date) == nil { throw ValidationError("DATE must be a real calendar day written YYYY-MM-DD, like 2020-06-01.") }

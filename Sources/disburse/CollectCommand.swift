@@ -16,6 +16,7 @@ struct CollectCommand: ParsableCommand {
     var format: OutputFormat = .table
 
     func validate() throws {
+        try requireSummaryFormat(format, option: "--format")
         if let asOf, BusinessDate(asOf) == nil { throw ValidationError("--as-of must be a real calendar day written YYYY-MM-DD.") }
     }
 

@@ -19,6 +19,7 @@ struct DeliverCommand: ParsableCommand {
     var format: OutputFormat = .table
 
     func validate() throws {
+        try requireSummaryFormat(format, option: "--format")
         if let date, BusinessDate(date) == nil { throw ValidationError("--date must be a real calendar day written YYYY-MM-DD.") }
         if let from, BusinessDate(from) == nil { throw ValidationError("--from must be a real calendar day written YYYY-MM-DD.") }
     }

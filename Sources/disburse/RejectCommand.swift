@@ -33,7 +33,7 @@ struct RejectCommand: ParsableCommand {
 enum ReleaseCommand {
     static func decide(
         common: CommonOptions, date text: String, verdict: BatchRelease.Verdict?, confirmation: String?, reason: String?,
-        format: ReportFormat
+        format: OutputFormat
     ) throws {
         guard let date = BusinessDate(text) else { throw UsageError("DATE must be written YYYY-MM-DD.") }
         let connection = try common.connect()

@@ -2,10 +2,6 @@ import ArgumentParser
 import Disbursement
 import Foundation
 
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case table, json
-}
-
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run", abstract: "The nightly job: issue VAs, compute what is due, hold what cannot be paid, write the batch.")
@@ -25,6 +21,7 @@ struct RunCommand: ParsableCommand {
     var format: OutputFormat = .table
 
     func validate() throws {
+        try requireSummaryFormat(format, option: "--format")
         if let date, BusinessDate(date) == nil {
             throw ValidationError("--date must be a real calendar day written YYYY-MM-DD, like 2020-06-01.")
         }
@@ -44,10 +41,9 @@ struct RunCommand: ParsableCommand {
             let report = try NightlyRun(settings: settings, key: key, logger: logger, checkpoint: FaultInjection.checkpoint).execute(
                 connection,
                 options: .init(businessDate: businessDate, dryRun: dryRun, arguments: Array(CommandLine.arguments.dropFirst())))
-            switch format {
-            case .json:
+            if format == .json {
                 print(try report.summary.json())
-            case .table:
+            } else {
                 if report.dryRun { print("DRY RUN: nothing was written.\n") }
                 if report.alreadyRecorded { print("The batch for \(businessDate) was already recorded; nothing new was created.\n") }
                 print(report.summary.table())

@@ -289,7 +289,7 @@ extension Reconciler {
     static let unansweredNote = "after unanswered_after_days"
 
     /// The per-file outcome an operator reads after `reconcile`.
-    public static func render(_ outcome: Outcome, format: ReportFormat, dryRun: Bool) -> String {
+    public static func render(_ outcome: Outcome, format: OutputFormat, dryRun: Bool) -> String {
         let results = outcome.files
         var table = ReportTable(
             title: dryRun ? "DRY RUN: nothing was imported." : "Status files imported",
