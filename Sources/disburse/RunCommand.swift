@@ -17,11 +17,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Output folder (default: DISBURSE_OUT, else output_dir in the settings).")
     var out: String?
 
-    @Option(help: "Summary format: table or json.")
-    var format: OutputFormat = .table
+    @OptionGroup var output: SummaryFormatOptions
 
     func validate() throws {
-        try requireSummaryFormat(format, option: "--format")
         if let date, BusinessDate(date) == nil {
             throw ValidationError("--date must be a real calendar day written YYYY-MM-DD, like 2020-06-01.")
         }
@@ -41,7 +39,7 @@ struct RunCommand: ParsableCommand {
             let report = try NightlyRun(settings: settings, key: key, logger: logger, checkpoint: FaultInjection.checkpoint).execute(
                 connection,
                 options: .init(businessDate: businessDate, dryRun: dryRun, arguments: Array(CommandLine.arguments.dropFirst())))
-            if format == .json {
+            if output.format == .json {
                 print(try report.summary.json())
             } else {
                 if report.dryRun { print("DRY RUN: nothing was written.\n") }
