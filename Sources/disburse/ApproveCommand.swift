@@ -8,22 +8,17 @@ struct ApproveCommand: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
-    @Argument(help: "The batch's business date, YYYY-MM-DD.")
-    var date: String
+    @OptionGroup var batch: BatchDateArgument
 
     @Option(help: "The first 12 or more characters of the manifest hash you were shown: approves the batch.")
     var confirm: String?
 
     @Option(help: "Output format: table, csv or json.")
-    var format: ReportFormat = .table
-
-    func validate() throws {
-        if BusinessDate(date) == nil { throw ValidationError("DATE must be a real calendar day written YYYY-MM-DD, like 2020-06-01.") }
-    }
+    var format: OutputFormat = .table
 
     func run() throws {
         try runReportingErrors {
-            try ReleaseCommand.decide(common: common, date: date, verdict: confirm.map { _ in .approved }, confirmation: confirm,
+            try ReleaseCommand.decide(common: common, date: batch.date, verdict: confirm.map { _ in .approved }, confirmation: confirm,
                                       reason: nil, format: format)
         }
     }

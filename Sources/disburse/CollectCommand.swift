@@ -12,8 +12,7 @@ struct CollectCommand: ParsableCommand {
     @Option(name: .customLong("as-of"), help: "Day from which unanswered payouts are counted (default: today in Asia/Jakarta).")
     var asOf: String?
 
-    @Option(help: "Summary format: table or json.")
-    var format: OutputFormat = .table
+    @OptionGroup var output: SummaryFormatOptions
 
     func validate() throws {
         if let asOf, BusinessDate(asOf) == nil { throw ValidationError("--as-of must be a real calendar day written YYYY-MM-DD.") }
@@ -26,9 +25,7 @@ struct CollectCommand: ParsableCommand {
             let connection = try common.connect()
             let report = try StatusCollection(settings: settings, logger: common.logger("collect")).collect(
                 connection, asOf: asOf.flatMap { BusinessDate($0) } ?? .today, arguments: Array(CommandLine.arguments.dropFirst()))
-            print(format == .json ? try report.json() : report.table(), terminator: "")
-            if let problem = report.problem { FileHandle.standardError.write(Data("disburse: \(problem)\n".utf8)) }
-            if report.exitStatus != .success { throw ExitCode(report.exitStatus) }
+            try finish(report, format: output.format)
         }
     }
 }

@@ -48,3 +48,12 @@ func runReportingErrors(_ body: () throws -> Void) throws {
         throw ExitCode(failure.status)
     }
 }
+
+extension OutputFormat: ExpressibleByArgument {}
+
+/// A job command prints a summary, as a table or JSON; CSV is for the reports' rows.
+func requireSummaryFormat(_ format: OutputFormat, option: String) throws {
+    guard OutputFormat.summaryFormats.contains(format) else {
+        throw ValidationError("\(option) must be table or json; csv is for reports (disburse report …).")
+    }
+}

@@ -15,8 +15,7 @@ struct DeliverCommand: ParsableCommand {
     @Option(help: "Once per channel: the first business date, YYYY-MM-DD, whose batch goes over SFTP; earlier ones were carried by hand and are never sent.")
     var from: String?
 
-    @Option(help: "Summary format: table or json.")
-    var format: OutputFormat = .table
+    @OptionGroup var output: SummaryFormatOptions
 
     func validate() throws {
         if let date, BusinessDate(date) == nil { throw ValidationError("--date must be a real calendar day written YYYY-MM-DD.") }
@@ -31,9 +30,7 @@ struct DeliverCommand: ParsableCommand {
             let report = try Delivery(settings: settings, logger: common.logger("deliver"), checkpoint: FaultInjection.checkpoint)
                 .deliver(
                     connection, date: date.flatMap { BusinessDate($0) }, from: from.flatMap { BusinessDate($0) }, arguments: Array(CommandLine.arguments.dropFirst()))
-            print(format == .json ? try report.json() : report.table(), terminator: "")
-            if let problem = report.problem { FileHandle.standardError.write(Data("disburse: \(problem)\n".utf8)) }
-            if report.exitStatus != .success { throw ExitCode(report.exitStatus) }
+            try finish(report, format: output.format)
         }
     }
 }

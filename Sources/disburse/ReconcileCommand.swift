@@ -29,6 +29,7 @@ struct ReconcileCommand: ParsableCommand {
     var asOf: String?
 
     func validate() throws {
+        try requireSummaryFormat(output, option: "--output")
         if files.isEmpty { throw ValidationError("Name at least one status file.") }
         if let asOf, BusinessDate(asOf) == nil { throw ValidationError("--as-of must be a real calendar day written YYYY-MM-DD.") }
     }
@@ -40,7 +41,7 @@ struct ReconcileCommand: ParsableCommand {
             let outcome = try Reconciler(settings: settings, logger: common.logger("reconcile")).reconcile(
                 connection, files: files, format: format, dryRun: dryRun, asOf: asOf.flatMap { BusinessDate($0) } ?? .today,
                 channel: channel, arguments: Array(CommandLine.arguments.dropFirst()))
-            print(Reconciler.render(outcome, format: output == .json ? .json : .table, dryRun: dryRun), terminator: "")
+            print(Reconciler.render(outcome, format: output, dryRun: dryRun), terminator: "")
             // Every refused file says why, one sentence each; the good files were imported.
             if !outcome.refused.isEmpty {
                 for refused in outcome.refused {

@@ -8,8 +8,7 @@ struct RejectCommand: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
-    @Argument(help: "The batch's business date, YYYY-MM-DD.")
-    var date: String
+    @OptionGroup var batch: BatchDateArgument
 
     @Option(help: "The first 12 or more characters of the manifest hash (see `disburse approve DATE`).")
     var confirm: String
@@ -17,13 +16,9 @@ struct RejectCommand: ParsableCommand {
     @Option(help: "Why the batch is rejected, for the record.")
     var reason: String
 
-    func validate() throws {
-        if BusinessDate(date) == nil { throw ValidationError("DATE must be a real calendar day written YYYY-MM-DD, like 2020-06-01.") }
-    }
-
     func run() throws {
         try runReportingErrors {
-            try ReleaseCommand.decide(common: common, date: date, verdict: .rejected, confirmation: confirm, reason: reason,
+            try ReleaseCommand.decide(common: common, date: batch.date, verdict: .rejected, confirmation: confirm, reason: reason,
                                       format: .table)
         }
     }
@@ -33,7 +28,7 @@ struct RejectCommand: ParsableCommand {
 enum ReleaseCommand {
     static func decide(
         common: CommonOptions, date text: String, verdict: BatchRelease.Verdict?, confirmation: String?, reason: String?,
-        format: ReportFormat
+        format: OutputFormat
     ) throws {
         guard let date = BusinessDate(text) else { throw UsageError("DATE must be written YYYY-MM-DD.") }
         let connection = try common.connect()

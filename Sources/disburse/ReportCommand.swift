@@ -8,7 +8,6 @@ struct ReportCommand: ParsableCommand {
                       ReconciliationReportCommand.self, HTMLReportCommand.self])
 }
 
-extension ReportFormat: ExpressibleByArgument {}
 extension FunnelReport.Dimension: ExpressibleByArgument {}
 extension SummaryReport.Dimension: ExpressibleByArgument {}
 
@@ -26,7 +25,7 @@ struct ReportOptions: ParsableArguments {
     var to: String?
 
     @Option(help: "table, csv or json.")
-    var format: ReportFormat = .table
+    var format: OutputFormat = .table
 
     func validate() throws {
         for (name, value) in [("--date", date), ("--from", from), ("--to", to)] {

@@ -27,6 +27,10 @@ struct ResolveCommand: ParsableCommand {
     @Option(help: "Output format: table or json.")
     var output: OutputFormat = .table
 
+    func validate() throws {
+        try requireSummaryFormat(output, option: "--output")
+    }
+
     func run() throws {
         try runReportingErrors {
             let outcome = try Resolver().resolve(

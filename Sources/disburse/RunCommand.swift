@@ -2,10 +2,6 @@ import ArgumentParser
 import Disbursement
 import Foundation
 
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case table, json
-}
-
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run", abstract: "The nightly job: issue VAs, compute what is due, hold what cannot be paid, write the batch.")
@@ -21,8 +17,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Output folder (default: DISBURSE_OUT, else output_dir in the settings).")
     var out: String?
 
-    @Option(help: "Summary format: table or json.")
-    var format: OutputFormat = .table
+    @OptionGroup var output: SummaryFormatOptions
 
     func validate() throws {
         if let date, BusinessDate(date) == nil {
@@ -44,10 +39,9 @@ struct RunCommand: ParsableCommand {
             let report = try NightlyRun(settings: settings, key: key, logger: logger, checkpoint: FaultInjection.checkpoint).execute(
                 connection,
                 options: .init(businessDate: businessDate, dryRun: dryRun, arguments: Array(CommandLine.arguments.dropFirst())))
-            switch format {
-            case .json:
+            if output.format == .json {
                 print(try report.summary.json())
-            case .table:
+            } else {
                 if report.dryRun { print("DRY RUN: nothing was written.\n") }
                 if report.alreadyRecorded { print("The batch for \(businessDate) was already recorded; nothing new was created.\n") }
                 print(report.summary.table())

@@ -367,7 +367,7 @@ struct Pain002Scanner {
         var line = StatusLine(
             lineNumber: 0, endToEndId: reference, status: status, amount: nil,
             reasonCode: values.code.flatMap { $0.isEmpty ? nil : $0 }, reasonText: values.text.flatMap { $0.isEmpty ? nil : $0 },
-            settledAt: values.acceptedAt.flatMap { $0.isEmpty ? nil : $0 }, rejectionMeansReturn: status == .failed)
+            settledAt: values.acceptedAt.flatMap { $0.isEmpty ? nil : $0 })
         if status == nil { line.statusCode = Self.echo(code) }
         if let text = values.amount {
             switch try StatusAmount.parse(text, line: reader.nodeLine, xsDecimal: true) {
@@ -435,7 +435,7 @@ struct Pain002Scanner {
         var line = StatusLine(
             lineNumber: 0, endToEndId: values.reference ?? "", status: status, amount: nil,
             reasonCode: values.code.flatMap { $0.isEmpty ? nil : $0 }, reasonText: values.text.flatMap { $0.isEmpty ? nil : $0 },
-            settledAt: nil, rejectionMeansReturn: false)
+            settledAt: nil)
         line.scope = scope
         if status == nil { line.statusCode = Self.echo(code) }
         line.asWritten = values.written

@@ -112,18 +112,13 @@ public struct Reconciler {
     private func checkUnanswered(_ connection: Connection, asOf: BusinessDate, dryRun: Bool, runID: Int64) throws -> (Int, Int64) {
         var result = (0, Int64(0))
         try Self.step(connection, dryRun: dryRun) {
-            try connection.execute(
-                "SELECT set_config('disburse.as_of', $1, true), set_config('disburse.unanswered_days', $2, true)",
-                [asOf, settings.unansweredAfterDays])
+            try connection.execute(ReconciliationSQL.bindUnansweredCheck, [asOf, settings.unansweredAfterDays])
             let dates = try connection.query(ReconciliationSQL.uncheckedDates).map { try $0.decode(0, as: String.self) }
             for date in dates {
-                let row = try connection.queryOne(
-                    "WITH added AS (\(ReconciliationSQL.unanswered) RETURNING amount) SELECT count(*), coalesce(sum(amount), 0) FROM added",
-                    [date])
+                let row = try connection.queryOne(ReconciliationSQL.countUnanswered, [date])
                 result.0 += try row.decode(0, as: Int.self)
                 result.1 += try row.decode(1, as: Int64.self)
-                try connection.execute(
-                    "INSERT INTO disbursement.unanswered_checked (business_date, run_id) VALUES ($1::date, $2)", [date, runID])
+                try connection.execute(ReconciliationSQL.recordChecked, [date, runID])
             }
         }
         return result
@@ -149,10 +144,8 @@ public struct Reconciler {
         struct AlreadyImported: Error { var sha256: String }
         do {
             return try Self.step(connection, dryRun: dryRun) {
-                // A status file touches up to a million payouts once each: compiling expressions
-                // costs more than it saves, and matching them needs more than the default memory.
-                try connection.execute("SET LOCAL jit = off")
-                try connection.execute("SET LOCAL work_mem = '256MB'")
+                try connection.execute(ReconciliationSQL.noJIT)
+                try connection.execute(ReconciliationSQL.workMemory)
                 try connection.execute(ReconciliationSQL.stage)
                 let read: StagedFile
                 do {
@@ -162,19 +155,13 @@ public struct Reconciler {
                 }
                 let sha256: String
                 do throws(StatusFileError) { sha256 = try input.sha256() } catch { throw refusal(error) }
-                if try connection.query("SELECT 1 FROM disbursement.status_files WHERE sha256 = $1", [sha256]).first != nil {
+                if try connection.query(ReconciliationSQL.importedBefore, [sha256]).first != nil {
                     throw AlreadyImported(sha256: sha256)
                 }
                 let fileID = try connection.queryOne(
-                    """
-                    INSERT INTO disbursement.status_files (sha256, file_name, format, run_id, declared_version, declared_namespace)
-                    VALUES ($1, $2, $3, $4, $5, $6)
-                    RETURNING file_id
-                    """, [sha256, name, detected.rawValue, runID, read.declaredVersion, read.declaredNamespace]
+                    ReconciliationSQL.recordFile, [sha256, name, detected.rawValue, runID, read.declaredVersion, read.declaredNamespace]
                 ).decode(0, as: Int64.self)
-                try connection.execute(
-                    "SELECT set_config('disburse.file_id', $1, true), set_config('disburse.channel', $2, true)",
-                    [fileID, channel ?? ""])
+                try connection.execute(ReconciliationSQL.bindFile, [fileID, channel ?? ""])
                 // Every temporary table is analysed before it is joined: without statistics the
                 // planner can take a million lines for a handful and nest loops over the
                 // payouts, which turned a 1-second update into a never-ending one in bench/night.
@@ -192,9 +179,7 @@ public struct Reconciler {
                 try StatusRounds.apply(connection, file: name, channelBound: channel != nil)
                 let tally = try connection.query(ReconciliationSQL.tally)
                 let fileResult = try summarize(tally, name: name, sha256: sha256)
-                try connection.execute(
-                    "UPDATE disbursement.status_files SET summary = $2::jsonb WHERE file_id = $1",
-                    [fileID, try JSONText.encode(fileResult)])
+                try connection.execute(ReconciliationSQL.recordSummary, [fileID, try JSONText.encode(fileResult)])
                 // A dry run goes on in the same transaction (the savepoint is released, not
                 // committed), so ON COMMIT DROP would leave the staging tables to the next file.
                 if dryRun { try connection.execute(ReconciliationSQL.dropStaging) }
@@ -220,13 +205,7 @@ public struct Reconciler {
     /// it the transaction: nothing of the file is kept.
     private func stage(_ connection: Connection, input: StatusFileInput, format: StatusFileFormat) throws -> StagedFile {
         var staged = StagedFile()
-        try connection.copyIn(
-            """
-            COPY recon_line (line_no, end_to_end_id, registrant_id, kind, number, attempt, status, amount, reason_code,
-                             reason_text, settled_at, settled_order, permanent, scope, status_code, amount_note, written)
-            FROM STDIN
-            """
-        ) { writer in
+        try connection.copyIn(ReconciliationSQL.copyLines) { writer in
             let append: (StatusLine) throws -> Void = { line in
                 if let amount = line.amount, amount > StatusLine.maximumAmount {
                     throw StatusFileError(
@@ -301,7 +280,7 @@ extension Reconciler {
     static let unansweredNote = "after unanswered_after_days"
 
     /// The per-file outcome an operator reads after `reconcile`.
-    public static func render(_ outcome: Outcome, format: ReportFormat, dryRun: Bool) -> String {
+    public static func render(_ outcome: Outcome, format: OutputFormat, dryRun: Bool) -> String {
         let results = outcome.files
         var table = ReportTable(
             title: dryRun ? "DRY RUN: nothing was imported." : "Status files imported",

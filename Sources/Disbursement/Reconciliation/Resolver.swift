@@ -52,36 +52,19 @@ public struct Resolver {
         }
         guard let reference = EndToEndID(endToEndId),
               let payout = try connection.query(
-                """
-                SELECT status, amount FROM disbursement.payouts
-                 WHERE registrant_id = $1 AND kind = $2 AND number = $3 AND attempt = $4 AND end_to_end_id = $5
-                   FOR UPDATE
-                """, [reference.registrantID, reference.kind, Int(reference.number), Int(reference.attempt), endToEndId]
+                ResolverSQL.payoutForUpdate,
+                [reference.registrantID, reference.kind, Int(reference.number), Int(reference.attempt), endToEndId]
               ).first
         else {
             throw UsageError("No payout has the reference \(shown); copy it from report reconciliation.")
         }
         let before = try payout.decode("status", as: String.self)
         // One payout: its DOUBLE_PAYMENT lines (one per file that repeated it) name the same rupiah.
-        let open = try connection.queryOne(
-            """
-            SELECT count(*), count(*) FILTER (WHERE kind = 'DOUBLE_PAYMENT'), coalesce(max(amount_to_recover), 0)
-              FROM disbursement.recon_exceptions
-             WHERE registrant_id = $1 AND end_to_end_id = $2
-               AND kind IN ('STATUS_CONFLICT', 'DOUBLE_PAYMENT') AND resolution_id IS NULL
-            """, [reference.registrantID, endToEndId])
+        let open = try connection.queryOne(ResolverSQL.openExceptions, [reference.registrantID, endToEndId])
         let openCount = try open.decode(0, as: Int.self)
         let doubled = try open.decode(1, as: Int.self) > 0
         let others = try connection.query(
-            """
-            SELECT p.end_to_end_id, p.status, p.live,
-                   EXISTS (SELECT 1 FROM disbursement.recon_exceptions x
-                            WHERE x.registrant_id = p.registrant_id AND x.end_to_end_id = p.end_to_end_id
-                              AND x.kind = 'DOUBLE_PAYMENT' AND x.resolution_id IS NULL) AS doubled
-              FROM disbursement.payouts p
-             WHERE p.registrant_id = $1 AND p.kind = $2 AND p.number = $3 AND p.attempt <> $4
-             ORDER BY p.attempt
-            """, [reference.registrantID, reference.kind, Int(reference.number), Int(reference.attempt)]
+            ResolverSQL.otherAttempts, [reference.registrantID, reference.kind, Int(reference.number), Int(reference.attempt)]
         ).map { row in
             (reference: try row.decode("end_to_end_id", as: String.self), status: try row.decode("status", as: String.self),
              live: try row.decode("live", as: Bool.self), doubled: try row.decode("doubled", as: Bool.self))
@@ -108,46 +91,22 @@ public struct Resolver {
         }
         if before != status.rawValue {
             try connection.execute(
-                """
-                UPDATE disbursement.payouts SET status = $5, status_at = now(), passed_paid = passed_paid OR 'PAID' IN ($5, status)
-                 WHERE registrant_id = $1 AND kind = $2 AND number = $3 AND attempt = $4
-                """, [reference.registrantID, reference.kind, Int(reference.number), Int(reference.attempt), status.rawValue])
-            // The kept totals follow the payout (migration 0006), as in reconciliation.
+                ResolverSQL.moveStatus,
+                [reference.registrantID, reference.kind, Int(reference.number), Int(reference.attempt), status.rawValue])
             try connection.execute(
-                """
-                INSERT INTO disbursement.payout_totals AS t (business_date, channel, kind, status, payouts, amount)
-                SELECT p.business_date, p.channel, p.kind, m.status, m.payouts, m.payouts * p.amount
-                  FROM disbursement.payouts p
-                 CROSS JOIN (VALUES ($5::text, -1), ($6::text, 1)) AS m (status, payouts)
-                 WHERE p.registrant_id = $1 AND p.kind = $2 AND p.number = $3 AND p.attempt = $4
-                ON CONFLICT (business_date, channel, kind, status)
-                DO UPDATE SET payouts = t.payouts + excluded.payouts, amount = t.amount + excluded.amount
-                """,
+                ResolverSQL.moveTotals,
                 [reference.registrantID, reference.kind, Int(reference.number), Int(reference.attempt), before, status.rawValue])
         }
         let user = OperatingSystemUser.current()
         let resolutionID = try connection.queryOne(
-            """
-            INSERT INTO disbursement.resolutions
-                (registrant_id, kind, number, attempt, end_to_end_id, status_before, status, reason, os_user, run_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-            RETURNING resolution_id
-            """,
+            ResolverSQL.recordResolution,
             [reference.registrantID, reference.kind, Int(reference.number), Int(reference.attempt), endToEndId, before,
              status.rawValue, Masking.digitRuns(reasonText), user, runID]
         ).decode(0, as: Int64.self)
         if status == .paid {
-            // Paid after all: its money did not go back to the treasury (design.md).
-            try connection.execute(
-                "DELETE FROM disbursement.expired WHERE registrant_id = $1 AND kind = $2 AND number = $3",
-                [reference.registrantID, reference.kind, Int(reference.number)])
+            try connection.execute(ResolverSQL.takeBackExpiry, [reference.registrantID, reference.kind, Int(reference.number)])
         }
-        try connection.execute(
-            """
-            UPDATE disbursement.recon_exceptions SET resolution_id = $3
-             WHERE registrant_id = $1 AND end_to_end_id = $2
-               AND kind IN ('STATUS_CONFLICT', 'DOUBLE_PAYMENT') AND resolution_id IS NULL
-            """, [reference.registrantID, endToEndId, resolutionID])
+        try connection.execute(ResolverSQL.closeExceptions, [reference.registrantID, endToEndId, resolutionID])
         return Outcome(
             endToEndId: endToEndId, statusBefore: before, status: status.rawValue, exceptionsClosed: openCount,
             amountToRecover: try open.decode(2, as: Int64.self), resolutionID: resolutionID,

@@ -29,8 +29,6 @@ public struct StatusLine: Sendable, Equatable {
     public var reasonCode: String?
     public var reasonText: String?
     public var settledAt: String?
-    /// pain.002 only: a rejection of a payout already paid is the money coming back.
-    public var rejectionMeansReturn: Bool = false
     public var scope: StatusScope = .transaction
     /// The status code as written, when it is not one the tool knows (digit runs masked).
     public var statusCode: String?
@@ -60,7 +58,7 @@ public struct StatusLine: Sendable, Equatable {
 
     public init(
         lineNumber: Int, endToEndId: String, status: PayoutStatus?, amount: Int64?, reasonCode: String?, reasonText: String?,
-        settledAt: String?, rejectionMeansReturn: Bool = false
+        settledAt: String?
     ) {
         self.lineNumber = lineNumber
         self.endToEndId = endToEndId
@@ -69,7 +67,6 @@ public struct StatusLine: Sendable, Equatable {
         self.reasonCode = reasonCode
         self.reasonText = reasonText
         self.settledAt = settledAt
-        self.rejectionMeansReturn = rejectionMeansReturn
     }
 }
 

@@ -1,7 +1,7 @@
 extension BatchRelease.Overview {
     /// What an approver reads before deciding: the totals per channel and kind, then who made
     /// the batch, its manifest hash and what to type to approve or reject it.
-    public func render(_ format: ReportFormat) -> String {
+    public func render(_ format: OutputFormat) -> String {
         var table = ReportTable(title: "Batch \(businessDate) for release", columns: ["channel", "kind", "payouts", "amount (Rp)"])
         for line in lines {
             table.rows.append([.text(line.channel), .text(line.kind), .number(line.payouts), .number(line.amount)])

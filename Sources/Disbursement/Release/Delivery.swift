@@ -27,6 +27,12 @@ public struct Delivery {
         /// unreadable key file): nothing was sent to it, the others went on.
         public var unusable: [String: String] = [:]
 
+        /// The JSON `deliver --format json` prints and the run log's counts keep.
+        enum CodingKeys: String, CodingKey {
+            case delivered, alreadyDelivered = "already_delivered", waiting, notes, unreachable
+            case hostKeyChanged = "host_key_changed", refused, unstarted, unusable
+        }
+
         /// 78 when a channel's host key changed or its keys were unusable, 69 when one was down,
         /// 65 when a file was held back; the other channels were delivered either way.
         public var exitStatus: ExitStatus {

@@ -7,7 +7,7 @@ import Foundation
 /// next run sweeps what such a run left (`GnuPG.sweep`).
 public enum ExternalCleanup {
     public static func run() {
-        ChildGroups.shared.killAll()
+        for group in ChildGroups.shared.all { kill(-group, SIGKILL) }
         let gpgconf = try? ExternalProgram.locate("gpgconf", package: "gnupg")
         for home in GnuPGHomes.shared.all {
             GnuPG.remove(home, gpgconf: gpgconf)

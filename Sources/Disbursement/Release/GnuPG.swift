@@ -178,12 +178,6 @@ final class GnuPG {
 }
 
 /// The keyrings of the running command, for `ExternalCleanup`.
-final class GnuPGHomes: @unchecked Sendable {
-    static let shared = GnuPGHomes()
-    private let lock = NSLock()
-    private var homes: Set<String> = []
-
-    func insert(_ home: String) { lock.withLock { _ = homes.insert(home) } }
-    func remove(_ home: String) { lock.withLock { _ = homes.remove(home) } }
-    var all: Set<String> { lock.withLock { homes } }
+enum GnuPGHomes {
+    static let shared = LockedSet<String>()
 }

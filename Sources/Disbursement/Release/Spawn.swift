@@ -108,12 +108,6 @@ enum Spawn {
 
 /// The process groups of the external programs running now, so a signal handler can end them
 /// (they do not get the terminal's or a `kill`'s signal meant for disburse).
-final class ChildGroups: @unchecked Sendable {
-    static let shared = ChildGroups()
-    private let lock = NSLock()
-    private var groups: Set<pid_t> = []
-
-    func insert(_ pid: pid_t) { lock.withLock { _ = groups.insert(pid) } }
-    func remove(_ pid: pid_t) { lock.withLock { _ = groups.remove(pid) } }
-    func killAll() { lock.withLock { for group in groups { kill(-group, SIGKILL) } } }
+enum ChildGroups {
+    static let shared = LockedSet<pid_t>()
 }

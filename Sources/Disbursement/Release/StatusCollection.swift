@@ -18,6 +18,12 @@ public struct StatusCollection {
         public var reconciled: [Reconciler.FileResult] = []
         public var exceptionCount = 0
 
+        /// The JSON `collect --format json` prints and the run log's counts keep.
+        enum CodingKeys: String, CodingKey {
+            case imported, refused, alreadyCollected = "already_collected", unreachable
+            case hostKeyChanged = "host_key_changed", unusable, notes, reconciled, exceptionCount = "exception_count"
+        }
+
         /// As `deliver` for the channels (78, 69), then as `reconcile` for the files (65, 3).
         public var exitStatus: ExitStatus {
             if !hostKeyChanged.isEmpty || !unusable.isEmpty { return .configuration }

@@ -17,35 +17,14 @@ public struct FinancePage {
     struct Day { let date: String; let paid: Int64; let held: Int64 }
 
     public func render(_ connection: Connection) throws -> String {
-        let funnel = try FunnelReport(by: .wave).build(connection)
+        let funnelReport = FunnelReport(by: .wave)
+        let funnel = try funnelReport.counted(connection)
         let summary = try SummaryReport(from: from, to: to).build(connection)
         let reconciliation = try ReconciliationReport().build(connection)
         let openConflicts = try ReconciliationReport().open(connection)
-        // Held on a date: every hold begun by then and not yet released. The holds are read
-        // once, as what each date added (begun) and took away (released), instead of once per date
-        // (MATERIALIZED: a CTE used once would otherwise be folded into the per-date subquery).
-        let days = try connection.query(
-            """
-            WITH changes AS MATERIALIZED (
-                SELECT on_date, sum(amount) AS amount
-                  FROM (SELECT held_since AS on_date, amount FROM disbursement_reports.holds
-                        UNION ALL
-                        SELECT released_on, -amount FROM disbursement_reports.holds WHERE released_on IS NOT NULL) moves
-                 GROUP BY on_date
-            ), per_date AS (
-                SELECT b.business_date,
-                       (SELECT coalesce(sum(c.amount), 0) FROM changes c WHERE c.on_date <= b.business_date) AS held
-                  FROM disbursement_reports.batches b
-            )
-            SELECT d.business_date::text AS d,
-                   (SELECT coalesce(sum(t.amount), 0)::bigint FROM disbursement_reports.payout_totals t
-                     WHERE t.business_date = d.business_date AND t.status = 'PAID') AS paid,
-                   d.held::bigint AS held
-              FROM per_date d
-             WHERE ($1::date IS NULL OR d.business_date >= $1::date) AND ($2::date IS NULL OR d.business_date <= $2::date)
-             ORDER BY d.business_date
-            """, [from, to]
-        ).map { Day(date: try $0.decode("d"), paid: try $0.decode("paid"), held: try $0.decode("held")) }
+        let days = try connection.query(Self.daysQuery, [from, to]).map {
+            Day(date: try $0.decode("d"), paid: try $0.decode("paid"), held: try $0.decode("held"))
+        }
 
         var html = """
             <!DOCTYPE html>
@@ -58,20 +37,16 @@ public struct FinancePage {
             <h2>Paid and held per business date</h2>
             \(dailyChart(days))
             """
-        html += Self.table(summary) + Self.table(reconciliation) + Self.table(openConflicts) + Self.table(funnel)
+        html += summary.html() + reconciliation.html() + openConflicts.html() + funnelReport.table(funnel).html()
         html += "</body></html>\n"
         return html
     }
 
     /// Horizontal bars of the TOTAL row, each with its count and its share of the stage before.
-    func funnelChart(_ funnel: ReportTable) -> String {
-        guard let total = funnel.rows.last else { return "<p>No registrants.</p>" }
-        let stages = FunnelReport.stages.enumerated().compactMap { index, stage -> (String, Int64, Double?)? in
-            let countIndex = index == 0 ? 1 : 2 * index
-            guard countIndex < total.count, case .number(let count) = total[countIndex] else { return nil }
-            var percent: Double?
-            if index > 0, countIndex + 1 < total.count, case .percent(let value) = total[countIndex + 1] { percent = value }
-            return (stage.replacingOccurrences(of: "_", with: " "), count, percent)
+    func funnelChart(_ funnel: FunnelReport.Counted?) -> String {
+        guard let total = funnel?.rows.last else { return "<p>No registrants.</p>" }
+        let stages = zip(FunnelReport.stages, total.counts).enumerated().map { index, stage in
+            (stage.0.replacingOccurrences(of: "_", with: " "), stage.1, total.share(ofStage: index))
         }
         let largest = max(stages.map(\.1).max() ?? 1, 1)
         let rowHeight = 28
@@ -111,27 +86,37 @@ public struct FinancePage {
         return svg + "</svg>"
     }
 
-    static func table(_ report: ReportTable) -> String {
-        var html = "<h2>\(escape(report.title))</h2><table><thead><tr>"
-        html += report.columns.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead><tbody>"
-        for row in report.rows {
-            html += "<tr>" + row.map { cell in
-                if case .text(let text) = cell { return "<td>\(escape(text))</td>" }
-                return "<td class=\"n\">\(escape(cell.display))</td>"
-            }.joined() + "</tr>"
-        }
-        html += "</tbody></table>"
-        html += report.notes.map { "<p class=\"note\">\(escape($0))</p>" }.joined()
-        return html
-    }
-
     static func escape(_ text: String) -> String { XMLText.escape(text) }
-
 
     static let style = """
         body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#222}h1{font-size:22px}h2{font-size:17px;margin-top:28px}
         .meta,.note{color:#555}.chart text{font-size:12px;fill:#222}.chart .small{font-size:10px}
         .funnel{fill:#3b6ea5}.paid{fill:#2e8b57}.held{fill:#e0a100}.axis{stroke:#888}
         table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ccc;padding:3px 6px}th{background:#f2f2f2}td.n{text-align:right}
+        """
+
+    /// Per batch date, the rupiah paid and the rupiah held on it. Held on a date: every hold
+    /// begun by then and not yet released. The holds are read once, as what each date added
+    /// (begun) and took away (released), instead of once per date (MATERIALIZED: a CTE used
+    /// once would otherwise be folded into the per-date subquery). $1, $2: the range.
+    static let daysQuery = """
+        WITH changes AS MATERIALIZED (
+            SELECT on_date, sum(amount) AS amount
+              FROM (SELECT held_since AS on_date, amount FROM disbursement_reports.holds
+                    UNION ALL
+                    SELECT released_on, -amount FROM disbursement_reports.holds WHERE released_on IS NOT NULL) moves
+             GROUP BY on_date
+        ), per_date AS (
+            SELECT b.business_date,
+                   (SELECT coalesce(sum(c.amount), 0) FROM changes c WHERE c.on_date <= b.business_date) AS held
+              FROM disbursement_reports.batches b
+        )
+        SELECT d.business_date::text AS d,
+               (SELECT coalesce(sum(t.amount), 0)::bigint FROM disbursement_reports.payout_totals t
+                 WHERE t.business_date = d.business_date AND t.status = 'PAID') AS paid,
+               d.held::bigint AS held
+          FROM per_date d
+         WHERE ($1::date IS NULL OR d.business_date >= $1::date) AND ($2::date IS NULL OR d.business_date <= $2::date)
+         ORDER BY d.business_date
         """
 }

@@ -114,34 +114,35 @@ public struct FunnelReport {
     }
 
     public func build(_ connection: Connection) throws -> ReportTable {
-        guard let snapshot = try FunnelSnapshot.current(connection, refresh: refresh) else {
-            var table = ReportTable(title: "Funnel by \(by.rawValue)", columns: [by.rawValue] + Self.stages)
-            table.notes = ["The funnel has not been counted yet: the job counts it after each night (`disburse report funnel --refresh`)."]
-            return table
-        }
-        let rows = try connection.query(
-            """
-            SELECT grp, \(Self.stages.joined(separator: ", "))
-              FROM disbursement_reports.funnel_counts WHERE snapshot_id = $1 AND dimension = $2
-             ORDER BY grp IS NULL, grp
-            """, [snapshot.id, by.rawValue])
-        var table = ReportTable(
-            title: "Funnel by \(by.rawValue), counted \(snapshot.takenAt) (percent of the stage before)",
-            columns: [by.rawValue] + Self.stages.flatMap { [$0, "\($0)_pct"] }.filter { $0 != "registered_pct" })
-        for row in rows {
-            let label = try row.decodeIfPresent("grp", as: String.self) ?? "TOTAL"
-            var cells: [ReportTable.Cell] = [.text(label)]
-            var previous: Int64?
-            for stage in Self.stages {
-                let value = try row.decode(stage, as: Int64.self)
-                cells.append(.number(value))
-                if let previous {
-                    cells.append(.percent(previous == 0 ? nil : Double(value) * 100 / Double(previous)))
-                }
-                previous = value
-            }
-            table.rows.append(cells)
-        }
-        return table
+        table(try counted(connection))
     }
+
+    /// The current snapshot's rows for this dimension, the total last; nil when the funnel was
+    /// never counted and this role may not count it.
+    public func counted(_ connection: Connection) throws -> Counted? {
+        guard let snapshot = try FunnelSnapshot.current(connection, refresh: refresh) else { return nil }
+        let rows = try connection.query(Self.countsQuery, [snapshot.id, by.rawValue]).map { row in
+            Row(group: try row.decodeIfPresent("grp", as: String.self) ?? "TOTAL",
+                counts: try Self.stages.map { try row.decode($0, as: Int64.self) })
+        }
+        return Counted(snapshot: snapshot, rows: rows)
+    }
+
+    func table(_ counted: Counted?) -> ReportTable {
+        guard let counted else {
+            return ReportTable(
+                title: "Funnel by \(by.rawValue)", columns: [by.rawValue] + Self.stages,
+                notes: ["The funnel has not been counted yet: the job counts it after each night (`disburse report funnel --refresh`)."])
+        }
+        return ReportTable(
+            title: "Funnel by \(by.rawValue), counted \(counted.snapshot.takenAt) (percent of the stage before)",
+            rows: counted.rows, columns: [by.rawValue] + Array(Row.columns.dropFirst()))
+    }
+
+    /// One snapshot's counts of a dimension, the total (NULL group) last.
+    static let countsQuery = """
+        SELECT grp, \(stages.joined(separator: ", "))
+          FROM disbursement_reports.funnel_counts WHERE snapshot_id = $1 AND dimension = $2
+         ORDER BY grp IS NULL, grp
+        """
 }

@@ -1,7 +1,7 @@
-import Foundation
-
-/// A small, already-aggregated report: a title, named columns and rows of text or numbers.
-/// Rendered as an aligned table for people, RFC 4180 CSV, or JSON for machines.
+/// A report as its renderers see it: a title, named columns, rows of cells, and notes under
+/// the table (control totals and their verdict). Each report builds it from typed rows
+/// (`ReportRow`); `render` prints it as a table, CSV or JSON, `html` as a fragment of the
+/// finance page.
 public struct ReportTable: Sendable {
     public enum Cell: Sendable, Equatable {
         case text(String)
@@ -22,56 +22,19 @@ public struct ReportTable: Sendable {
         self.notes = notes
     }
 
-    public func render(_ format: ReportFormat) -> String {
+    /// A table of typed rows; `columns` differs from the row's only where a report names its
+    /// first column after a choice (the funnel's dimension).
+    public init<Row: ReportRow>(title: String, rows: [Row], columns: [String] = Row.columns, notes: [String] = []) {
+        self.init(title: title, columns: columns, rows: rows.map(\.cells), notes: notes)
+    }
+
+    public func render(_ format: OutputFormat) -> String {
         switch format {
         case .table: return table()
         case .csv: return csv()
         case .json: return json()
         }
     }
-
-    func table() -> String {
-        let texts = rows.map { $0.map(\.display) }
-        var widths = columns.map(\.count)
-        for row in texts {
-            for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }
-        }
-        func line(_ cells: [String], numeric: [Bool]) -> String {
-            cells.enumerated().map { index, cell in
-                numeric[index] ? cell.leftPadded(widths[index]) : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ")
-        }
-        let numeric = columns.indices.map { index in rows.first.map { $0[index].isNumeric } ?? false }
-        var lines = [title, "", line(columns, numeric: numeric)]
-        lines.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
-        lines += texts.map { line($0, numeric: numeric) }
-        if !notes.isEmpty { lines += [""] + notes }
-        return lines.joined(separator: "\n") + "\n"
-    }
-
-    func csv() -> String {
-        ([columns] + rows.map { $0.map(\.raw) }).map { $0.map { CSVField.quote($0) }.joined(separator: ",") }
-            .joined(separator: "\r\n") + "\r\n"
-    }
-
-    func json() -> String {
-        let objects = rows.map { row -> [String: JSONValue] in
-            var object: [String: JSONValue] = [:]
-            for (index, column) in columns.enumerated() where index < row.count {
-                switch row[index] {
-                case .text(let text): object[column] = .string(text)
-                case .number(let number): object[column] = .number(number)
-                case .percent(let value): object[column] = value.map { .double($0) } ?? .null
-                }
-            }
-            return object
-        }
-        return ((try? JSONText.encode(objects, pretty: true)) ?? "[]") + "\n"
-    }
-}
-
-public enum ReportFormat: String, Sendable, CaseIterable {
-    case table, csv, json
 }
 
 extension ReportTable.Cell {
@@ -80,6 +43,7 @@ extension ReportTable.Cell {
         return true
     }
 
+    /// As people read it: thousands grouped, percents with one decimal.
     var display: String {
         switch self {
         case .text(let text): return text
@@ -88,25 +52,12 @@ extension ReportTable.Cell {
         }
     }
 
+    /// As a spreadsheet reads it: plain digits, percents with two decimals, empty for none.
     var raw: String {
         switch self {
         case .text(let text): return text
         case .number(let number): return String(number)
         case .percent(let value): return value.map { String(format: "%.2f", $0) } ?? ""
-        }
-    }
-}
-
-enum JSONValue: Encodable {
-    case string(String), number(Int64), double(Double), null
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .string(let text): try container.encode(text)
-        case .number(let number): try container.encode(number)
-        case .double(let value): try container.encode((value * 100).rounded() / 100)
-        case .null: try container.encodeNil()
         }
     }
 }

@@ -21,72 +21,16 @@ public struct SummaryReport {
     }
 
     public func build(_ connection: Connection) throws -> ReportTable {
-        var table = ReportTable(
-            title: "Payout summary" + DateRange.label(from, to),
-            columns: ["business_date", "channel", "kind", "issued_count", "issued_amount", "paid_count", "paid_amount",
-                      "failed_count", "failed_amount", "returned_count", "returned_amount", "pending_count",
-                      "pending_amount", "control"])
         let drift = recount ? try PayoutTotals.recount(connection) : nil
-        // Issued is what each night recorded when it made its batch (migration 0008); the
-        // statuses are the kept totals as reconciliation moved them. Equal unless payouts were
-        // changed outside disburse (visible after --recount).
-        let rows = try connection.query(
-            """
-            WITH issued AS (
-                SELECT business_date, channel, kind, payouts, amount FROM disbursement_reports.batch_issued
-                 WHERE ($1::date IS NULL OR business_date >= $1::date) AND ($2::date IS NULL OR business_date <= $2::date)
-            ), now AS (
-                SELECT business_date, channel, kind, sum(payouts) AS total,
-                       coalesce(sum(payouts) FILTER (WHERE status = 'PAID'), 0) AS paid_n,
-                       coalesce(sum(amount) FILTER (WHERE status = 'PAID'), 0) AS paid_a,
-                       coalesce(sum(payouts) FILTER (WHERE status = 'FAILED'), 0) AS failed_n,
-                       coalesce(sum(amount) FILTER (WHERE status = 'FAILED'), 0) AS failed_a,
-                       coalesce(sum(payouts) FILTER (WHERE status = 'RETURNED'), 0) AS returned_n,
-                       coalesce(sum(amount) FILTER (WHERE status = 'RETURNED'), 0) AS returned_a,
-                       coalesce(sum(payouts) FILTER (WHERE status IN ('ISSUED', 'PENDING')), 0) AS pending_n,
-                       coalesce(sum(amount) FILTER (WHERE status IN ('ISSUED', 'PENDING')), 0) AS pending_a
-                  FROM disbursement_reports.payout_totals
-                 WHERE ($1::date IS NULL OR business_date >= $1::date) AND ($2::date IS NULL OR business_date <= $2::date)
-                 GROUP BY business_date, channel, kind
-            )
-            SELECT to_char(business_date, 'YYYY-MM-DD') AS d, channel, kind,
-                   coalesce(i.payouts, 0)::bigint AS issued_n, coalesce(i.amount, 0)::bigint AS issued_a,
-                   coalesce(n.paid_n, 0)::bigint AS paid_n, coalesce(n.paid_a, 0)::bigint AS paid_a,
-                   coalesce(n.failed_n, 0)::bigint AS failed_n, coalesce(n.failed_a, 0)::bigint AS failed_a,
-                   coalesce(n.returned_n, 0)::bigint AS returned_n, coalesce(n.returned_a, 0)::bigint AS returned_a,
-                   coalesce(n.pending_n, 0)::bigint AS pending_n, coalesce(n.pending_a, 0)::bigint AS pending_a
-              FROM issued i
-              FULL JOIN now n USING (business_date, channel, kind)
-             WHERE coalesce(i.payouts, 0) <> 0 OR coalesce(n.total, 0) <> 0
-             ORDER BY business_date, channel, kind
-            """, [from, to])
-        var failures = 0
-        for row in rows {
-            let issued = try row.decode("issued_a", as: Int64.self)
-            let control = issued - (try row.decode("paid_a", as: Int64.self)) - (try row.decode("failed_a", as: Int64.self))
-                - (try row.decode("returned_a", as: Int64.self)) - (try row.decode("pending_a", as: Int64.self))
-            if control != 0 { failures += 1 }
-            table.rows.append([
-                .text(try row.decode("d")), .text(try row.decode("channel")), .text(try row.decode("kind")),
-                .number(try row.decode("issued_n")), .number(issued),
-                .number(try row.decode("paid_n")), .number(try row.decode("paid_a")),
-                .number(try row.decode("failed_n")), .number(try row.decode("failed_a")),
-                .number(try row.decode("returned_n")), .number(try row.decode("returned_a")),
-                .number(try row.decode("pending_n")), .number(try row.decode("pending_a")),
-                .number(control),
-            ])
+        let rows = try connection.query(Self.byChannelQuery, [from, to]).map { row in
+            Row(businessDate: try row.decode("d"), channel: try row.decode("channel"), kind: try row.decode("kind"),
+                issued: try row.tally("issued_n", "issued_a"), paid: try row.tally("paid_n", "paid_a"), failed: try row.tally("failed_n", "failed_a"),
+                returned: try row.tally("returned_n", "returned_a"), pending: try row.tally("pending_n", "pending_a"))
         }
-        let held = try connection.queryOne(
-            """
-            SELECT count(*) AS n, coalesce(sum(amount), 0) AS a FROM disbursement_reports.holds
-             WHERE released_on IS NULL AND ($1::date IS NULL OR held_since >= $1::date) AND ($2::date IS NULL OR held_since <= $2::date)
-            """, [from, to])
-        let expired = try connection.queryOne(
-            """
-            SELECT count(*) AS n, coalesce(sum(amount), 0) AS a FROM disbursement_reports.expired
-             WHERE ($1::date IS NULL OR expired_on >= $1::date) AND ($2::date IS NULL OR expired_on <= $2::date)
-            """, [from, to])
-        table.notes = (drift.map { [$0 == 0
+        let failures = rows.filter { $0.control != 0 }.count
+        let held = try connection.queryOne(Self.heldQuery, [from, to])
+        let expired = try connection.queryOne(Self.expiredQuery, [from, to])
+        var notes = (drift.map { [$0 == 0
             ? "Recounted from the payouts: the kept totals were right."
             : "RECOUNTED: \($0) kept total(s) differed from the payouts and were corrected; payouts were changed outside disburse. Find out who and why before paying anything."] } ?? []) + [
             failures == 0
@@ -95,18 +39,12 @@ public struct SummaryReport {
             "Held now: \((try held.decode("n", as: Int.self)).grouped) entitlements, Rp\((try held.decode("a", as: Int64.self)).grouped).",
             "Expired (back to the treasury): \((try expired.decode("n", as: Int.self)).grouped) entitlements, Rp\((try expired.decode("a", as: Int64.self)).grouped).",
         ]
-        let proofs = try connection.queryOne(
-            """
-            SELECT count(*) FILTER (WHERE \(Self.proofDifference) <> 0 OR \(Self.proofCountDifference) <> 0) AS failing,
-                   count(*) AS decrees
-              FROM disbursement_reports.decree_proofs
-             WHERE ($1::date IS NULL OR business_date >= $1::date) AND ($2::date IS NULL OR business_date <= $2::date)
-            """, [from, to])
+        let proofs = try connection.queryOne(Self.failingProofsQuery, [from, to])
         let failing = try proofs.decode("failing", as: Int.self)
-        table.notes.append(failing == 0
+        notes.append(failing == 0
             ? "Proof per decree (--by decree): due = paid or in flight + held + expired + awaiting retry for all \((try proofs.decode("decrees", as: Int.self)).grouped) decree night(s)."
             : "PROOF FAILED for \(failing) decree night(s): see --by decree; call the disburse team before paying anything.")
-        return table
+        return ReportTable(title: "Payout summary" + DateRange.label(from, to), rows: rows, notes: notes)
     }
 
     static let proofDifference = "(due_amount - paid_amount - held_amount - expired_amount - retry_amount)"
@@ -115,35 +53,83 @@ public struct SummaryReport {
     /// `--by decree`: per night and decree, what was due and the state each entitlement ended
     /// in; `proof` is the rupiah difference, 0 when nothing vanished.
     public func byDecree(_ connection: Connection) throws -> ReportTable {
-        var table = ReportTable(
-            title: "Proof per decree" + DateRange.label(from, to),
-            columns: ["business_date", "decree_no", "due_count", "due_amount", "paid_or_in_flight_count",
-                      "paid_or_in_flight_amount", "held_count", "held_amount", "expired_count", "expired_amount",
-                      "awaiting_retry_count", "awaiting_retry_amount", "proof_count", "proof"])
-        let rows = try connection.query(
-            """
-            SELECT to_char(business_date, 'YYYY-MM-DD') AS d, decree_no, due_count, due_amount, paid_count, paid_amount,
-                   held_count, held_amount, expired_count, expired_amount, retry_count, retry_amount,
-                   \(Self.proofCountDifference) AS proof_count, \(Self.proofDifference) AS proof
-              FROM disbursement_reports.decree_proofs
-             WHERE ($1::date IS NULL OR business_date >= $1::date) AND ($2::date IS NULL OR business_date <= $2::date)
-             ORDER BY business_date, decree_no COLLATE "C"
-            """, [from, to])
-        var failures = 0
-        for row in rows {
-            var cells: [ReportTable.Cell] = [.text(try row.decode("d")), .text(Masking.printable(try row.decode("decree_no")))]
-            for column in ["due_count", "due_amount", "paid_count", "paid_amount", "held_count", "held_amount", "expired_count",
-                           "expired_amount", "retry_count", "retry_amount", "proof_count", "proof"] {
-                cells.append(.number(try row.decode(column, as: Int64.self)))
-            }
-            if cells.suffix(2) != [.number(0), .number(0)] { failures += 1 }
-            table.rows.append(cells)
+        let rows = try connection.query(Self.byDecreeQuery, [from, to]).map { row in
+            DecreeRow(
+                businessDate: try row.decode("d"), decreeNo: Masking.printable(try row.decode("decree_no")),
+                due: try row.tally("due_count", "due_amount"), paidOrInFlight: try row.tally("paid_count", "paid_amount"),
+                held: try row.tally("held_count", "held_amount"), expired: try row.tally("expired_count", "expired_amount"), awaitingRetry: try row.tally("retry_count", "retry_amount"),
+                proofCount: try row.decode("proof_count"), proof: try row.decode("proof"))
         }
-        table.notes = [failures == 0
+        let failures = rows.filter { $0.proofCount != 0 || $0.proof != 0 }.count
+        return ReportTable(title: "Proof per decree" + DateRange.label(from, to), rows: rows, notes: [failures == 0
             ? "Proof: due = paid or in flight + held + expired + awaiting retry for every decree on every night (difference 0)."
-            : "PROOF FAILED on \(failures) row(s): entitlements due that night are in no state; call the disburse team before paying anything."]
-        return table
+            : "PROOF FAILED on \(failures) row(s): entitlements due that night are in no state; call the disburse team before paying anything."])
     }
+}
+
+extension SummaryReport {
+    /// Per batch date, channel and kind: issued is what each night recorded when it made its batch
+    /// (migration 0008); the statuses are the kept totals as reconciliation moved them. Equal
+    /// unless payouts were changed outside disburse (visible after --recount). $1, $2: the range.
+    static let byChannelQuery = """
+        WITH issued AS (
+            SELECT business_date, channel, kind, payouts, amount FROM disbursement_reports.batch_issued
+             WHERE ($1::date IS NULL OR business_date >= $1::date) AND ($2::date IS NULL OR business_date <= $2::date)
+        ), now AS (
+            SELECT business_date, channel, kind, sum(payouts) AS total,
+                   coalesce(sum(payouts) FILTER (WHERE status = 'PAID'), 0) AS paid_n,
+                   coalesce(sum(amount) FILTER (WHERE status = 'PAID'), 0) AS paid_a,
+                   coalesce(sum(payouts) FILTER (WHERE status = 'FAILED'), 0) AS failed_n,
+                   coalesce(sum(amount) FILTER (WHERE status = 'FAILED'), 0) AS failed_a,
+                   coalesce(sum(payouts) FILTER (WHERE status = 'RETURNED'), 0) AS returned_n,
+                   coalesce(sum(amount) FILTER (WHERE status = 'RETURNED'), 0) AS returned_a,
+                   coalesce(sum(payouts) FILTER (WHERE status IN ('ISSUED', 'PENDING')), 0) AS pending_n,
+                   coalesce(sum(amount) FILTER (WHERE status IN ('ISSUED', 'PENDING')), 0) AS pending_a
+              FROM disbursement_reports.payout_totals
+             WHERE ($1::date IS NULL OR business_date >= $1::date) AND ($2::date IS NULL OR business_date <= $2::date)
+             GROUP BY business_date, channel, kind
+        )
+        SELECT to_char(business_date, 'YYYY-MM-DD') AS d, channel, kind,
+               coalesce(i.payouts, 0)::bigint AS issued_n, coalesce(i.amount, 0)::bigint AS issued_a,
+               coalesce(n.paid_n, 0)::bigint AS paid_n, coalesce(n.paid_a, 0)::bigint AS paid_a,
+               coalesce(n.failed_n, 0)::bigint AS failed_n, coalesce(n.failed_a, 0)::bigint AS failed_a,
+               coalesce(n.returned_n, 0)::bigint AS returned_n, coalesce(n.returned_a, 0)::bigint AS returned_a,
+               coalesce(n.pending_n, 0)::bigint AS pending_n, coalesce(n.pending_a, 0)::bigint AS pending_a
+          FROM issued i
+          FULL JOIN now n USING (business_date, channel, kind)
+         WHERE coalesce(i.payouts, 0) <> 0 OR coalesce(n.total, 0) <> 0
+         ORDER BY business_date, channel, kind
+        """
+
+    /// Holds in force begun in the range.
+    static let heldQuery = """
+        SELECT count(*) AS n, coalesce(sum(amount), 0) AS a FROM disbursement_reports.holds
+         WHERE released_on IS NULL AND ($1::date IS NULL OR held_since >= $1::date) AND ($2::date IS NULL OR held_since <= $2::date)
+        """
+
+    /// Entitlements expired in the range.
+    static let expiredQuery = """
+        SELECT count(*) AS n, coalesce(sum(amount), 0) AS a FROM disbursement_reports.expired
+         WHERE ($1::date IS NULL OR expired_on >= $1::date) AND ($2::date IS NULL OR expired_on <= $2::date)
+        """
+
+    /// How many decree nights of the range fail their proof, of how many.
+    static let failingProofsQuery = """
+        SELECT count(*) FILTER (WHERE \(Self.proofDifference) <> 0 OR \(Self.proofCountDifference) <> 0) AS failing,
+               count(*) AS decrees
+          FROM disbursement_reports.decree_proofs
+         WHERE ($1::date IS NULL OR business_date >= $1::date) AND ($2::date IS NULL OR business_date <= $2::date)
+        """
+
+    /// The proofs per night and decree, with their differences.
+    static let byDecreeQuery = """
+        SELECT to_char(business_date, 'YYYY-MM-DD') AS d, decree_no, due_count, due_amount, paid_count, paid_amount,
+               held_count, held_amount, expired_count, expired_amount, retry_count, retry_amount,
+               \(Self.proofCountDifference) AS proof_count, \(Self.proofDifference) AS proof
+          FROM disbursement_reports.decree_proofs
+         WHERE ($1::date IS NULL OR business_date >= $1::date) AND ($2::date IS NULL OR business_date <= $2::date)
+         ORDER BY business_date, decree_no COLLATE "C"
+        """
 }
 
 enum DateRange {

@@ -104,8 +104,7 @@ struct StatusReaderTests {
                 <OrgnlTxRef><Amt><InstdAmt Ccy="IDR">600000</InstdAmt></Amt></OrgnlTxRef></TxInfAndSts>
                 """))
             #expect(Self.read(lines) == [StatusLine(lineNumber: 1, endToEndId: "PK-1-I1-1", status: status, amount: 600_000,
-                                                    reasonCode: "AC04", reasonText: "Closed & gone", settledAt: nil,
-                                                    rejectionMeansReturn: status == .failed)])
+                                                    reasonCode: "AC04", reasonText: "Closed & gone", settledAt: nil)])
             // A code other than the status's plain one is kept as written: ACCP and ACTC are two lines.
             #expect((lines.first?.asWritten == nil) == ["ACSC", "RJCT", "PDNG"].contains(code))
         }
@@ -176,7 +175,7 @@ struct StatusReaderTests {
         #expect(lines.map(\.scope) == [.group, .transaction, .transaction, .transaction, .transaction, .block, .block])
         #expect(lines.map(\.lineNumber) == Array(1...7))
         #expect(lines[0].endToEndId == "DSB-20200601-BNI-001" && lines[0].status == .failed && lines[0].reasonCode == "DU01"
-                && lines[0].reasonText == "Duplicate" && !lines[0].rejectionMeansReturn)
+                && lines[0].reasonText == "Duplicate")
         #expect(lines[1].endToEndId == "PK-1-I1-1" && lines[1].status == nil && lines[1].statusCode == "RVNA")
         #expect(lines[2].endToEndId == "" && lines[2].status == .paid && lines[2].amount == nil && lines[2].amountNote == "USD 10.50")
         #expect(lines[3].amount == nil && lines[3].amountNote == "600000.50")
@@ -307,10 +306,9 @@ struct StatusReaderTests {
         #expect(lines.map { $0.asWritten == nil } == [false, true])
         #expect(Self.read(lines) == [
             StatusLine(lineNumber: 1, endToEndId: "PK-42-I1-1", status: .failed, amount: 600_000, reasonCode: "AC04",
-                       reasonText: "Rekening <ditutup> sejak 2020", settledAt: "2020-06-02T10:00:00+07:00",
-                       rejectionMeansReturn: true),
+                       reasonText: "Rekening <ditutup> sejak 2020", settledAt: "2020-06-02T10:00:00+07:00"),
             StatusLine(lineNumber: 2, endToEndId: "PK-43-T1-1", status: .paid, amount: nil, reasonCode: nil, reasonText: nil,
-                       settledAt: nil, rejectionMeansReturn: false),
+                       settledAt: nil),
         ])
     }
 

@@ -62,15 +62,13 @@ public struct NightlyRun {
         let files = BatchFiles(settings: settings, logger: logger, checkpoint: checkpoint)
         // The key is checked on every run, a re-run of a recorded date too (SPEC §4).
         try VirtualAccountIssuer(prefixes: settings.vaPrefixes, key: key).bindRanges(connection, bind: false)
-        if let stored = try connection.query(
-            "SELECT summary::text FROM disbursement.batches WHERE business_date = $1", [date]
-        ).first {
+        if let stored = try connection.query(NightSQL.recordedSummary, [date]).first {
             logger.info("The batch for \(date) is already recorded; checking its files.")
             let summary = try RunSummary.fromJSON(try stored.decode(0, as: String.self))
             let written = options.dryRun ? [] : try files.ensureAll(connection, through: date)
             return Report(summary: summary, alreadyRecorded: true, dryRun: options.dryRun, filesWritten: written, runID: runID)
         }
-        if let latest = try connection.queryOne("SELECT max(business_date) FROM disbursement.batches")
+        if let latest = try connection.queryOne(NightSQL.latestBatch)
             .decodeIfPresent(0, as: BusinessDate.self), latest > date
         {
             throw UsageError(
@@ -105,16 +103,10 @@ public struct NightlyRun {
     }
 
     private func recordBatchStatements(_ connection: Connection, date: BusinessDate, runID: Int64) throws -> RunSummary {
-        // The night's statements touch every participant once: JIT compilation costs more than it
-        // saves on them, and sorts and hashes of a national batch need more than the default memory.
-        try connection.execute("SET LOCAL jit = off")
-        try connection.execute("SET LOCAL work_mem = '256MB'")
+        try connection.execute(NightSQL.noJIT)
+        try connection.execute(NightSQL.workMemory)
         try EligibilitySQL.bind(connection, date: date, settings: settings)
-        try connection.run(
-            """
-            INSERT INTO disbursement.batches (business_date, run_id, created_at, tool_version, settings_fingerprint, summary)
-            VALUES (\(date), \(runID), date_trunc('second', now()), \(ToolVersion.current), \(settings.fingerprint), '{}')
-            """)
+        try connection.run(NightSQL.recordBatch(date: date, runID: runID, settings: settings))
         let issuer = VirtualAccountIssuer(prefixes: settings.vaPrefixes, key: key)
         try issuer.bindRanges(connection)
         try timed("members") {
@@ -122,46 +114,42 @@ public struct NightlyRun {
             try connection.execute(EligibilitySQL.decreesIndex)
             try connection.execute(EligibilitySQL.members)
             try connection.execute(EligibilitySQL.membersIndex)
-            try connection.execute("ANALYZE run_member")
+            try connection.execute(NightSQL.analyzeMembers)
             try warnAboutInvalidDecrees(connection)
         }
         let issued = try timed("virtual accounts") {
             try connection.execute(EligibilitySQL.newVirtualAccounts)
             try connection.execute(EligibilitySQL.newVirtualAccountsIndex)
             let issued = try issuer.issue(connection, date: date, runID: runID, checkpoint: checkpoint)
-            // The planner must see the numbers just issued (a million rows its statistics do
-            // not know yet), or it plans the joins below for an empty table.
-            if issued > 0 { try connection.execute("SELECT disbursement.refresh_statistics('virtual_accounts')") }
+            if issued > 0 { try connection.execute(NightSQL.refreshVirtualAccountStatistics) }
             return issued
         }
         try timed("entitlements") {
             try connection.execute(EligibilitySQL.schemes)
-            try connection.execute("ANALYZE run_scheme")
+            try connection.execute(NightSQL.analyzeSchemes)
             for statement in EligibilitySQL.keepFirstCompletions { try connection.execute(statement) }
             try connection.execute(EligibilitySQL.entitlements)
-            try connection.execute("ANALYZE run_entitlement")
+            try connection.execute(NightSQL.analyzeEntitlements)
             try connection.execute(ConflictHoldSQL.openConflicts)
             // Usually empty: without statistics the planner guessed hundreds of rows and hashed
             // every entitlement of the night to probe it in `decisions`.
-            try connection.execute("ANALYZE run_conflict")
+            try connection.execute(NightSQL.analyzeConflicts)
             try connection.execute(EligibilitySQL.expire)
         }
         try timed("holds and payouts") {
             for statement in EligibilitySQL.duplicateNIKs { try connection.execute(statement) }
             try connection.execute(EligibilitySQL.persons)
             try indexPersons(connection)
-            try connection.execute("ANALYZE run_person")
+            try connection.execute(NightSQL.analyzePersons)
             try connection.execute(EligibilitySQL.sharedAccountHistory)
             try connection.execute(EligibilitySQL.reregisteredNIKs)
             try connection.execute(EligibilitySQL.decisions)
-            try connection.execute("ANALYZE run_decision")
+            try connection.execute(NightSQL.analyzeDecisions)
             try warnAboutWithdrawnCompletions(connection)
             try connection.execute(EligibilitySQL.payouts)
             try connection.execute(EligibilitySQL.payoutTotals)
             try connection.execute(EligibilitySQL.batchIssued)
-            // Reconciliation often follows a night at once, before autovacuum has looked at the
-            // new payouts; with no statistics its joins were planned for an empty table.
-            try connection.execute("SELECT disbursement.refresh_statistics('payouts')")
+            try connection.execute(NightSQL.refreshPayoutStatistics)
             checkpoint("payouts written")
             try connection.execute(EligibilitySQL.releaseHolds)
             try connection.execute(EligibilitySQL.newHolds)
@@ -170,8 +158,7 @@ public struct NightlyRun {
         }
         try timed("proof per decree") { try DecreeProof.check(connection) }
         let summary = try RunSummary.collect(connection, date: date, virtualAccountsIssued: issued)
-        try connection.execute(
-            "UPDATE disbursement.batches SET summary = $2::jsonb WHERE business_date = $1", [date, try summary.json()])
+        try connection.execute(NightSQL.recordSummary, [date, try summary.json()])
         return summary
     }
 

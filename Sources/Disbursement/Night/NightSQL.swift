@@ -1,0 +1,42 @@
+/// The night's own statements around the stages (whose statements are in `EligibilitySQL` and
+/// `ConflictHoldSQL`), in the order `NightlyRun` runs them: the batch row, session settings,
+/// and statistics for the temporary tables between stages.
+enum NightSQL {
+    /// $1: a business date; its batch's summary when it is recorded already.
+    static let recordedSummary = "SELECT summary::text FROM disbursement.batches WHERE business_date = $1"
+
+    /// The latest recorded business date (batches move forward only).
+    static let latestBatch = "SELECT max(business_date) FROM disbursement.batches"
+
+    /// The night's statements touch every participant once: JIT compilation costs more than it
+    /// saves on them, and sorts and hashes of a national batch need more than the default memory.
+    static let noJIT = "SET LOCAL jit = off"
+    static let workMemory = "SET LOCAL work_mem = '256MB'"
+
+    /// The batch row, with an empty summary until `recordSummary`.
+    static func recordBatch(date: BusinessDate, runID: Int64, settings: Settings) -> SQLQuery {
+        """
+        INSERT INTO disbursement.batches (business_date, run_id, created_at, tool_version, settings_fingerprint, summary)
+        VALUES (\(date), \(runID), date_trunc('second', now()), \(ToolVersion.current), \(settings.fingerprint), '{}')
+        """
+    }
+
+    static let analyzeMembers = "ANALYZE run_member"
+
+    /// The planner must see the numbers just issued (a million rows its statistics do not know
+    /// yet), or it plans the joins below for an empty table.
+    static let refreshVirtualAccountStatistics = "SELECT disbursement.refresh_statistics('virtual_accounts')"
+
+    static let analyzeSchemes = "ANALYZE run_scheme"
+    static let analyzeEntitlements = "ANALYZE run_entitlement"
+    static let analyzePersons = "ANALYZE run_person"
+    static let analyzeConflicts = "ANALYZE run_conflict"
+    static let analyzeDecisions = "ANALYZE run_decision"
+
+    /// Reconciliation often follows a night at once, before autovacuum has looked at the new
+    /// payouts; with no statistics its joins were planned for an empty table.
+    static let refreshPayoutStatistics = "SELECT disbursement.refresh_statistics('payouts')"
+
+    /// $1: the business date, $2: the summary (JSON, snake_case keys).
+    static let recordSummary = "UPDATE disbursement.batches SET summary = $2::jsonb WHERE business_date = $1"
+}
