@@ -171,7 +171,7 @@ public struct Reconciler {
                     }
                     try connection.execute(ReconciliationSQL.stateScopes)
                     if try connection.execute(ReconciliationSQL.fillKeyCache) > 0 {
-                        try connection.execute("ANALYZE recon_keys (business_date, channel, end_to_end_id)")
+                        try connection.execute(ReconciliationSQL.analyzeKeys)
                     }
                     try connection.execute(ReconciliationSQL.expandScopes, [read.lastLine])
                     try connection.execute(ReconciliationSQL.scopeExceptions)

@@ -20,9 +20,6 @@ extension ReconciliationSQL {
     /// $1: the file's id (`fileID`), $2: the channel it came from, "" for any (`channelScope`).
     static let bindFile = "SELECT set_config('disburse.file_id', $1, true), set_config('disburse.channel', $2, true)"
 
-    /// Statistics before `setScopesAside` joins the staged lines.
-    static let analyzeLines = "ANALYZE recon_line"
-
     /// $1: the file's id, $2: its summary (JSON, snake_case keys), read by `report reconciliation`.
     static let recordSummary = "UPDATE disbursement.status_files SET summary = $2::jsonb WHERE file_id = $1"
 

@@ -27,6 +27,15 @@ enum ReconciliationSQL {
     /// them, `StatusRounds`; the text columns would only cost time).
     static let analyzeLines = "ANALYZE recon_line (registrant_id, kind, number, attempt, end_to_end_id, scope)"
 
+    /// The same for the tables the rounds join (`StatusRounds`) and the call's key cache.
+    static let analyzeMatches = "ANALYZE recon_match (registrant_id, kind, number, attempt, round)"
+    static let analyzeDecisions = "ANALYZE recon_decision (registrant_id, kind, number, attempt, round, decision)"
+    static let analyzeKeys = "ANALYZE recon_keys (business_date, channel, end_to_end_id)"
+
+    /// Several rounds select their lines by number; $1 is the round `decisions` reads.
+    static let indexRounds = "CREATE INDEX ON recon_match (round)"
+    static let bindRound = "SELECT set_config('disburse.round', $1, true)"
+
     /// The temporary tables of one file, dropped at its end when the transaction goes on (a
     /// dry run of several files, `Reconciler.wholeCall`).
     static let dropStaging = "DROP TABLE IF EXISTS recon_line, recon_scope, recon_stated, recon_match, recon_decision"

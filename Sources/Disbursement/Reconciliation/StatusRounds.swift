@@ -14,7 +14,7 @@ enum StatusRounds {
         if try connection.queryOne(ReconciliationSQL.severalLines).decode(0, as: Bool.self) {
             try connection.execute(ReconciliationSQL.numberRounds)
         }
-        try connection.execute("ANALYZE recon_match (registrant_id, kind, number, attempt, round)")
+        try connection.execute(ReconciliationSQL.analyzeMatches)
         let rounds = try connection.queryOne(ReconciliationSQL.rounds).decode(0, as: Int.self)
         if rounds > ReconciliationSQL.maximumRounds {
             let reference = try connection.queryOne(ReconciliationSQL.tooManyLines).decode(0, as: String.self)
@@ -22,11 +22,11 @@ enum StatusRounds {
                 "\(name) is not a valid status file, nothing was imported: it has more than \(ReconciliationSQL.maximumRounds) status lines for the payments of \(Masking.digitRuns(reference)); ask the channel for a corrected file.")
         }
         try connection.execute(ReconciliationSQL.createDecisions)
-        if rounds > 1 { try connection.execute("CREATE INDEX ON recon_match (round)") }
+        if rounds > 1 { try connection.execute(ReconciliationSQL.indexRounds) }
         for round in stride(from: 1, through: rounds, by: 1) {
-            try connection.execute("SELECT set_config('disburse.round', $1, true)", [round])
+            try connection.execute(ReconciliationSQL.bindRound, [round])
             try connection.execute(ReconciliationSQL.decide(firstRound: round == 1))
-            if round == 1 { try connection.execute("ANALYZE recon_decision (registrant_id, kind, number, attempt, round, decision)") }
+            if round == 1 { try connection.execute(ReconciliationSQL.analyzeDecisions) }
             try connection.execute(ReconciliationSQL.recordLines)
             try connection.execute(ReconciliationSQL.recordExceptions)
             try connection.execute(ReconciliationSQL.apply)
