@@ -149,6 +149,12 @@ GRANT EXECUTE ON FUNCTION disbursement.account_key(text) TO disburse_job;
 -- the caller may execute them.
 GRANT EXECUTE ON FUNCTION disbursement.completion_qualifies(text, smallint, text, timestamptz),
     disbursement.jakarta_day(timestamptz, timestamptz) TO disburse_job;
+-- And the rest of them (migration 0051).
+GRANT EXECUTE ON FUNCTION disbursement.decree_in_force(date, date, boolean), disbursement.decree_precedence(text, date, text),
+    disbursement.completion_within_decree(date, date), disbursement.first_qualifying_day(date, date),
+    disbursement.account_may_be_in_force(text), disbursement.account_recency(timestamptz, bigint),
+    disbursement.training_due(date, date), disbursement.incentive_interval(int), disbursement.incentive_due(date, int, int),
+    disbursement.survey_due(date, date) TO disburse_job;
 -- Temporary tables hold each night's working sets.
 DO $$ BEGIN EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO disburse_job', current_database()); END $$;
 

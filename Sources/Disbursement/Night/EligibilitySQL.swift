@@ -87,7 +87,7 @@ enum EligibilitySQL {
     static let members = """
         CREATE TEMP TABLE run_member ON COMMIT DROP AS
         SELECT m.registrant_id,
-               (array_agg(m.decree_no ORDER BY (m.status = 'approved') DESC NULLS LAST, d.issued_on, m.decree_no))[1] AS decree_no,
+               (array_agg(m.decree_no ORDER BY \(SharedOrder.decreePrecedence(status: "m.status", issuedOn: "d.issued_on", decreeNo: "m.decree_no"))))[1] AS decree_no,
                CASE WHEN min(m.decree_no) <> max(m.decree_no) OR count(m.decree_no) BETWEEN 1 AND count(*) - 1
                     THEN coalesce(bool_or(m.status = 'approved'), false)
                     ELSE bool_and(coalesce(m.status = 'approved', false)) END AS approved,
@@ -97,10 +97,10 @@ enum EligibilitySQL {
           FROM registry.decree_members m
           LEFT JOIN run_decree d USING (decree_no)
          WHERE m.registrant_id IS NOT NULL
-           AND (d.issued_on IS NULL OR d.issued_on <= \(date)
+           AND disbursement.decree_in_force(d.issued_on, \(date),
                 -- A decree dated in the future after its members got numbers keeps them (held
                 -- INVALID_DECREE), so what they are owed does not vanish.
-                OR EXISTS (SELECT 1 FROM disbursement.virtual_accounts v WHERE v.registrant_id = m.registrant_id))
+                EXISTS (SELECT 1 FROM disbursement.virtual_accounts v WHERE v.registrant_id = m.registrant_id))
          GROUP BY m.registrant_id
         UNION ALL
         -- A person with a VA whose membership row vanished from the registry is still owed what
@@ -159,11 +159,11 @@ enum EligibilitySQL {
                CASE WHEN d.survey_amount BETWEEN 1 AND 10000000000 THEN d.survey_amount ELSE 0 END AS survey_amount,
                CASE WHEN d.decree_no IS NOT NULL AND d.problem IS NULL THEN d.incentive_tranches
                     ELSE least(greatest(coalesce(d.incentive_tranches, 1), 1), 120) END AS incentive_tranches,
-               CASE WHEN d.incentive_interval_days BETWEEN 0 AND 3660 THEN d.incentive_interval_days ELSE 0 END AS incentive_interval_days,
+               disbursement.incentive_interval(d.incentive_interval_days) AS incentive_interval_days,
                CASE WHEN d.decree_no IS NOT NULL AND d.problem IS NULL THEN d.survey_count
                     ELSE least(greatest(coalesce(d.survey_count, 1), 1), 120) END AS survey_count,
                CASE WHEN d.decree_no IS NOT NULL AND d.problem IS NULL THEN d.payable_until END AS payable_until,
-               f.first_on AS qualified_on, k.first_on AS kept_on, least(f.first_on, k.first_on) AS first_on,
+               f.first_on AS qualified_on, k.first_on AS kept_on, disbursement.first_qualifying_day(f.first_on, k.first_on) AS first_on,
                k.first_on IS NOT NULL AND (f.first_on IS NULL OR f.first_on > k.first_on) AS completion_withdrawn,
                v.issued_on AS va_on
           FROM run_member rm
@@ -178,7 +178,7 @@ enum EligibilitySQL {
                          WHERE disbursement.completion_qualifies(c.certificate_no, c.rating, c.review, c.completed_at)) q
                   JOIN run_member qm USING (registrant_id)
                   LEFT JOIN run_decree qd ON qd.decree_no = qm.decree_no AND qd.problem IS NULL
-                 WHERE q.day >= coalesce(qd.issued_on, DATE '2000-01-01')
+                 WHERE disbursement.completion_within_decree(q.day, qd.issued_on)
                  GROUP BY q.registrant_id) f USING (registrant_id)
           LEFT JOIN disbursement.first_completions k USING (registrant_id)
           LEFT JOIN disbursement.virtual_accounts v USING (registrant_id)
@@ -221,19 +221,19 @@ enum EligibilitySQL {
         CREATE TEMP TABLE run_entitlement ON COMMIT DROP AS
         WITH candidate AS (
             SELECT m.registrant_id, 'TRAINING'::text AS kind, 1 AS number, m.training_amount AS amount,
-                   m.decree_no, m.decree_valid, coalesce(m.va_on, \(date)) AS due_on, m.payable_until,
+                   m.decree_no, m.decree_valid, disbursement.training_due(m.va_on, \(date)) AS due_on, m.payable_until,
                    false AS completion_withdrawn
               FROM run_scheme m
              WHERE m.va_on IS NOT NULL OR (m.approved AND NOT (m.decree_valid AND \(registrantIDValid("m.registrant_id"))))
             UNION ALL
             SELECT m.registrant_id, 'INCENTIVE', n, m.incentive_amount, m.decree_no, m.decree_valid,
-                   m.first_on + (n - 1) * m.incentive_interval_days, m.payable_until, m.completion_withdrawn
+                   disbursement.incentive_due(m.first_on, n, m.incentive_interval_days), m.payable_until, m.completion_withdrawn
               FROM run_scheme m CROSS JOIN LATERAL generate_series(1, m.incentive_tranches) AS n
              WHERE m.first_on IS NOT NULL
             UNION ALL
             -- A survey listed twice counts once, from its first submission.
             SELECT m.registrant_id, 'SURVEY', s.survey_no, m.survey_amount, m.decree_no, m.decree_valid,
-                   greatest(min(\(jakartaDay("s.submitted_at"))), m.first_on), m.payable_until, m.completion_withdrawn
+                   disbursement.survey_due(min(\(jakartaDay("s.submitted_at"))), m.first_on), m.payable_until, m.completion_withdrawn
               FROM run_scheme m JOIN registry.survey_responses s USING (registrant_id)
              WHERE m.first_on IS NOT NULL AND s.survey_no BETWEEN 1 AND m.survey_count
                AND \(jakartaDay("s.submitted_at")) IS NOT NULL
@@ -333,8 +333,8 @@ enum EligibilitySQL {
                    CASE WHEN pa.provider = ANY (\(bankChannels)::text[]) THEN 'bank'
                         WHEN pa.provider = ANY (\(ewalletChannels)::text[]) THEN 'ewallet' END AS channel_kind
               FROM registry.payout_accounts pa
-             WHERE pa.status IS DISTINCT FROM 'closed' AND pa.registrant_id IS NOT NULL
-             ORDER BY pa.registrant_id, pa.linked_at DESC NULLS LAST, pa.account_id DESC
+             WHERE disbursement.account_may_be_in_force(pa.status) AND pa.registrant_id IS NOT NULL
+             ORDER BY pa.registrant_id, \(SharedOrder.accountRecency(linkedAt: "pa.linked_at", accountID: "pa.account_id"))
         ), a AS (
             -- An e-wallet is paid to its number in one canonical form (62…), the form the
             -- phone check compares; the key drops separators and folds case (migration 0022).
