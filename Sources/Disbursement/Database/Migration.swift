@@ -54,6 +54,7 @@ public struct Migration: Sendable {
         Migration(48, "passed_paid_flag", PackageResources._048_passed_paid_flag_sql),
         Migration(49, "paid_after_return", PackageResources._049_paid_after_return_sql),
         Migration(50, "phone_trunk_prefix", PackageResources._050_phone_trunk_prefix_sql),
+        Migration(52, "incremental_nights", PackageResources._052_incremental_nights_sql),
     ]
 
     public var fileName: String { String(format: "%04d_%@.sql", version, name) }

@@ -84,7 +84,12 @@ enum EligibilitySQL {
     /// membership is approved only when its status is exactly 'approved' (all its rows, when the
     /// registry lists it twice). A decree that is missing or has no issued_on is taken as in
     /// force, so its members are held INVALID_DECREE rather than forgotten.
-    static let members = """
+    ///
+    /// An incremental night (`NightScope`) reads only the registrants in `run_touched`.
+    static func members(touchedOnly: Bool) -> String {
+        let touched = touchedOnly ? "AND m.registrant_id IN (SELECT registrant_id FROM run_touched)" : ""
+        let touchedVA = touchedOnly ? "AND v.registrant_id IN (SELECT registrant_id FROM run_touched)" : ""
+        return """
         CREATE TEMP TABLE run_member ON COMMIT DROP AS
         SELECT m.registrant_id,
                (array_agg(m.decree_no ORDER BY (m.status = 'approved') DESC NULLS LAST, d.issued_on, m.decree_no))[1] AS decree_no,
@@ -96,7 +101,7 @@ enum EligibilitySQL {
                true AS listed
           FROM registry.decree_members m
           LEFT JOIN run_decree d USING (decree_no)
-         WHERE m.registrant_id IS NOT NULL
+         WHERE m.registrant_id IS NOT NULL \(touched)
            AND (d.issued_on IS NULL OR d.issued_on <= \(date)
                 -- A decree dated in the future after its members got numbers keeps them (held
                 -- INVALID_DECREE), so what they are owed does not vanish.
@@ -111,8 +116,9 @@ enum EligibilitySQL {
                  ORDER BY p.business_date DESC, p.kind, p.number, p.attempt DESC LIMIT 1),
                false, 1, false
           FROM disbursement.virtual_accounts v
-         WHERE NOT EXISTS (SELECT 1 FROM registry.decree_members m WHERE m.registrant_id = v.registrant_id)
+         WHERE NOT EXISTS (SELECT 1 FROM registry.decree_members m WHERE m.registrant_id = v.registrant_id) \(touchedVA)
         """
+    }
 
     /// Decrees in force with members that cannot be paid as written, for the night's warnings.
     static let invalidDecrees = """
@@ -149,8 +155,19 @@ enum EligibilitySQL {
     /// outside it as 0. The first qualifying day is the earlier of the registry's and the one
     /// kept (`disbursement.first_completions`): a kept day whose completion no longer
     /// qualifies on or before it (review blanked, rating changed) is `completion_withdrawn`.
+    ///
+    /// `next_check_on` is the next day after tonight an incentive tranche falls due (surveys and
+    /// training are due by tonight or when a registry row is written): an incremental night
+    /// decides the participant again that day.
     static let schemes = """
         CREATE TEMP TABLE run_scheme ON COMMIT DROP AS
+        SELECT s.*,
+               CASE WHEN s.first_on > \(date) THEN s.first_on
+                    WHEN s.first_on IS NOT NULL AND s.incentive_interval_days > 0
+                         AND (\(date) - s.first_on) / s.incentive_interval_days + 1 <= s.incentive_tranches - 1
+                    THEN s.first_on + ((\(date) - s.first_on) / s.incentive_interval_days + 1) * s.incentive_interval_days
+               END AS next_check_on
+          FROM (
         SELECT rm.registrant_id, coalesce(rm.decree_no, '(none)') AS decree_no, rm.approved,
                d.decree_no IS NOT NULL AND d.problem IS NULL AS decree_valid,
                rm.approved AND rm.decree_count = 1 AND d.decree_no IS NOT NULL AND d.problem IS NULL AS approval_sound,
@@ -181,7 +198,7 @@ enum EligibilitySQL {
                  WHERE q.day >= coalesce(qd.issued_on, DATE '2000-01-01')
                  GROUP BY q.registrant_id) f USING (registrant_id)
           LEFT JOIN disbursement.first_completions k USING (registrant_id)
-          LEFT JOIN disbursement.virtual_accounts v USING (registrant_id)
+          LEFT JOIN disbursement.virtual_accounts v USING (registrant_id)) s
         """
 
     /// The first qualifying day of a sound approval (approved once, in a valid decree, so the
@@ -273,6 +290,20 @@ enum EligibilitySQL {
         "ANALYZE run_duplicate_nik",
     ]
 
+    /// The same for an incremental night, which decides a few persons: only their NIKs are
+    /// looked up in the whole registry (its index on nik), with the same answer for them.
+    static let touchedDuplicateNIKs = [
+        """
+        CREATE TEMP TABLE run_duplicate_nik ON COMMIT DROP AS
+        SELECT r.nik FROM registry.registrants r
+         WHERE r.nik IN (SELECT q.nik FROM registry.registrants q
+                          WHERE q.nik IS NOT NULL
+                            AND q.registrant_id IN (SELECT registrant_id FROM run_entitlement WHERE NOT expiring))
+         GROUP BY r.nik HAVING count(*) > 1
+        """,
+        "ANALYZE run_duplicate_nik",
+    ]
+
     /// Tonight's persons whose number an earlier payout sent to another registrant, even if that
     /// registrant has moved on: a number once paid to one person is never paid to another. Only
     /// live payouts (ISSUED, PENDING, PAID) count: a failed or returned one left no money there
@@ -326,28 +357,10 @@ enum EligibilitySQL {
     /// a number (provider and key, `disbursement.account_key`) on the account in force of more
     /// than one registrant, participant or not, whatever the account's status. One read and one
     /// sort of `payout_accounts` serve both (a separate pass cost a second sort of every account).
-    static let persons = """
+    static func persons(touchedOnly: Bool) -> String {
+        """
         CREATE TEMP TABLE run_person ON COMMIT DROP AS
-        WITH account_in_force AS (
-            SELECT DISTINCT ON (pa.registrant_id) pa.*,
-                   CASE WHEN pa.provider = ANY (\(bankChannels)::text[]) THEN 'bank'
-                        WHEN pa.provider = ANY (\(ewalletChannels)::text[]) THEN 'ewallet' END AS channel_kind
-              FROM registry.payout_accounts pa
-             WHERE pa.status IS DISTINCT FROM 'closed' AND pa.registrant_id IS NOT NULL
-             ORDER BY pa.registrant_id, pa.linked_at DESC NULLS LAST, pa.account_id DESC
-        ), a AS (
-            -- An e-wallet is paid to its number in one canonical form (62…), the form the
-            -- phone check compares; the key drops separators and folds case (migration 0022).
-            SELECT f.*, disbursement.account_key(f.payable_no) AS account_key
-              FROM (SELECT g.*, CASE WHEN g.channel_kind = 'ewallet' THEN disbursement.normalize_phone(g.account_no)
-                                     ELSE g.account_no END AS payable_no
-                      FROM account_in_force g) f
-        ), shared AS (
-            SELECT provider, account_key FROM a
-             WHERE provider IS NOT NULL AND account_key <> ''
-             GROUP BY provider, account_key
-            HAVING count(*) > 1
-        )
+        \(touchedOnly ? touchedAccounts : allAccounts)
         SELECT p.registrant_id, r.full_name, r.nik,
                -- Digits and a length test, not '^[0-9]{16}$': counted repetitions cost PostgreSQL's
                -- regex engine about a microsecond a row.
@@ -370,6 +383,80 @@ enum EligibilitySQL {
           LEFT JOIN run_duplicate_nik dup USING (nik)
           LEFT JOIN a USING (registrant_id)
           LEFT JOIN shared s ON s.provider = a.provider AND s.account_key = a.account_key
+        """
+    }
+
+    /// The channel kind the settings give an account's provider (the row's own `kind` only has
+    /// to agree with it).
+    static func channelKind(_ alias: String) -> String {
+        """
+        CASE WHEN \(alias).provider = ANY (\(bankChannels)::text[]) THEN 'bank'
+             WHEN \(alias).provider = ANY (\(ewalletChannels)::text[]) THEN 'ewallet' END
+        """
+    }
+
+    /// Every registrant's account in force, its key, and the numbers more than one holds.
+    static let allAccounts = """
+        WITH account_in_force AS (
+            SELECT DISTINCT ON (pa.registrant_id) pa.*,
+                   \(channelKind("pa")) AS channel_kind
+              FROM registry.payout_accounts pa
+             WHERE pa.status IS DISTINCT FROM 'closed' AND pa.registrant_id IS NOT NULL
+             ORDER BY pa.registrant_id, pa.linked_at DESC NULLS LAST, pa.account_id DESC
+        ), a AS (
+            -- An e-wallet is paid to its number in one canonical form (62…), the form the
+            -- phone check compares; the key drops separators and folds case (migration 0022).
+            SELECT f.*, disbursement.account_key(f.payable_no) AS account_key
+              FROM (SELECT g.*, CASE WHEN g.channel_kind = 'ewallet' THEN disbursement.normalize_phone(g.account_no)
+                                     ELSE g.account_no END AS payable_no
+                      FROM account_in_force g) f
+        ), shared AS (
+            SELECT provider, account_key FROM a
+             WHERE provider IS NOT NULL AND account_key <> ''
+             GROUP BY provider, account_key
+            HAVING count(*) > 1
+        )
+        """
+
+    /// The same for an incremental night's persons only, with the same answers: their accounts
+    /// in force through the registry's index on registrant_id; a number is shared when the
+    /// account in force of another registrant (anyone's, found by one pass over the accounts
+    /// with that number) has it too.
+    static let touchedAccounts = """
+        WITH account_in_force AS (
+            SELECT DISTINCT ON (pa.registrant_id) pa.*, \(channelKind("pa")) AS channel_kind
+              FROM registry.payout_accounts pa
+             WHERE pa.status IS DISTINCT FROM 'closed'
+               AND pa.registrant_id IN (SELECT registrant_id FROM run_entitlement WHERE NOT expiring)
+             ORDER BY pa.registrant_id, pa.linked_at DESC NULLS LAST, pa.account_id DESC
+        ), a AS (
+            SELECT f.*, disbursement.account_key(f.payable_no) AS account_key
+              FROM (SELECT g.*, CASE WHEN g.channel_kind = 'ewallet' THEN disbursement.normalize_phone(g.account_no)
+                                     ELSE g.account_no END AS payable_no
+                      FROM account_in_force g) f
+        ), number AS (
+            SELECT DISTINCT provider, account_key FROM a WHERE provider IS NOT NULL AND account_key <> ''
+        ), holder AS (
+            SELECT DISTINCT x.registrant_id
+              FROM registry.payout_accounts x
+              JOIN number n ON n.provider = x.provider
+                           AND n.account_key = disbursement.account_key(
+                                 CASE WHEN \(channelKind("x")) = 'ewallet' THEN disbursement.normalize_phone(x.account_no)
+                                      ELSE x.account_no END)
+             WHERE x.status IS DISTINCT FROM 'closed' AND x.registrant_id IS NOT NULL
+        ), holder_in_force AS (
+            SELECT DISTINCT ON (pa.registrant_id) pa.registrant_id, pa.provider,
+                   disbursement.account_key(CASE WHEN \(channelKind("pa")) = 'ewallet' THEN disbursement.normalize_phone(pa.account_no)
+                                                 ELSE pa.account_no END) AS account_key
+              FROM registry.payout_accounts pa
+             WHERE pa.status IS DISTINCT FROM 'closed' AND pa.registrant_id IN (SELECT registrant_id FROM holder)
+             ORDER BY pa.registrant_id, pa.linked_at DESC NULLS LAST, pa.account_id DESC
+        ), shared AS (
+            SELECT provider, account_key FROM holder_in_force
+             WHERE provider IS NOT NULL AND account_key <> ''
+             GROUP BY provider, account_key
+            HAVING count(*) > 1
+        )
         """
 
     /// A registrant id the registry lists twice: which row's NIK and phone are true is unknown,
