@@ -61,6 +61,37 @@ struct IncrementalNightTests {
         #expect(scopes.dropFirst().allSatisfy { $0.hasPrefix("incremental:") }, "seed \(seed): \(scopes)")
     }
 
+    /// A membership row deleted leaves no row version behind to notice: the night counts the
+    /// rows. Here the deletion moves the participant's scheme back to the decree of their last
+    /// payout (30-day tranches instead of 60), so a tranche falls due before the day kept for
+    /// them; only the count tells the incremental night to look at them again.
+    @Test func deletedMembershipIsNoticed() throws {
+        let full = try Self.world()
+        let incremental = try Self.world()
+        let nights: [(String, String?)] = [
+            ("2020-06-01", "UPDATE registry.decree_members SET decree_no = 'SK-60' WHERE registrant_id = 1"),
+            ("2020-06-02", "DELETE FROM registry.decree_members WHERE registrant_id = 1"),
+            ("2020-06-03", nil), ("2020-06-30", nil),
+        ]
+        for env in [full, incremental] {
+            try env.registry.decree("SK-1")
+            try env.registry.decree("SK-60")
+            try env.connection.execute("UPDATE registry.decrees SET incentive_interval_days = 60 WHERE decree_no = 'SK-60'")
+            try env.registry.payableParticipant(1)
+            try env.registry.payableParticipant(2)
+        }
+        for (night, change) in nights {
+            try full.run(night, full: true)
+            try incremental.run(night)
+            try Self.expectEqual(full, incremental, "night \(night)")
+            if let change {
+                for env in [full, incremental] { try env.connection.execute(change) }
+            }
+        }
+        #expect(try incremental.hold(1, "INCENTIVE", 3) == "NOT_APPROVED")
+        #expect(try incremental.count("SELECT count(*) FROM disbursement.night_scopes WHERE scope = 'incremental'") == 3)
+    }
+
     static func world() throws -> TestEnvironment {
         let env = try TestEnvironment()
         try DirtyRegistrySearchTests.distrustConstraints(env.connection)
