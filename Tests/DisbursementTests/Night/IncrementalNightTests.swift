@@ -63,20 +63,20 @@ struct IncrementalNightTests {
 
     /// A membership row deleted leaves no row version behind to notice: the night counts the
     /// rows. Here the deletion moves the participant's scheme back to the decree of their last
-    /// payout (30-day tranches instead of 60), so a tranche falls due before the day kept for
+    /// payout (30-day tranches instead of 90), so a tranche falls due before the day kept for
     /// them; only the count tells the incremental night to look at them again.
     @Test func deletedMembershipIsNoticed() throws {
         let full = try Self.world()
         let incremental = try Self.world()
         let nights: [(String, String?)] = [
-            ("2020-06-01", "UPDATE registry.decree_members SET decree_no = 'SK-60' WHERE registrant_id = 1"),
+            ("2020-06-01", "UPDATE registry.decree_members SET decree_no = 'SK-90' WHERE registrant_id = 1"),
             ("2020-06-02", "DELETE FROM registry.decree_members WHERE registrant_id = 1"),
             ("2020-06-03", nil), ("2020-06-30", nil),
         ]
         for env in [full, incremental] {
             try env.registry.decree("SK-1")
-            try env.registry.decree("SK-60")
-            try env.connection.execute("UPDATE registry.decrees SET incentive_interval_days = 60 WHERE decree_no = 'SK-60'")
+            try env.registry.decree("SK-90")
+            try env.connection.execute("UPDATE registry.decrees SET incentive_interval_days = 90 WHERE decree_no = 'SK-90'")
             try env.registry.payableParticipant(1)
             try env.registry.payableParticipant(2)
         }
