@@ -290,19 +290,15 @@ enum EligibilitySQL {
         "ANALYZE run_duplicate_nik",
     ]
 
-    /// The same for an incremental night, which decides a few persons: only their NIKs are
-    /// looked up in the whole registry (its index on nik), with the same answer for them.
-    static let touchedDuplicateNIKs = [
+    /// An incremental night decides a few persons: `run_duplicate_nik` stays empty and their
+    /// NIKs are looked up in the whole registry through its index on nik once `run_person` has
+    /// them (`markDuplicateNIKs`), with the same answer for them: a NIK on more than one row.
+    static let touchedDuplicateNIKs = ["CREATE TEMP TABLE run_duplicate_nik (nik text) ON COMMIT DROP"]
+
+    static let markDuplicateNIKs = """
+        UPDATE run_person p SET nik_duplicate = true
+         WHERE p.nik IS NOT NULL AND (SELECT count(*) FROM registry.registrants r WHERE r.nik = p.nik) > 1
         """
-        CREATE TEMP TABLE run_duplicate_nik ON COMMIT DROP AS
-        SELECT r.nik FROM registry.registrants r
-         WHERE r.nik IN (SELECT q.nik FROM registry.registrants q
-                          WHERE q.nik IS NOT NULL
-                            AND q.registrant_id IN (SELECT registrant_id FROM run_entitlement WHERE NOT expiring))
-         GROUP BY r.nik HAVING count(*) > 1
-        """,
-        "ANALYZE run_duplicate_nik",
-    ]
 
     /// Tonight's persons whose number an earlier payout sent to another registrant, even if that
     /// registrant has moved on: a number once paid to one person is never paid to another. Only
@@ -353,14 +349,26 @@ enum EligibilitySQL {
     /// An account's payable kind is its provider's channel kind from the settings, never the
     /// row's own `kind` (which only has to agree with it).
     ///
-    /// SHARED_ACCOUNT (issue 13 F7) is decided in the same pass over the registry's accounts:
-    /// a number (provider and key, `disbursement.account_key`) on the account in force of more
-    /// than one registrant, participant or not, whatever the account's status. One read and one
-    /// sort of `payout_accounts` serve both (a separate pass cost a second sort of every account).
-    static func persons(touchedOnly: Bool) -> String {
-        """
+    /// SHARED_ACCOUNT (issue 13 F7): a number (provider and key, `disbursement.account_key`) on
+    /// the account in force of another registrant too, participant or not, whatever the
+    /// account's status. Every registrant's number is kept in `account_numbers` (brought up to
+    /// date by `NightScope` before this statement), so a person's is one index probe.
+    static let persons = """
         CREATE TEMP TABLE run_person ON COMMIT DROP AS
-        \(touchedOnly ? touchedAccounts : allAccounts)
+        WITH account_in_force AS (
+            SELECT DISTINCT ON (pa.registrant_id) pa.*, \(channelKind("pa")) AS channel_kind
+              FROM registry.payout_accounts pa
+             WHERE pa.status IS DISTINCT FROM 'closed'
+               AND pa.registrant_id IN (SELECT registrant_id FROM run_entitlement WHERE NOT expiring)
+             ORDER BY pa.registrant_id, pa.linked_at DESC NULLS LAST, pa.account_id DESC
+        ), a AS (
+            -- An e-wallet is paid to its number in one canonical form (62…), the form the
+            -- phone check compares; the key drops separators and folds case (migration 0022).
+            SELECT f.*, disbursement.account_key(f.payable_no) AS account_key
+              FROM (SELECT g.*, CASE WHEN g.channel_kind = 'ewallet' THEN disbursement.normalize_phone(g.account_no)
+                                     ELSE g.account_no END AS payable_no
+                      FROM account_in_force g) f
+        )
         SELECT p.registrant_id, r.full_name, r.nik,
                -- Digits and a length test, not '^[0-9]{16}$': counted repetitions cost PostgreSQL's
                -- regex engine about a microsecond a row.
@@ -369,7 +377,11 @@ enum EligibilitySQL {
                a.account_id, a.provider, a.kind AS account_kind, a.channel_kind, a.payable_no AS account_no,
                a.account_name, a.upgraded, a.status AS account_status,
                -- A person without an account has the key of no number, ''.
-               coalesce(a.account_key, disbursement.account_key(NULL)) AS account_key, s.provider IS NOT NULL AS account_shared,
+               coalesce(a.account_key, disbursement.account_key(NULL)) AS account_key,
+               a.provider IS NOT NULL AND a.account_key <> ''
+                 AND EXISTS (SELECT 1 FROM disbursement.account_numbers n
+                              WHERE n.provider = a.provider AND n.account_key = a.account_key
+                                AND n.registrant_id <> p.registrant_id) AS account_shared,
                coalesce(a.owner_nik = r.nik, false) AS owner_matches,
                coalesce(disbursement.normalize_phone(a.account_no) = disbursement.normalize_phone(r.phone), false) AS phone_matches,
                -- E-wallets: 8 to 15 digits written 62…. Banks: 1 to 34 letters, digits, spaces
@@ -382,9 +394,7 @@ enum EligibilitySQL {
           LEFT JOIN registry.registrants r USING (registrant_id)
           LEFT JOIN run_duplicate_nik dup USING (nik)
           LEFT JOIN a USING (registrant_id)
-          LEFT JOIN shared s ON s.provider = a.provider AND s.account_key = a.account_key
         """
-    }
 
     /// The channel kind the settings give an account's provider (the row's own `kind` only has
     /// to agree with it).
@@ -394,70 +404,6 @@ enum EligibilitySQL {
              WHEN \(alias).provider = ANY (\(ewalletChannels)::text[]) THEN 'ewallet' END
         """
     }
-
-    /// Every registrant's account in force, its key, and the numbers more than one holds.
-    static let allAccounts = """
-        WITH account_in_force AS (
-            SELECT DISTINCT ON (pa.registrant_id) pa.*,
-                   \(channelKind("pa")) AS channel_kind
-              FROM registry.payout_accounts pa
-             WHERE pa.status IS DISTINCT FROM 'closed' AND pa.registrant_id IS NOT NULL
-             ORDER BY pa.registrant_id, pa.linked_at DESC NULLS LAST, pa.account_id DESC
-        ), a AS (
-            -- An e-wallet is paid to its number in one canonical form (62…), the form the
-            -- phone check compares; the key drops separators and folds case (migration 0022).
-            SELECT f.*, disbursement.account_key(f.payable_no) AS account_key
-              FROM (SELECT g.*, CASE WHEN g.channel_kind = 'ewallet' THEN disbursement.normalize_phone(g.account_no)
-                                     ELSE g.account_no END AS payable_no
-                      FROM account_in_force g) f
-        ), shared AS (
-            SELECT provider, account_key FROM a
-             WHERE provider IS NOT NULL AND account_key <> ''
-             GROUP BY provider, account_key
-            HAVING count(*) > 1
-        )
-        """
-
-    /// The same for an incremental night's persons only, with the same answers: their accounts
-    /// in force through the registry's index on registrant_id; a number is shared when the
-    /// account in force of another registrant (anyone's, found by one pass over the accounts
-    /// with that number) has it too.
-    static let touchedAccounts = """
-        WITH account_in_force AS (
-            SELECT DISTINCT ON (pa.registrant_id) pa.*, \(channelKind("pa")) AS channel_kind
-              FROM registry.payout_accounts pa
-             WHERE pa.status IS DISTINCT FROM 'closed'
-               AND pa.registrant_id IN (SELECT registrant_id FROM run_entitlement WHERE NOT expiring)
-             ORDER BY pa.registrant_id, pa.linked_at DESC NULLS LAST, pa.account_id DESC
-        ), a AS (
-            SELECT f.*, disbursement.account_key(f.payable_no) AS account_key
-              FROM (SELECT g.*, CASE WHEN g.channel_kind = 'ewallet' THEN disbursement.normalize_phone(g.account_no)
-                                     ELSE g.account_no END AS payable_no
-                      FROM account_in_force g) f
-        ), number AS (
-            SELECT DISTINCT provider, account_key FROM a WHERE provider IS NOT NULL AND account_key <> ''
-        ), holder AS (
-            SELECT DISTINCT x.registrant_id
-              FROM registry.payout_accounts x
-              JOIN number n ON n.provider = x.provider
-                           AND n.account_key = disbursement.account_key(
-                                 CASE WHEN \(channelKind("x")) = 'ewallet' THEN disbursement.normalize_phone(x.account_no)
-                                      ELSE x.account_no END)
-             WHERE x.status IS DISTINCT FROM 'closed' AND x.registrant_id IS NOT NULL
-        ), holder_in_force AS (
-            SELECT DISTINCT ON (pa.registrant_id) pa.registrant_id, pa.provider,
-                   disbursement.account_key(CASE WHEN \(channelKind("pa")) = 'ewallet' THEN disbursement.normalize_phone(pa.account_no)
-                                                 ELSE pa.account_no END) AS account_key
-              FROM registry.payout_accounts pa
-             WHERE pa.status IS DISTINCT FROM 'closed' AND pa.registrant_id IN (SELECT registrant_id FROM holder)
-             ORDER BY pa.registrant_id, pa.linked_at DESC NULLS LAST, pa.account_id DESC
-        ), shared AS (
-            SELECT provider, account_key FROM holder_in_force
-             WHERE provider IS NOT NULL AND account_key <> ''
-             GROUP BY provider, account_key
-            HAVING count(*) > 1
-        )
-        """
 
     /// A registrant id the registry lists twice: which row's NIK and phone are true is unknown,
     /// so the person is held INVALID_NIK, once. Run only when building `personsIndex` found one.

@@ -40,25 +40,43 @@ struct NightScope: Sendable {
         try connection.execute(
             NightScopeSQL.bindLastNight,
             [try last.decode("business_date", as: BusinessDate.self), try last.decode("registry_horizon", as: String.self),
-             try last.decode("member_rows", as: Int64.self)])
+             try last.decode("member_rows", as: Int64.self), try last.decode("account_rows", as: Int64.self)])
         return NightScope(kind: .incremental, reason: nil)
     }
 
     var incremental: Bool { kind == .incremental }
 
     /// The participants an incremental night decides (`run_touched`), after `run_decree` and
-    /// `run_conflict` exist. Returns how many participants lost a membership row unseen (their
-    /// count of rows fell while nothing of theirs was written: the row was deleted).
+    /// `run_conflict` exist, and every registrant's account number brought up to date
+    /// (`account_numbers`). Returns how many registrants had rows deleted unseen (their count of
+    /// membership or account rows changed while nothing of theirs was written).
     func collectTouched(_ connection: Connection) throws -> Int {
         try connection.execute(NightScopeSQL.decreeFingerprints)
-        guard incremental else { return 0 }
+        try connection.execute(NightScopeSQL.countRows)
+        guard incremental else {
+            for statement in NightScopeSQL.keepAccountNumbers(changedOnly: false) { try connection.execute(statement) }
+            return 0
+        }
         for statement in NightScopeSQL.touched { try connection.execute(statement) }
-        try connection.execute(NightScopeSQL.memberRows)
-        let guardRow = try connection.queryOne(NightScopeSQL.memberRowsCheck)
-        guard try !guardRow.decode("consistent", as: Bool.self) else { return 0 }
-        let recounted = try connection.execute(NightScopeSQL.recountMembers)
-        try connection.execute(NightScopeSQL.dropMemberRows)
-        try connection.execute(NightScopeSQL.memberRows)
+        var recounted = try recountIfRowsVanished(
+            connection, rows: NightScopeSQL.memberRows, check: NightScopeSQL.memberRowsCheck,
+            recount: NightScopeSQL.recountMembers, drop: NightScopeSQL.dropMemberRows)
+        for statement in NightScopeSQL.accountsChanged { try connection.execute(statement) }
+        recounted += try recountIfRowsVanished(
+            connection, rows: NightScopeSQL.accountRows, check: NightScopeSQL.accountRowsCheck,
+            recount: NightScopeSQL.recountAccounts, drop: NightScopeSQL.dropAccountRows)
+        for statement in NightScopeSQL.keepAccountNumbers(changedOnly: true) { try connection.execute(statement) }
+        return recounted
+    }
+
+    /// Counts the changed registrants' rows; when the table's count says rows vanished from
+    /// someone unchanged, adds every registrant whose count differs and counts again.
+    private func recountIfRowsVanished(_ connection: Connection, rows: String, check: String, recount: String, drop: String) throws -> Int {
+        try connection.execute(rows)
+        guard try !connection.queryOne(check).decode("consistent", as: Bool.self) else { return 0 }
+        let recounted = try connection.execute(recount)
+        try connection.execute(drop)
+        try connection.execute(rows)
         return recounted
     }
 

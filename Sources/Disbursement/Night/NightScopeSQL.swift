@@ -2,8 +2,8 @@
 /// `EligibilitySQL.bind` and `bindHorizon` / `bindLastNight` set for the transaction.
 enum NightScopeSQL {
     static let horizon = "(SELECT current_setting('disburse.horizon')::xid8)"
-    static let lastHorizon = "(SELECT current_setting('disburse.last_horizon')::xid8)"
-    static let nowXID = "(SELECT current_setting('disburse.now_xid')::xid8)"
+    /// Transactions from the last night's horizon to this night's own (`bindLastNight`).
+    static let transactionsSince = "(SELECT current_setting('disburse.transactions_since')::int)"
     static let lastDate = "(SELECT current_setting('disburse.last_date')::date)"
     /// The first instant after the last batch's date, in Jakarta.
     static let endOfLastDate = "(SELECT (current_setting('disburse.last_date')::date + 1)::timestamp AT TIME ZONE 'Asia/Jakarta')"
@@ -19,7 +19,7 @@ enum NightScopeSQL {
     /// transaction ids could no longer be told apart from its horizon.
     static let lastNight = """
         SELECT b.business_date, b.settings_fingerprint, b.tool_version, s.registry_horizon::text AS registry_horizon,
-               s.member_rows,
+               s.member_rows, s.account_rows,
                coalesce(current_setting('disburse.now_xid')::text::numeric - s.registry_horizon::text::numeric > 2000000000, true) AS wrapped
           FROM disbursement.batches b
           LEFT JOIN disbursement.night_scopes s USING (business_date)
@@ -28,10 +28,24 @@ enum NightScopeSQL {
          LIMIT 1
         """
 
-    /// $1: the last batch's date, $2: its horizon, $3: its count of membership rows.
+    /// $1: the last batch's date, $2: its horizon, $3 and $4: its counts of membership and
+    /// account rows. The distance is taken from this transaction's own id, the one age()
+    /// measures from.
     static let bindLastNight = """
-        SELECT set_config('disburse.last_date', $1::date::text, true), set_config('disburse.last_horizon', $2, true),
-               set_config('disburse.last_member_rows', $3::bigint::text, true)
+        SELECT set_config('disburse.last_date', $1::date::text, true),
+               set_config('disburse.transactions_since',
+                          (current_setting('disburse.now_xid')::text::numeric - $2::xid8::text::numeric)::text, true),
+               set_config('disburse.last_member_rows', $3::bigint::text, true),
+               set_config('disburse.last_account_rows', $4::bigint::text, true)
+        """
+
+    /// Tonight's rows with a registrant in the two tables whose deletions matter (each night
+    /// compares them with the last night's and records them for the next).
+    static let countRows = """
+        SELECT set_config('disburse.member_rows',
+                          (SELECT count(*) FROM registry.decree_members WHERE registrant_id IS NOT NULL)::text, true),
+               set_config('disburse.account_rows',
+                          (SELECT count(*) FROM registry.payout_accounts WHERE registrant_id IS NOT NULL)::text, true)
         """
 
     /// What tonight makes of each decree: its scheme as read (`run_decree`, with the problem
@@ -46,7 +60,7 @@ enum NightScopeSQL {
         """
 
     static func written(_ alias: String) -> String {
-        "disbursement.written_since(\(alias).xmin, \(lastHorizon), \(nowXID))"
+        "disbursement.written_since(\(alias).xmin, \(transactionsSince))"
     }
 
     /// An incremental night's participants. Each statement adds one reason to look at someone;
@@ -133,7 +147,7 @@ enum NightScopeSQL {
     /// untouched participants' rows are as last counted exactly when the table holds the last
     /// count plus the touched participants' change.
     static let memberRowsCheck = """
-        SELECT (SELECT count(*) FROM registry.decree_members WHERE registrant_id IS NOT NULL)
+        SELECT current_setting('disburse.member_rows')::bigint
              = current_setting('disburse.last_member_rows')::bigint
                + (SELECT coalesce(sum(member_rows - stored_rows), 0) FROM run_member_rows) AS consistent
         """
@@ -175,23 +189,88 @@ enum NightScopeSQL {
         """,
     ]
 
+    /// Registrants whose account rows were written since the last batch: their number in
+    /// `account_numbers` is worked out again (participant or not: anyone's number can make a
+    /// participant's shared).
+    static let accountsChanged = [
+        "CREATE TEMP TABLE run_account_changed (registrant_id bigint PRIMARY KEY) ON COMMIT DROP",
+        """
+        INSERT INTO run_account_changed
+        SELECT DISTINCT x.registrant_id FROM registry.payout_accounts x
+         WHERE x.registrant_id IS NOT NULL AND \(written("x"))
+        """,
+    ]
+
+    static let accountRows = """
+        CREATE TEMP TABLE run_account_rows ON COMMIT DROP AS
+        SELECT c.registrant_id, coalesce(n.account_rows, 0) AS stored_rows,
+               (SELECT count(*) FROM registry.payout_accounts x WHERE x.registrant_id = c.registrant_id)::int AS account_rows
+          FROM run_account_changed c
+          LEFT JOIN disbursement.account_numbers n USING (registrant_id)
+        """
+
+    static let dropAccountRows = "DROP TABLE run_account_rows"
+
+    /// As `memberRowsCheck`: an account row deleted (or moved to another registrant) shows up
+    /// only in the count.
+    static let accountRowsCheck = """
+        SELECT current_setting('disburse.account_rows')::bigint
+             = current_setting('disburse.last_account_rows')::bigint
+               + (SELECT coalesce(sum(account_rows - stored_rows), 0) FROM run_account_rows) AS consistent
+        """
+
+    static let recountAccounts = """
+        INSERT INTO run_account_changed
+        SELECT registrant_id
+          FROM (SELECT registrant_id, count(*)::int AS n FROM registry.payout_accounts
+                 WHERE registrant_id IS NOT NULL GROUP BY registrant_id) m
+          FULL JOIN disbursement.account_numbers s USING (registrant_id)
+         WHERE coalesce(m.n, 0) <> coalesce(s.account_rows, 0)
+        ON CONFLICT DO NOTHING
+        """
+
+    /// Each registrant's account in force (the most recently linked one not closed, as
+    /// `EligibilitySQL.persons` takes it) as the number the night pays, and their count of
+    /// account rows: for everyone on a full night, for `run_account_changed` otherwise. The key
+    /// is computed in the outer query, for one row per registrant, not for every account.
+    static func keepAccountNumbers(changedOnly: Bool) -> [String] {
+        [
+            changedOnly
+                ? "DELETE FROM disbursement.account_numbers n USING run_account_changed c WHERE n.registrant_id = c.registrant_id"
+                : "DELETE FROM disbursement.account_numbers",
+            """
+            INSERT INTO disbursement.account_numbers (registrant_id, account_rows, provider, account_key)
+            SELECT f.registrant_id, f.account_rows, f.provider,
+                   disbursement.account_key(CASE WHEN \(EligibilitySQL.channelKind("f")) = 'ewallet'
+                                                 THEN disbursement.normalize_phone(f.account_no) ELSE f.account_no END)
+              FROM (SELECT DISTINCT ON (pa.registrant_id) pa.registrant_id,
+                           count(*) OVER (PARTITION BY pa.registrant_id)::int AS account_rows,
+                           CASE WHEN pa.status IS DISTINCT FROM 'closed' THEN pa.provider END AS provider,
+                           CASE WHEN pa.status IS DISTINCT FROM 'closed' THEN pa.account_no END AS account_no
+                      FROM registry.payout_accounts pa
+                     WHERE pa.registrant_id IS NOT NULL
+                           \(changedOnly ? "AND pa.registrant_id IN (SELECT registrant_id FROM run_account_changed)" : "")
+                     ORDER BY pa.registrant_id, pa.status IS NOT DISTINCT FROM 'closed', pa.linked_at DESC NULLS LAST,
+                              pa.account_id DESC) f
+             ORDER BY f.registrant_id
+            """,
+        ]
+    }
+
     static let keepDecreeState = [
         "DELETE FROM disbursement.decree_state",
         "INSERT INTO disbursement.decree_state (decree_no, fingerprint) SELECT decree_no, fingerprint FROM run_decree_fingerprint",
     ]
 
-    /// $1: the scope, $2: why it is full. The membership rows kept are the sum of the
-    /// participants' (what the next night's check compares with): counted afresh by a full
-    /// night, moved by the touched participants' change on an incremental one.
+    /// $1: the scope, $2: why it is full.
     static func recordScope(incremental: Bool) -> String {
-        let memberRows = incremental
-            ? "current_setting('disburse.last_member_rows')::bigint + (SELECT coalesce(sum(member_rows - stored_rows), 0) FROM run_member_rows)"
-            : "(SELECT coalesce(sum(member_rows), 0) FROM disbursement.participant_state)"
-        return """
-            INSERT INTO disbursement.night_scopes (business_date, scope, reason, registry_horizon, member_rows, touched)
-            SELECT \(EligibilitySQL.date), $1, $2, \(horizon), \(memberRows),
-                   (SELECT count(*) FROM \(incremental ? "run_touched" : "run_member"))
-            RETURNING touched
-            """
+        """
+        INSERT INTO disbursement.night_scopes
+            (business_date, scope, reason, registry_horizon, member_rows, account_rows, touched)
+        SELECT \(EligibilitySQL.date), $1, $2, \(horizon), current_setting('disburse.member_rows')::bigint,
+               current_setting('disburse.account_rows')::bigint,
+               (SELECT count(*) FROM \(incremental ? "run_touched" : "run_member"))
+        RETURNING touched
+        """
     }
 }

@@ -150,8 +150,9 @@ public struct NightlyRun {
             for statement in scope.incremental ? EligibilitySQL.touchedDuplicateNIKs : EligibilitySQL.duplicateNIKs {
                 try connection.execute(statement)
             }
-            try connection.execute(EligibilitySQL.persons(touchedOnly: scope.incremental))
+            try connection.execute(EligibilitySQL.persons)
             try indexPersons(connection)
+            if scope.incremental { try connection.execute(EligibilitySQL.markDuplicateNIKs) }
             try connection.execute(NightSQL.analyzePersons)
             try connection.execute(EligibilitySQL.sharedAccountHistory)
             try connection.execute(EligibilitySQL.reregisteredNIKs)

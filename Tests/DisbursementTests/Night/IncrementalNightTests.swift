@@ -92,6 +92,30 @@ struct IncrementalNightTests {
         #expect(try incremental.count("SELECT count(*) FROM disbursement.night_scopes WHERE scope = 'incremental'") == 3)
     }
 
+    /// The same for an account: registrant 2's account, the same number as participant 1's,
+    /// is deleted. Nothing of 2's is written, yet 1's number is no longer shared: only the
+    /// count of account rows tells the night to work out 2's number again.
+    @Test func deletedAccountIsNoticed() throws {
+        let full = try Self.world()
+        let incremental = try Self.world()
+        for env in [full, incremental] {
+            try env.registry.decree("SK-1")
+            try env.registry.payableParticipant(1)
+            try env.registry.registrant(2)
+            try env.registry.account(2, number: "001")
+            try env.registry.payableParticipant(3)
+        }
+        for (night, change) in [("2020-06-01", "DELETE FROM registry.payout_accounts WHERE registrant_id = 2"), ("2020-06-02", nil)] {
+            try full.run(night, full: true)
+            try incremental.run(night)
+            try Self.expectEqual(full, incremental, "night \(night)")
+            if let change {
+                for env in [full, incremental] { try env.connection.execute(change) }
+            }
+        }
+        #expect(try incremental.payouts(1).contains("INCENTIVE1@BNI"))
+    }
+
     static func world() throws -> TestEnvironment {
         let env = try TestEnvironment()
         try DirtyRegistrySearchTests.distrustConstraints(env.connection)

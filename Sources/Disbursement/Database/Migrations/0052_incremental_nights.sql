@@ -17,6 +17,8 @@ CREATE TABLE disbursement.night_scopes (
     -- registry.decree_members rows with a registrant, counted tonight: a row deleted from an
     -- untouched participant shows up as a difference (participant_state.member_rows).
     member_rows      bigint NOT NULL,
+    -- registry.payout_accounts rows with a registrant, counted tonight (account_numbers.account_rows).
+    account_rows     bigint NOT NULL,
     -- How many participants were decided.
     touched          bigint NOT NULL
 );
@@ -37,19 +39,30 @@ CREATE TABLE disbursement.decree_state (
     fingerprint text NOT NULL
 );
 
+-- Per registrant with an account in registry.payout_accounts (participant or not): their
+-- account rows as last counted, and the number of their account in force (provider and key,
+-- as the night pays it; NULL when every account is closed). SHARED_ACCOUNT asks whether anyone
+-- else's account in force has the same number: one index probe here instead of reading and
+-- keying every account of the registry each night.
+CREATE TABLE disbursement.account_numbers (
+    registrant_id bigint PRIMARY KEY,
+    account_rows  integer NOT NULL,
+    provider      text,
+    account_key   text
+);
+CREATE INDEX account_numbers_by_number ON disbursement.account_numbers (provider, account_key)
+    WHERE provider IS NOT NULL AND account_key <> '';
+
 -- Entitlements whose last attempt failed or was returned are awaiting a retry: found through
 -- this small index instead of reading every payout.
 CREATE INDEX payouts_not_live ON disbursement.payouts (registrant_id) WHERE NOT live;
 
--- True when a registry row version was written by a transaction at or after `horizon`
--- (or one so new it is past `now_xid`). xmin is 32 bits: it is widened against `now_xid`,
--- which the night only does when fewer than 2^31 transactions passed since the horizon.
--- A single expression, so the planner inlines it into the scan.
-CREATE FUNCTION disbursement.written_since(row_xmin xid, horizon xid8, now_xid xid8) RETURNS boolean
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT CASE WHEN (now_xid::text::bigint % 4294967296 - row_xmin::text::bigint + 4294967296) % 4294967296 > 2147483648
-                THEN true
-                ELSE now_xid::text::bigint
-                     - (now_xid::text::bigint % 4294967296 - row_xmin::text::bigint + 4294967296) % 4294967296
-                     >= horizon::text::bigint END
+-- True when a registry row version was written by a transaction at most `transactions_since`
+-- transactions before the current one (or after it): the night binds the distance from the
+-- last night's horizon, and is full when it is over two billion (32-bit xids wrap). age() is
+-- PostgreSQL's own wraparound-aware distance, a few nanoseconds a row; a frozen row's age is
+-- the largest integer. A single expression, so the planner inlines it into the scan.
+CREATE FUNCTION disbursement.written_since(row_xmin xid, transactions_since integer) RETURNS boolean
+    LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT age(row_xmin) <= transactions_since
 $$;
