@@ -380,7 +380,9 @@ enum EligibilitySQL {
                coalesce(a.account_key, disbursement.account_key(NULL)) AS account_key,
                a.provider IS NOT NULL AND a.account_key <> ''
                  AND EXISTS (SELECT 1 FROM disbursement.account_numbers n
-                              WHERE n.provider = a.provider AND n.account_key = a.account_key
+                              -- The index's own predicate, so the probe can use it.
+                              WHERE n.provider IS NOT NULL AND n.account_key <> ''
+                                AND n.provider = a.provider AND n.account_key = a.account_key
                                 AND n.registrant_id <> p.registrant_id) AS account_shared,
                coalesce(a.owner_nik = r.nik, false) AS owner_matches,
                coalesce(disbursement.normalize_phone(a.account_no) = disbursement.normalize_phone(r.phone), false) AS phone_matches,

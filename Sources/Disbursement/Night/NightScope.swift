@@ -55,6 +55,7 @@ struct NightScope: Sendable {
         try connection.execute(NightScopeSQL.countRows)
         guard incremental else {
             for statement in NightScopeSQL.keepAccountNumbers(changedOnly: false) { try connection.execute(statement) }
+            try connection.execute(NightScopeSQL.refreshAccountNumberStatistics)
             return 0
         }
         for statement in NightScopeSQL.touched { try connection.execute(statement) }

@@ -257,6 +257,8 @@ enum NightScopeSQL {
         ]
     }
 
+    static let refreshAccountNumberStatistics = "SELECT disbursement.refresh_statistics('account_numbers')"
+
     static let keepDecreeState = [
         "DELETE FROM disbursement.decree_state",
         "INSERT INTO disbursement.decree_state (decree_no, fingerprint) SELECT decree_no, fingerprint FROM run_decree_fingerprint",

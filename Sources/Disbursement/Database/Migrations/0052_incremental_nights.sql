@@ -53,6 +53,22 @@ CREATE TABLE disbursement.account_numbers (
 CREATE INDEX account_numbers_by_number ON disbursement.account_numbers (provider, account_key)
     WHERE provider IS NOT NULL AND account_key <> '';
 
+-- A full night rewrites account_numbers for every registrant: the planner must see it, or it
+-- plans each person's probe as a scan. The job may ask for it (it cannot ANALYZE what it does
+-- not own), and for nothing else.
+CREATE OR REPLACE FUNCTION disbursement.refresh_statistics(table_name text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    CASE table_name
+        WHEN 'payouts' THEN ANALYZE disbursement.payouts;
+        WHEN 'virtual_accounts' THEN ANALYZE disbursement.virtual_accounts;
+        WHEN 'account_numbers' THEN ANALYZE disbursement.account_numbers;
+        ELSE RAISE EXCEPTION 'refresh_statistics: % is not a table the job refreshes', table_name
+             USING ERRCODE = 'invalid_parameter_value';
+    END CASE;
+END
+$$;
+
 -- Entitlements whose last attempt failed or was returned are awaiting a retry: found through
 -- this small index instead of reading every payout.
 CREATE INDEX payouts_not_live ON disbursement.payouts (registrant_id) WHERE NOT live;
