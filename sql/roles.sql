@@ -149,8 +149,8 @@ GRANT SELECT, INSERT, UPDATE (first_on, recorded_on) ON disbursement.first_compl
 -- What the next night needs to know what changed (migration 0052, docs/design.md "Incremental
 -- nights"): rebuilt in part or whole by every night, never money.
 GRANT SELECT, INSERT ON disbursement.night_scopes TO disburse_job;
-GRANT SELECT, INSERT, UPDATE, DELETE ON disbursement.participant_state, disbursement.decree_state, disbursement.account_numbers
-    TO disburse_job;
+GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON disbursement.participant_state, disbursement.decree_state,
+    disbursement.account_numbers TO disburse_job;
 GRANT EXECUTE ON FUNCTION disbursement.written_since(xid, integer) TO disburse_job;
 GRANT EXECUTE ON FUNCTION disbursement.account_key(text) TO disburse_job;
 -- Rules the night shares with the participant statement (migration 0040); inlined only where

@@ -352,7 +352,8 @@ enum EligibilitySQL {
     /// SHARED_ACCOUNT (issue 13 F7): a number (provider and key, `disbursement.account_key`) on
     /// the account in force of another registrant too, participant or not, whatever the
     /// account's status. Every registrant's number is kept in `account_numbers` (brought up to
-    /// date by `NightScope` before this statement), so a person's is one index probe.
+    /// date by `NightScope` before this statement), keyed already: one hash join finds the
+    /// holders of tonight's numbers.
     static let persons = """
         CREATE TEMP TABLE run_person ON COMMIT DROP AS
         WITH account_in_force AS (
@@ -368,6 +369,13 @@ enum EligibilitySQL {
               FROM (SELECT g.*, CASE WHEN g.channel_kind = 'ewallet' THEN disbursement.normalize_phone(g.account_no)
                                      ELSE g.account_no END AS payable_no
                       FROM account_in_force g) f
+        ), holders AS (
+            -- Who else holds these numbers (on their account in force), from account_numbers.
+            SELECT n.provider, n.account_key, count(*) AS holders, min(n.registrant_id) AS holder
+              FROM disbursement.account_numbers n
+              JOIN (SELECT DISTINCT provider, account_key FROM a WHERE provider IS NOT NULL AND account_key <> '') m
+                USING (provider, account_key)
+             GROUP BY n.provider, n.account_key
         )
         SELECT p.registrant_id, r.full_name, r.nik,
                -- Digits and a length test, not '^[0-9]{16}$': counted repetitions cost PostgreSQL's
@@ -378,12 +386,7 @@ enum EligibilitySQL {
                a.account_name, a.upgraded, a.status AS account_status,
                -- A person without an account has the key of no number, ''.
                coalesce(a.account_key, disbursement.account_key(NULL)) AS account_key,
-               a.provider IS NOT NULL AND a.account_key <> ''
-                 AND EXISTS (SELECT 1 FROM disbursement.account_numbers n
-                              -- The index's own predicate, so the probe can use it.
-                              WHERE n.provider IS NOT NULL AND n.account_key <> ''
-                                AND n.provider = a.provider AND n.account_key = a.account_key
-                                AND n.registrant_id <> p.registrant_id) AS account_shared,
+               coalesce(h.holders > 1 OR h.holder <> p.registrant_id, false) AS account_shared,
                coalesce(a.owner_nik = r.nik, false) AS owner_matches,
                coalesce(disbursement.normalize_phone(a.account_no) = disbursement.normalize_phone(r.phone), false) AS phone_matches,
                -- E-wallets: 8 to 15 digits written 62…. Banks: 1 to 34 letters, digits, spaces
@@ -396,6 +399,7 @@ enum EligibilitySQL {
           LEFT JOIN registry.registrants r USING (registrant_id)
           LEFT JOIN run_duplicate_nik dup USING (nik)
           LEFT JOIN a USING (registrant_id)
+          LEFT JOIN holders h ON h.provider = a.provider AND h.account_key = a.account_key
         """
 
     /// The channel kind the settings give an account's provider (the row's own `kind` only has

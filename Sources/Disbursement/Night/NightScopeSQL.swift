@@ -164,8 +164,10 @@ enum NightScopeSQL {
         """
 
     /// A full night keeps every registrant's state afresh.
+    /// TRUNCATE, not DELETE: a full night replaces every row, and deleting them left a table
+    /// and index twice the size to write into (2 s of 2.2 at 1 M participants).
     static let keepAllState = [
-        "DELETE FROM disbursement.participant_state",
+        "TRUNCATE disbursement.participant_state",
         """
         INSERT INTO disbursement.participant_state (registrant_id, member_rows, next_check_on)
         SELECT registrant_id, coalesce(m.n, 0), s.next_check_on
@@ -237,7 +239,7 @@ enum NightScopeSQL {
         [
             changedOnly
                 ? "DELETE FROM disbursement.account_numbers n USING run_account_changed c WHERE n.registrant_id = c.registrant_id"
-                : "DELETE FROM disbursement.account_numbers",
+                : "TRUNCATE disbursement.account_numbers",
             """
             INSERT INTO disbursement.account_numbers (registrant_id, account_rows, provider, account_key)
             SELECT f.registrant_id, f.account_rows, f.provider,
