@@ -130,6 +130,9 @@ enum NightScopeSQL {
                             WHERE x.registrant_id = p.registrant_id AND x.kind = p.kind AND x.number = p.number)
         ON CONFLICT DO NOTHING
         """,
+        // The reads of the stages below are planned from its size (index probes for a few
+        // thousand, hashes for many).
+        "ANALYZE run_touched",
     ]
 
     /// Each touched registrant's membership rows now and as last counted.
