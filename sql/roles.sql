@@ -88,11 +88,13 @@ GRANT SELECT (registrant_id, nik, full_name, phone, province_code, email_verifie
 GRANT SELECT (decree_no, wave, issued_on, training_amount, incentive_amount, incentive_tranches, incentive_interval_days,
               survey_amount, survey_count, payable_until)
     ON registry.decrees TO disburse_job;
-GRANT SELECT (decree_no, registrant_id, status) ON registry.decree_members TO disburse_job;
-GRANT SELECT (registrant_id, completed_at, certificate_no, rating, review) ON registry.training_completions TO disburse_job;
-GRANT SELECT (registrant_id, survey_no, submitted_at) ON registry.survey_responses TO disburse_job;
+-- xmin (here and on payout_accounts): the row version's transaction, how a night tells rows
+-- written since the last batch (migration 0052); the platform's timestamps are not to be trusted.
+GRANT SELECT (decree_no, registrant_id, status, xmin) ON registry.decree_members TO disburse_job;
+GRANT SELECT (registrant_id, completed_at, certificate_no, rating, review, xmin) ON registry.training_completions TO disburse_job;
+GRANT SELECT (registrant_id, survey_no, submitted_at, xmin) ON registry.survey_responses TO disburse_job;
 GRANT SELECT (account_id, registrant_id, provider, kind, account_no, account_name, owner_nik, upgraded, status, linked_at,
-              updated_at)
+              updated_at, xmin)
     ON registry.payout_accounts TO disburse_job;
 
 -- The job in its own schema: per table, per column. No DELETE where a row must stay.
@@ -144,6 +146,12 @@ GRANT EXECUTE ON FUNCTION disbursement.normalize_phone(text), disbursement.refre
 GRANT SELECT, INSERT ON disbursement.participant_niks TO disburse_job;
 -- The first qualifying completion day (0024) only moves earlier.
 GRANT SELECT, INSERT, UPDATE (first_on, recorded_on) ON disbursement.first_completions TO disburse_job;
+-- What the next night needs to know what changed (migration 0052, docs/design.md "Incremental
+-- nights"): rebuilt in part or whole by every night, never money.
+GRANT SELECT, INSERT ON disbursement.night_scopes TO disburse_job;
+GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON disbursement.participant_state, disbursement.decree_state,
+    disbursement.account_numbers TO disburse_job;
+GRANT EXECUTE ON FUNCTION disbursement.written_since(xid, integer) TO disburse_job;
 GRANT EXECUTE ON FUNCTION disbursement.account_key(text) TO disburse_job;
 -- Rules the night shares with the participant statement (migration 0040); inlined only where
 -- the caller may execute them.

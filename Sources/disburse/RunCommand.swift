@@ -14,6 +14,9 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Compute exactly what the real run would, and change nothing (the run log aside).")
     var dryRun = false
 
+    @Flag(help: "Decide every participant, not only those whose outcome can have changed since the last batch (the same batch either way; slower).")
+    var full = false
+
     @Option(help: "Output folder (default: DISBURSE_OUT, else output_dir in the settings).")
     var out: String?
 
@@ -38,7 +41,7 @@ struct RunCommand: ParsableCommand {
             let connection = try common.connect()
             let report = try NightlyRun(settings: settings, key: key, logger: logger, checkpoint: FaultInjection.checkpoint).execute(
                 connection,
-                options: .init(businessDate: businessDate, dryRun: dryRun, arguments: Array(CommandLine.arguments.dropFirst())))
+                options: .init(businessDate: businessDate, dryRun: dryRun, full: full, arguments: Array(CommandLine.arguments.dropFirst())))
             if output.format == .json {
                 print(try report.summary.json())
             } else {

@@ -55,6 +55,7 @@ public struct Migration: Sendable {
         Migration(49, "paid_after_return", PackageResources._049_paid_after_return_sql),
         Migration(50, "phone_trunk_prefix", PackageResources._050_phone_trunk_prefix_sql),
         Migration(51, "shared_eligibility_rules", PackageResources._051_shared_eligibility_rules_sql),
+        Migration(52, "incremental_nights", PackageResources._052_incremental_nights_sql),
     ]
 
     public var fileName: String { String(format: "%04d_%@.sql", version, name) }

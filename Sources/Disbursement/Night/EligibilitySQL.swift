@@ -84,7 +84,12 @@ enum EligibilitySQL {
     /// membership is approved only when its status is exactly 'approved' (all its rows, when the
     /// registry lists it twice). A decree that is missing or has no issued_on is taken as in
     /// force, so its members are held INVALID_DECREE rather than forgotten.
-    static let members = """
+    ///
+    /// An incremental night (`NightScope`) reads only the registrants in `run_touched`.
+    static func members(touchedOnly: Bool) -> String {
+        let touched = touchedOnly ? "AND m.registrant_id IN (SELECT registrant_id FROM run_touched)" : ""
+        let touchedVA = touchedOnly ? "AND v.registrant_id IN (SELECT registrant_id FROM run_touched)" : ""
+        return """
         CREATE TEMP TABLE run_member ON COMMIT DROP AS
         SELECT m.registrant_id,
                (array_agg(m.decree_no ORDER BY \(SharedOrder.decreePrecedence(status: "m.status", issuedOn: "d.issued_on", decreeNo: "m.decree_no"))))[1] AS decree_no,
@@ -96,7 +101,7 @@ enum EligibilitySQL {
                true AS listed
           FROM registry.decree_members m
           LEFT JOIN run_decree d USING (decree_no)
-         WHERE m.registrant_id IS NOT NULL
+         WHERE m.registrant_id IS NOT NULL \(touched)
            AND disbursement.decree_in_force(d.issued_on, \(date),
                 -- A decree dated in the future after its members got numbers keeps them (held
                 -- INVALID_DECREE), so what they are owed does not vanish.
@@ -111,8 +116,9 @@ enum EligibilitySQL {
                  ORDER BY p.business_date DESC, p.kind, p.number, p.attempt DESC LIMIT 1),
                false, 1, false
           FROM disbursement.virtual_accounts v
-         WHERE NOT EXISTS (SELECT 1 FROM registry.decree_members m WHERE m.registrant_id = v.registrant_id)
+         WHERE NOT EXISTS (SELECT 1 FROM registry.decree_members m WHERE m.registrant_id = v.registrant_id) \(touchedVA)
         """
+    }
 
     /// Decrees in force with members that cannot be paid as written, for the night's warnings.
     static let invalidDecrees = """
@@ -149,8 +155,21 @@ enum EligibilitySQL {
     /// outside it as 0. The first qualifying day is the earlier of the registry's and the one
     /// kept (`disbursement.first_completions`): a kept day whose completion no longer
     /// qualifies on or before it (review blanked, rating changed) is `completion_withdrawn`.
+    ///
+    /// `next_check_on` is the next day after tonight an incentive tranche falls due (surveys and
+    /// training are due by tonight or when a registry row is written): an incremental night
+    /// decides the participant again that day.
     static let schemes = """
         CREATE TEMP TABLE run_scheme ON COMMIT DROP AS
+        SELECT s.*,
+               -- The first tranche due after tonight: number (days since first_on) / interval + 2.
+               CASE WHEN s.first_on > \(date) THEN s.first_on
+                    WHEN s.first_on IS NOT NULL AND s.incentive_interval_days > 0
+                         AND (\(date) - s.first_on) / s.incentive_interval_days + 2 <= s.incentive_tranches
+                    THEN disbursement.incentive_due(s.first_on, (\(date) - s.first_on) / s.incentive_interval_days + 2,
+                                                    s.incentive_interval_days)
+               END AS next_check_on
+          FROM (
         SELECT rm.registrant_id, coalesce(rm.decree_no, '(none)') AS decree_no, rm.approved,
                d.decree_no IS NOT NULL AND d.problem IS NULL AS decree_valid,
                rm.approved AND rm.decree_count = 1 AND d.decree_no IS NOT NULL AND d.problem IS NULL AS approval_sound,
@@ -181,7 +200,7 @@ enum EligibilitySQL {
                  WHERE disbursement.completion_within_decree(q.day, qd.issued_on)
                  GROUP BY q.registrant_id) f USING (registrant_id)
           LEFT JOIN disbursement.first_completions k USING (registrant_id)
-          LEFT JOIN disbursement.virtual_accounts v USING (registrant_id)
+          LEFT JOIN disbursement.virtual_accounts v USING (registrant_id)) s
         """
 
     /// The first qualifying day of a sound approval (approved once, in a valid decree, so the
@@ -273,6 +292,16 @@ enum EligibilitySQL {
         "ANALYZE run_duplicate_nik",
     ]
 
+    /// An incremental night decides a few persons: `run_duplicate_nik` stays empty and their
+    /// NIKs are looked up in the whole registry through its index on nik once `run_person` has
+    /// them (`markDuplicateNIKs`), with the same answer for them: a NIK on more than one row.
+    static let touchedDuplicateNIKs = ["CREATE TEMP TABLE run_duplicate_nik (nik text) ON COMMIT DROP"]
+
+    static let markDuplicateNIKs = """
+        UPDATE run_person p SET nik_duplicate = true
+         WHERE p.nik IS NOT NULL AND (SELECT count(*) FROM registry.registrants r WHERE r.nik = p.nik) > 1
+        """
+
     /// Tonight's persons whose number an earlier payout sent to another registrant, even if that
     /// registrant has moved on: a number once paid to one person is never paid to another. Only
     /// live payouts (ISSUED, PENDING, PAID) count: a failed or returned one left no money there
@@ -322,18 +351,18 @@ enum EligibilitySQL {
     /// An account's payable kind is its provider's channel kind from the settings, never the
     /// row's own `kind` (which only has to agree with it).
     ///
-    /// SHARED_ACCOUNT (issue 13 F7) is decided in the same pass over the registry's accounts:
-    /// a number (provider and key, `disbursement.account_key`) on the account in force of more
-    /// than one registrant, participant or not, whatever the account's status. One read and one
-    /// sort of `payout_accounts` serve both (a separate pass cost a second sort of every account).
+    /// SHARED_ACCOUNT (issue 13 F7): a number (provider and key, `disbursement.account_key`) on
+    /// the account in force of another registrant too, participant or not, whatever the
+    /// account's status. Every registrant's number is kept in `account_numbers` (brought up to
+    /// date by `NightScope` before this statement), keyed already: one hash join finds the
+    /// holders of tonight's numbers.
     static let persons = """
         CREATE TEMP TABLE run_person ON COMMIT DROP AS
         WITH account_in_force AS (
-            SELECT DISTINCT ON (pa.registrant_id) pa.*,
-                   CASE WHEN pa.provider = ANY (\(bankChannels)::text[]) THEN 'bank'
-                        WHEN pa.provider = ANY (\(ewalletChannels)::text[]) THEN 'ewallet' END AS channel_kind
+            SELECT DISTINCT ON (pa.registrant_id) pa.*, \(channelKind("pa")) AS channel_kind
               FROM registry.payout_accounts pa
-             WHERE disbursement.account_may_be_in_force(pa.status) AND pa.registrant_id IS NOT NULL
+             WHERE disbursement.account_may_be_in_force(pa.status)
+               AND pa.registrant_id IN (SELECT registrant_id FROM run_entitlement WHERE NOT expiring)
              ORDER BY pa.registrant_id, \(SharedOrder.accountRecency(linkedAt: "pa.linked_at", accountID: "pa.account_id"))
         ), a AS (
             -- An e-wallet is paid to its number in one canonical form (62…), the form the
@@ -342,11 +371,13 @@ enum EligibilitySQL {
               FROM (SELECT g.*, CASE WHEN g.channel_kind = 'ewallet' THEN disbursement.normalize_phone(g.account_no)
                                      ELSE g.account_no END AS payable_no
                       FROM account_in_force g) f
-        ), shared AS (
-            SELECT provider, account_key FROM a
-             WHERE provider IS NOT NULL AND account_key <> ''
-             GROUP BY provider, account_key
-            HAVING count(*) > 1
+        ), holders AS (
+            -- Who else holds these numbers (on their account in force), from account_numbers.
+            SELECT n.provider, n.account_key, count(*) AS holders, min(n.registrant_id) AS holder
+              FROM disbursement.account_numbers n
+              JOIN (SELECT DISTINCT provider, account_key FROM a WHERE provider IS NOT NULL AND account_key <> '') m
+                USING (provider, account_key)
+             GROUP BY n.provider, n.account_key
         )
         SELECT p.registrant_id, r.full_name, r.nik,
                -- Digits and a length test, not '^[0-9]{16}$': counted repetitions cost PostgreSQL's
@@ -356,7 +387,8 @@ enum EligibilitySQL {
                a.account_id, a.provider, a.kind AS account_kind, a.channel_kind, a.payable_no AS account_no,
                a.account_name, a.upgraded, a.status AS account_status,
                -- A person without an account has the key of no number, ''.
-               coalesce(a.account_key, disbursement.account_key(NULL)) AS account_key, s.provider IS NOT NULL AS account_shared,
+               coalesce(a.account_key, disbursement.account_key(NULL)) AS account_key,
+               coalesce(h.holders > 1 OR h.holder <> p.registrant_id, false) AS account_shared,
                coalesce(a.owner_nik = r.nik, false) AS owner_matches,
                coalesce(disbursement.normalize_phone(a.account_no) = disbursement.normalize_phone(r.phone), false) AS phone_matches,
                -- E-wallets: 8 to 15 digits written 62…. Banks: 1 to 34 letters, digits, spaces
@@ -369,8 +401,17 @@ enum EligibilitySQL {
           LEFT JOIN registry.registrants r USING (registrant_id)
           LEFT JOIN run_duplicate_nik dup USING (nik)
           LEFT JOIN a USING (registrant_id)
-          LEFT JOIN shared s ON s.provider = a.provider AND s.account_key = a.account_key
+          LEFT JOIN holders h ON h.provider = a.provider AND h.account_key = a.account_key
         """
+
+    /// The channel kind the settings give an account's provider (the row's own `kind` only has
+    /// to agree with it).
+    static func channelKind(_ alias: String) -> String {
+        """
+        CASE WHEN \(alias).provider = ANY (\(bankChannels)::text[]) THEN 'bank'
+             WHEN \(alias).provider = ANY (\(ewalletChannels)::text[]) THEN 'ewallet' END
+        """
+    }
 
     /// A registrant id the registry lists twice: which row's NIK and phone are true is unknown,
     /// so the person is held INVALID_NIK, once. Run only when building `personsIndex` found one.

@@ -9,11 +9,15 @@ public struct NightlyRun {
     public struct Options: Sendable {
         public var businessDate: BusinessDate
         public var dryRun: Bool
+        /// Decide every member, as the first night does, instead of only those whose outcome can
+        /// have changed since the last batch (`run --full`; the same batch either way).
+        public var full: Bool
         public var arguments: [String]
 
-        public init(businessDate: BusinessDate, dryRun: Bool, arguments: [String]) {
+        public init(businessDate: BusinessDate, dryRun: Bool, full: Bool = false, arguments: [String]) {
             self.businessDate = businessDate
             self.dryRun = dryRun
+            self.full = full
             self.arguments = arguments
         }
     }
@@ -82,9 +86,9 @@ public struct NightlyRun {
 
         let summary: RunSummary
         if options.dryRun {
-            summary = try recordBatch(connection, date: date, runID: runID, commit: false)
+            summary = try recordBatch(connection, date: date, runID: runID, full: options.full, commit: false)
         } else {
-            summary = try recordBatch(connection, date: date, runID: runID, commit: true)
+            summary = try recordBatch(connection, date: date, runID: runID, full: options.full, commit: true)
             written += try files.ensureAll(connection, through: date)
         }
         return Report(summary: summary, alreadyRecorded: false, dryRun: options.dryRun, filesWritten: written, runID: runID)
@@ -92,9 +96,9 @@ public struct NightlyRun {
 
     /// The whole database side of a night in one transaction. A dry run executes exactly the
     /// same statements and rolls back.
-    private func recordBatch(_ connection: Connection, date: BusinessDate, runID: Int64, commit: Bool) throws -> RunSummary {
+    private func recordBatch(_ connection: Connection, date: BusinessDate, runID: Int64, full: Bool, commit: Bool) throws -> RunSummary {
         let summary = try connection.withTransaction(rollbackOnly: !commit) {
-            let summary = try recordBatchStatements(connection, date: date, runID: runID)
+            let summary = try recordBatchStatements(connection, date: date, runID: runID, full: full)
             if commit { checkpoint("before-commit") }
             return summary
         }
@@ -102,7 +106,9 @@ public struct NightlyRun {
         return summary
     }
 
-    private func recordBatchStatements(_ connection: Connection, date: BusinessDate, runID: Int64) throws -> RunSummary {
+    private func recordBatchStatements(_ connection: Connection, date: BusinessDate, runID: Int64, full: Bool) throws -> RunSummary {
+        // First, before any registry row is read: where the next night's news begins.
+        let scope = try NightScope.open(connection, date: date, settings: settings, forceFull: full)
         try connection.execute(NightSQL.noJIT)
         try connection.execute(NightSQL.workMemory)
         try EligibilitySQL.bind(connection, date: date, settings: settings)
@@ -112,7 +118,15 @@ public struct NightlyRun {
         try timed("members") {
             try connection.execute(EligibilitySQL.decrees)
             try connection.execute(EligibilitySQL.decreesIndex)
-            try connection.execute(EligibilitySQL.members)
+            try connection.execute(ConflictHoldSQL.openConflicts)
+            // Usually empty: without statistics the planner guessed hundreds of rows and hashed
+            // every entitlement of the night to probe it in `decisions`.
+            try connection.execute(NightSQL.analyzeConflicts)
+            let recounted = try scope.collectTouched(connection)
+            if recounted > 0 {
+                logger.info("Membership rows were deleted from the registry: \(recounted.grouped) participant(s) whose rows changed are decided again.")
+            }
+            try connection.execute(EligibilitySQL.members(touchedOnly: scope.incremental))
             try connection.execute(EligibilitySQL.membersIndex)
             try connection.execute(NightSQL.analyzeMembers)
             try warnAboutInvalidDecrees(connection)
@@ -130,16 +144,15 @@ public struct NightlyRun {
             for statement in EligibilitySQL.keepFirstCompletions { try connection.execute(statement) }
             try connection.execute(EligibilitySQL.entitlements)
             try connection.execute(NightSQL.analyzeEntitlements)
-            try connection.execute(ConflictHoldSQL.openConflicts)
-            // Usually empty: without statistics the planner guessed hundreds of rows and hashed
-            // every entitlement of the night to probe it in `decisions`.
-            try connection.execute(NightSQL.analyzeConflicts)
             try connection.execute(EligibilitySQL.expire)
         }
         try timed("holds and payouts") {
-            for statement in EligibilitySQL.duplicateNIKs { try connection.execute(statement) }
+            for statement in scope.incremental ? EligibilitySQL.touchedDuplicateNIKs : EligibilitySQL.duplicateNIKs {
+                try connection.execute(statement)
+            }
             try connection.execute(EligibilitySQL.persons)
             try indexPersons(connection)
+            if scope.incremental { try connection.execute(EligibilitySQL.markDuplicateNIKs) }
             try connection.execute(NightSQL.analyzePersons)
             try connection.execute(EligibilitySQL.sharedAccountHistory)
             try connection.execute(EligibilitySQL.reregisteredNIKs)
@@ -156,6 +169,12 @@ public struct NightlyRun {
             try connection.execute(ConflictHoldSQL.holds)
             try connection.execute(EligibilitySQL.recordNIKs)
         }
+        let touched = try timed("what the next night needs") { try scope.record(connection) }
+        logger.info(
+            scope.incremental
+                ? "Decided \(touched.grouped) participant(s) whose outcome could have changed since the last batch."
+                : "Decided every participant (\(touched.grouped)): \(scope.reason ?? "a full night")."
+        )
         try timed("proof per decree") { try DecreeProof.check(connection) }
         let summary = try RunSummary.collect(connection, date: date, virtualAccountsIssued: issued)
         try connection.execute(NightSQL.recordSummary, [date, try summary.json()])

@@ -161,6 +161,16 @@ struct RolesTests {
         // ANALYZE of the tables it filled ran as their owner: no "skipping … only table or
         // database owner can analyze it" warning.
         #expect(!notices.contains { $0.lowercased().contains("analyze") }, "\(notices)")
+        // The next night is incremental: the job reads the registry's row versions (xmin) and
+        // keeps the state the night after needs.
+        try env.registry.payableParticipant(4)
+        let next = try NightlyRun(settings: settings, key: env.key, logger: logger).execute(
+            job, options: .init(businessDate: BusinessDate("2020-07-02")!, dryRun: false, arguments: []))
+        #expect(next.summary.payouts.contains { $0.channel == "BNI" })
+        // Decided: the new participant 4 and registrant 2 (held INVALID_NIK since prepare()).
+        let scope = try env.connection.queryOne(
+            "SELECT scope || ' ' || touched FROM disbursement.night_scopes WHERE business_date = '2020-07-02'").decode(0, as: String.self)
+        #expect(scope == "incremental 2")
 
         for forbidden in [
             "DELETE FROM disbursement.run_log", "DELETE FROM disbursement.virtual_accounts", "DELETE FROM disbursement.va_ranges",

@@ -1,0 +1,97 @@
+import Logging
+
+/// Whom a night decides (issue 15, docs/design.md "Incremental nights"). The first night, a
+/// night after a change of settings or tool version, and `run --full` decide every member
+/// (`full`). Every other night decides only the participants whose outcome can have changed
+/// since the last batch (`incremental`): registry rows written since then (PostgreSQL's row
+/// versions, never the platform's timestamps), decrees whose scheme or standing changed,
+/// tranches falling due, holds, retries and open conflicts. Both give the same batch; a test
+/// runs the same nights both ways and compares them byte for byte.
+struct NightScope: Sendable {
+    enum Kind: String, Sendable { case full, incremental }
+
+    var kind: Kind
+    /// Why the night is full, in a few words; nil for an incremental night.
+    var reason: String?
+
+    /// Decides the scope and binds what its statements read: the horizon of this night (the
+    /// next night starts there) and, for an incremental night, the last batch's date and horizon.
+    /// Must run first in the night's transaction, before any registry row is read.
+    static func open(_ connection: Connection, date: BusinessDate, settings: Settings, forceFull: Bool) throws -> NightScope {
+        try connection.execute(NightScopeSQL.bindHorizon)
+        guard let last = try connection.query(NightScopeSQL.lastNight, [date]).first else {
+            return NightScope(kind: .full, reason: "first night")
+        }
+        let reason: String?
+        if forceFull {
+            reason = "--full"
+        } else if try last.decodeIfPresent("registry_horizon", as: String.self) == nil {
+            reason = "the last batch was made before incremental nights"
+        } else if try last.decode("settings_fingerprint", as: String.self) != settings.fingerprint {
+            reason = "the settings changed since the last batch"
+        } else if try last.decode("tool_version", as: String.self) != ToolVersion.current {
+            reason = "another version of disburse made the last batch"
+        } else if try last.decode("wrapped", as: Bool.self) {
+            reason = "over two billion transactions since the last batch"
+        } else {
+            reason = nil
+        }
+        guard reason == nil else { return NightScope(kind: .full, reason: reason) }
+        try connection.execute(
+            NightScopeSQL.bindLastNight,
+            [try last.decode("business_date", as: BusinessDate.self), try last.decode("registry_horizon", as: String.self),
+             try last.decode("member_rows", as: Int64.self), try last.decode("account_rows", as: Int64.self)])
+        return NightScope(kind: .incremental, reason: nil)
+    }
+
+    var incremental: Bool { kind == .incremental }
+
+    /// The participants an incremental night decides (`run_touched`), after `run_decree` and
+    /// `run_conflict` exist, and every registrant's account number brought up to date
+    /// (`account_numbers`). Returns how many registrants had rows deleted unseen (their count of
+    /// membership or account rows changed while nothing of theirs was written).
+    func collectTouched(_ connection: Connection) throws -> Int {
+        try connection.execute(NightScopeSQL.decreeFingerprints)
+        try connection.execute(NightScopeSQL.countRows)
+        guard incremental else {
+            for statement in NightScopeSQL.keepAccountNumbers(changedOnly: false) { try connection.execute(statement) }
+            try connection.execute(NightScopeSQL.refreshAccountNumberStatistics)
+            return 0
+        }
+        for statement in NightScopeSQL.touched { try connection.execute(statement) }
+        var recounted = try recountIfRowsVanished(
+            connection, rows: NightScopeSQL.memberRows, check: NightScopeSQL.memberRowsCheck,
+            recount: NightScopeSQL.recountMembers, drop: NightScopeSQL.dropMemberRows)
+        for statement in NightScopeSQL.accountsChanged { try connection.execute(statement) }
+        recounted += try recountIfRowsVanished(
+            connection, rows: NightScopeSQL.accountRows, check: NightScopeSQL.accountRowsCheck,
+            recount: NightScopeSQL.recountAccounts, drop: NightScopeSQL.dropAccountRows)
+        for statement in NightScopeSQL.keepAccountNumbers(changedOnly: true) { try connection.execute(statement) }
+        return recounted
+    }
+
+    /// Counts the changed registrants' rows; when the table's count says rows vanished from
+    /// someone unchanged, adds every registrant whose count differs and counts again.
+    private func recountIfRowsVanished(_ connection: Connection, rows: String, check: String, recount: String, drop: String) throws -> Int {
+        try connection.execute(rows)
+        guard try !connection.queryOne(check).decode("consistent", as: Bool.self) else { return 0 }
+        let recounted = try connection.execute(recount)
+        try connection.execute(drop)
+        try connection.execute(rows)
+        return recounted
+    }
+
+    /// Keeps what the next night needs: per participant the membership rows and the next day a
+    /// tranche falls due, per decree its fingerprint, and this night's scope and horizon.
+    func record(_ connection: Connection) throws -> Int64 {
+        if incremental {
+            for statement in NightScopeSQL.keepTouchedState { try connection.execute(statement) }
+        } else {
+            for statement in NightScopeSQL.keepAllState { try connection.execute(statement) }
+        }
+        for statement in NightScopeSQL.keepDecreeState { try connection.execute(statement) }
+        return try connection.queryOne(
+            NightScopeSQL.recordScope(incremental: incremental), [kind.rawValue, reason]
+        ).decode("touched", as: Int64.self)
+    }
+}

@@ -1,0 +1,284 @@
+/// The statements of `NightScope`, in the order it runs them. They read the settings
+/// `EligibilitySQL.bind` and `bindHorizon` / `bindLastNight` set for the transaction.
+enum NightScopeSQL {
+    static let horizon = "(SELECT current_setting('disburse.horizon')::xid8)"
+    /// Transactions from the last night's horizon to this night's own (`bindLastNight`).
+    static let transactionsSince = "(SELECT current_setting('disburse.transactions_since')::int)"
+    static let lastDate = "(SELECT current_setting('disburse.last_date')::date)"
+    /// The first instant after the last batch's date, in Jakarta.
+    static let endOfLastDate = "(SELECT (current_setting('disburse.last_date')::date + 1)::timestamp AT TIME ZONE 'Asia/Jakarta')"
+
+    /// The oldest transaction running as the night begins: whatever it or a later one writes
+    /// is news to the next night, even if this night saw part of it (over-approximation is safe).
+    static let bindHorizon = """
+        SELECT set_config('disburse.horizon', pg_snapshot_xmin(pg_current_snapshot())::text, true),
+               set_config('disburse.now_xid', pg_current_xact_id()::text, true)
+        """
+
+    /// $1: tonight. The latest batch before it and how it was made; `wrapped` when 32-bit
+    /// transaction ids could no longer be told apart from its horizon.
+    static let lastNight = """
+        SELECT b.business_date, b.settings_fingerprint, b.tool_version, s.registry_horizon::text AS registry_horizon,
+               s.member_rows, s.account_rows,
+               coalesce(current_setting('disburse.now_xid')::text::numeric - s.registry_horizon::text::numeric > 2000000000, true) AS wrapped
+          FROM disbursement.batches b
+          LEFT JOIN disbursement.night_scopes s USING (business_date)
+         WHERE b.business_date < $1
+         ORDER BY b.business_date DESC
+         LIMIT 1
+        """
+
+    /// $1: the last batch's date, $2: its horizon, $3 and $4: its counts of membership and
+    /// account rows. The distance is taken from this transaction's own id, the one age()
+    /// measures from.
+    static let bindLastNight = """
+        SELECT set_config('disburse.last_date', $1::date::text, true),
+               set_config('disburse.transactions_since',
+                          (current_setting('disburse.now_xid')::text::numeric - $2::xid8::text::numeric)::text, true),
+               set_config('disburse.last_member_rows', $3::bigint::text, true),
+               set_config('disburse.last_account_rows', $4::bigint::text, true)
+        """
+
+    /// Tonight's rows with a registrant in the two tables whose deletions matter (each night
+    /// compares them with the last night's and records them for the next).
+    static let countRows = """
+        SELECT set_config('disburse.member_rows',
+                          (SELECT count(*) FROM registry.decree_members WHERE registrant_id IS NOT NULL)::text, true),
+               set_config('disburse.account_rows',
+                          (SELECT count(*) FROM registry.payout_accounts WHERE registrant_id IS NOT NULL)::text, true)
+        """
+
+    /// What tonight makes of each decree: its scheme as read (`run_decree`, with the problem
+    /// tonight's date gives it) and whether it is in force and past payable_until tonight.
+    /// A decree whose fingerprint differs from the last night's touches all its members.
+    static let decreeFingerprints = """
+        CREATE TEMP TABLE run_decree_fingerprint ON COMMIT DROP AS
+        SELECT d.decree_no,
+               md5(d::text) || ':' || coalesce((d.issued_on <= \(EligibilitySQL.date))::text, '-')
+                            || ':' || coalesce((d.payable_until < \(EligibilitySQL.date))::text, '-') AS fingerprint
+          FROM run_decree d
+        """
+
+    static func written(_ alias: String) -> String {
+        "disbursement.written_since(\(alias).xmin, \(transactionsSince))"
+    }
+
+    /// An incremental night's participants. Each statement adds one reason to look at someone;
+    /// a registrant added twice is one row.
+    static let touched = [
+        """
+        CREATE TEMP TABLE run_touched_decree ON COMMIT DROP AS
+        SELECT decree_no FROM run_decree_fingerprint t FULL JOIN disbursement.decree_state s USING (decree_no)
+         WHERE t.fingerprint IS DISTINCT FROM s.fingerprint
+        UNION
+        -- Members of a decree that cannot be paid as written are held, and all of them are
+        -- counted in the night's warning.
+        SELECT decree_no FROM run_decree WHERE problem IS NOT NULL
+        """,
+        "CREATE TEMP TABLE run_touched (registrant_id bigint PRIMARY KEY) ON COMMIT DROP",
+        // Memberships written since the last batch, of a decree that changed, of none, or of a
+        // decree the registry does not list.
+        """
+        INSERT INTO run_touched
+        SELECT DISTINCT m.registrant_id
+          FROM registry.decree_members m
+         WHERE m.registrant_id IS NOT NULL
+           AND (\(written("m")) OR m.decree_no IS NULL
+                OR m.decree_no IN (SELECT decree_no FROM run_touched_decree)
+                OR NOT EXISTS (SELECT 1 FROM run_decree d WHERE d.decree_no = m.decree_no))
+        """,
+        // Completions and surveys written since, or dated after the last batch's day: a row
+        // dated in the future was not counted then and counts now.
+        """
+        INSERT INTO run_touched
+        SELECT DISTINCT c.registrant_id
+          FROM registry.training_completions c
+         WHERE c.registrant_id IS NOT NULL
+           AND (\(written("c")) OR (c.completed_at >= \(endOfLastDate) AND c.completed_at < \(EligibilitySQL.endOfDate)))
+        ON CONFLICT DO NOTHING
+        """,
+        """
+        INSERT INTO run_touched
+        SELECT DISTINCT s.registrant_id
+          FROM registry.survey_responses s
+         WHERE s.registrant_id IS NOT NULL
+           AND (\(written("s")) OR (s.submitted_at >= \(endOfLastDate) AND s.submitted_at < \(EligibilitySQL.endOfDate)))
+        ON CONFLICT DO NOTHING
+        """,
+        // A tranche falls due.
+        """
+        INSERT INTO run_touched
+        SELECT registrant_id FROM disbursement.participant_state WHERE next_check_on <= \(EligibilitySQL.date)
+        ON CONFLICT DO NOTHING
+        """,
+        // Held: every hold is decided again each night (it may be released).
+        """
+        INSERT INTO run_touched
+        SELECT DISTINCT registrant_id FROM disbursement.holds WHERE released_on IS NULL
+        ON CONFLICT DO NOTHING
+        """,
+        "INSERT INTO run_touched SELECT DISTINCT registrant_id FROM run_conflict ON CONFLICT DO NOTHING",
+        // Awaiting a retry: an entitlement with attempts but none live, not expired.
+        """
+        INSERT INTO run_touched
+        SELECT DISTINCT p.registrant_id
+          FROM disbursement.payouts p
+         WHERE NOT p.live
+           AND NOT EXISTS (SELECT 1 FROM disbursement.payouts q
+                            WHERE q.registrant_id = p.registrant_id AND q.kind = p.kind AND q.number = p.number AND q.live)
+           AND NOT EXISTS (SELECT 1 FROM disbursement.expired x
+                            WHERE x.registrant_id = p.registrant_id AND x.kind = p.kind AND x.number = p.number)
+        ON CONFLICT DO NOTHING
+        """,
+        // The reads of the stages below are planned from its size (index probes for a few
+        // thousand, hashes for many).
+        "ANALYZE run_touched",
+    ]
+
+    /// Each touched registrant's membership rows now and as last counted.
+    static let memberRows = """
+        CREATE TEMP TABLE run_member_rows ON COMMIT DROP AS
+        SELECT t.registrant_id, coalesce(s.member_rows, 0) AS stored_rows,
+               (SELECT count(*) FROM registry.decree_members m WHERE m.registrant_id = t.registrant_id)::int AS member_rows
+          FROM run_touched t
+          LEFT JOIN disbursement.participant_state s USING (registrant_id)
+        """
+
+    static let dropMemberRows = "DROP TABLE run_member_rows"
+
+    /// A membership row deleted leaves nothing written behind: the table's count tells. The
+    /// untouched participants' rows are as last counted exactly when the table holds the last
+    /// count plus the touched participants' change.
+    static let memberRowsCheck = """
+        SELECT current_setting('disburse.member_rows')::bigint
+             = current_setting('disburse.last_member_rows')::bigint
+               + (SELECT coalesce(sum(member_rows - stored_rows), 0) FROM run_member_rows) AS consistent
+        """
+
+    /// Rare: rows vanished. Every registrant whose count differs from the one kept is touched.
+    static let recountMembers = """
+        INSERT INTO run_touched
+        SELECT registrant_id
+          FROM (SELECT registrant_id, count(*)::int AS n FROM registry.decree_members
+                 WHERE registrant_id IS NOT NULL GROUP BY registrant_id) m
+          FULL JOIN disbursement.participant_state s USING (registrant_id)
+         WHERE coalesce(m.n, 0) <> coalesce(s.member_rows, 0)
+        ON CONFLICT DO NOTHING
+        """
+
+    /// A full night keeps every registrant's state afresh.
+    /// TRUNCATE, not DELETE: a full night replaces every row, and deleting them left a table
+    /// and index twice the size to write into (2 s of 2.2 at 1 M participants).
+    static let keepAllState = [
+        "TRUNCATE disbursement.participant_state",
+        """
+        INSERT INTO disbursement.participant_state (registrant_id, member_rows, next_check_on)
+        SELECT registrant_id, coalesce(m.n, 0), s.next_check_on
+          FROM (SELECT registrant_id, count(*)::int AS n FROM registry.decree_members
+                 WHERE registrant_id IS NOT NULL GROUP BY registrant_id) m
+          FULL JOIN (SELECT registrant_id, next_check_on FROM run_scheme WHERE next_check_on IS NOT NULL) s USING (registrant_id)
+         ORDER BY registrant_id
+        """,
+    ]
+
+    /// An incremental night replaces the state of those it decided.
+    static let keepTouchedState = [
+        "DELETE FROM disbursement.participant_state s USING run_touched t WHERE s.registrant_id = t.registrant_id",
+        """
+        INSERT INTO disbursement.participant_state (registrant_id, member_rows, next_check_on)
+        SELECT r.registrant_id, r.member_rows, sc.next_check_on
+          FROM run_member_rows r
+          LEFT JOIN run_scheme sc USING (registrant_id)
+         WHERE r.member_rows > 0 OR sc.next_check_on IS NOT NULL
+         ORDER BY r.registrant_id
+        """,
+    ]
+
+    /// Registrants whose account rows were written since the last batch: their number in
+    /// `account_numbers` is worked out again (participant or not: anyone's number can make a
+    /// participant's shared).
+    static let accountsChanged = [
+        "CREATE TEMP TABLE run_account_changed (registrant_id bigint PRIMARY KEY) ON COMMIT DROP",
+        """
+        INSERT INTO run_account_changed
+        SELECT DISTINCT x.registrant_id FROM registry.payout_accounts x
+         WHERE x.registrant_id IS NOT NULL AND \(written("x"))
+        """,
+    ]
+
+    static let accountRows = """
+        CREATE TEMP TABLE run_account_rows ON COMMIT DROP AS
+        SELECT c.registrant_id, coalesce(n.account_rows, 0) AS stored_rows,
+               (SELECT count(*) FROM registry.payout_accounts x WHERE x.registrant_id = c.registrant_id)::int AS account_rows
+          FROM run_account_changed c
+          LEFT JOIN disbursement.account_numbers n USING (registrant_id)
+        """
+
+    static let dropAccountRows = "DROP TABLE run_account_rows"
+
+    /// As `memberRowsCheck`: an account row deleted (or moved to another registrant) shows up
+    /// only in the count.
+    static let accountRowsCheck = """
+        SELECT current_setting('disburse.account_rows')::bigint
+             = current_setting('disburse.last_account_rows')::bigint
+               + (SELECT coalesce(sum(account_rows - stored_rows), 0) FROM run_account_rows) AS consistent
+        """
+
+    static let recountAccounts = """
+        INSERT INTO run_account_changed
+        SELECT registrant_id
+          FROM (SELECT registrant_id, count(*)::int AS n FROM registry.payout_accounts
+                 WHERE registrant_id IS NOT NULL GROUP BY registrant_id) m
+          FULL JOIN disbursement.account_numbers s USING (registrant_id)
+         WHERE coalesce(m.n, 0) <> coalesce(s.account_rows, 0)
+        ON CONFLICT DO NOTHING
+        """
+
+    /// Each registrant's account in force (the most recently linked one not closed, as
+    /// `EligibilitySQL.persons` takes it) as the number the night pays, and their count of
+    /// account rows: for everyone on a full night, for `run_account_changed` otherwise. The key
+    /// is computed in the outer query, for one row per registrant, not for every account.
+    static func keepAccountNumbers(changedOnly: Bool) -> [String] {
+        [
+            changedOnly
+                ? "DELETE FROM disbursement.account_numbers n USING run_account_changed c WHERE n.registrant_id = c.registrant_id"
+                : "TRUNCATE disbursement.account_numbers",
+            """
+            INSERT INTO disbursement.account_numbers (registrant_id, account_rows, provider, account_key)
+            SELECT f.registrant_id, f.account_rows, f.provider,
+                   disbursement.account_key(CASE WHEN \(EligibilitySQL.channelKind("f")) = 'ewallet'
+                                                 THEN disbursement.normalize_phone(f.account_no) ELSE f.account_no END)
+              FROM (SELECT DISTINCT ON (pa.registrant_id) pa.registrant_id,
+                           count(*) OVER (PARTITION BY pa.registrant_id)::int AS account_rows,
+                           CASE WHEN disbursement.account_may_be_in_force(pa.status) THEN pa.provider END AS provider,
+                           CASE WHEN disbursement.account_may_be_in_force(pa.status) THEN pa.account_no END AS account_no
+                      FROM registry.payout_accounts pa
+                     WHERE pa.registrant_id IS NOT NULL
+                           \(changedOnly ? "AND pa.registrant_id IN (SELECT registrant_id FROM run_account_changed)" : "")
+                     -- Accounts that may be in force first, then the shared recency order (0051).
+                     ORDER BY pa.registrant_id, disbursement.account_may_be_in_force(pa.status) DESC,
+                              \(SharedOrder.accountRecency(linkedAt: "pa.linked_at", accountID: "pa.account_id"))) f
+             ORDER BY f.registrant_id
+            """,
+        ]
+    }
+
+    static let refreshAccountNumberStatistics = "SELECT disbursement.refresh_statistics('account_numbers')"
+
+    static let keepDecreeState = [
+        "DELETE FROM disbursement.decree_state",
+        "INSERT INTO disbursement.decree_state (decree_no, fingerprint) SELECT decree_no, fingerprint FROM run_decree_fingerprint",
+    ]
+
+    /// $1: the scope, $2: why it is full.
+    static func recordScope(incremental: Bool) -> String {
+        """
+        INSERT INTO disbursement.night_scopes
+            (business_date, scope, reason, registry_horizon, member_rows, account_rows, touched)
+        SELECT \(EligibilitySQL.date), $1, $2, \(horizon), current_setting('disburse.member_rows')::bigint,
+               current_setting('disburse.account_rows')::bigint,
+               (SELECT count(*) FROM \(incremental ? "run_touched" : "run_member"))
+        RETURNING touched
+        """
+    }
+}
