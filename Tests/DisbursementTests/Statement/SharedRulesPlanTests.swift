@@ -37,7 +37,7 @@ struct SharedRulesPlanTests {
             }
             try connection.execute(EligibilitySQL.decrees)
             try connection.execute(EligibilitySQL.decreesIndex)
-            try planned("members", EligibilitySQL.members)
+            try planned("members", EligibilitySQL.members(touchedOnly: false))
             try connection.execute(EligibilitySQL.membersIndex)
             try connection.execute(NightSQL.analyzeMembers)
             try planned("schemes", EligibilitySQL.schemes)
@@ -45,6 +45,9 @@ struct SharedRulesPlanTests {
             try planned("entitlements", EligibilitySQL.entitlements)
             try connection.execute(NightSQL.analyzeEntitlements)
             for statement in EligibilitySQL.duplicateNIKs { try connection.execute(statement) }
+            let accountNumbers = NightScopeSQL.keepAccountNumbers(changedOnly: false)
+            try connection.execute(accountNumbers[0])
+            try planned("account numbers", accountNumbers[1])
             try planned("persons", EligibilitySQL.persons)
         }
     }
