@@ -356,22 +356,37 @@ enum EligibilitySQL {
     /// account's status. Every registrant's number is kept in `account_numbers` (brought up to
     /// date by `NightScope` before this statement), keyed already: one hash join finds the
     /// holders of tonight's numbers.
-    static let persons = """
+    ///
+    /// A full night has every registrant's account in force already (`NightScopeSQL.allAccounts`,
+    /// `run_account`, read once for `account_numbers` too); an incremental night reads only its
+    /// persons' accounts, through the registry's index on registrant_id.
+    static func persons(fromAllAccounts: Bool) -> String {
+        let accounts = fromAllAccounts
+            ? """
+            a AS (
+                SELECT * FROM run_account
+                 WHERE in_force AND registrant_id IN (SELECT registrant_id FROM run_entitlement WHERE NOT expiring)
+            )
+            """
+            : """
+            account_in_force AS (
+                SELECT DISTINCT ON (pa.registrant_id) pa.*, \(channelKind("pa")) AS channel_kind
+                  FROM registry.payout_accounts pa
+                 WHERE disbursement.account_may_be_in_force(pa.status)
+                   AND pa.registrant_id IN (SELECT registrant_id FROM run_entitlement WHERE NOT expiring)
+                 ORDER BY pa.registrant_id, \(SharedOrder.accountRecency(linkedAt: "pa.linked_at", accountID: "pa.account_id"))
+            ), a AS (
+                -- An e-wallet is paid to its number in one canonical form (62…), the form the
+                -- phone check compares; the key drops separators and folds case (migration 0022).
+                SELECT f.*, disbursement.account_key(f.payable_no) AS account_key
+                  FROM (SELECT g.*, CASE WHEN g.channel_kind = 'ewallet' THEN disbursement.normalize_phone(g.account_no)
+                                         ELSE g.account_no END AS payable_no
+                          FROM account_in_force g) f
+            )
+            """
+        return """
         CREATE TEMP TABLE run_person ON COMMIT DROP AS
-        WITH account_in_force AS (
-            SELECT DISTINCT ON (pa.registrant_id) pa.*, \(channelKind("pa")) AS channel_kind
-              FROM registry.payout_accounts pa
-             WHERE disbursement.account_may_be_in_force(pa.status)
-               AND pa.registrant_id IN (SELECT registrant_id FROM run_entitlement WHERE NOT expiring)
-             ORDER BY pa.registrant_id, \(SharedOrder.accountRecency(linkedAt: "pa.linked_at", accountID: "pa.account_id"))
-        ), a AS (
-            -- An e-wallet is paid to its number in one canonical form (62…), the form the
-            -- phone check compares; the key drops separators and folds case (migration 0022).
-            SELECT f.*, disbursement.account_key(f.payable_no) AS account_key
-              FROM (SELECT g.*, CASE WHEN g.channel_kind = 'ewallet' THEN disbursement.normalize_phone(g.account_no)
-                                     ELSE g.account_no END AS payable_no
-                      FROM account_in_force g) f
-        ), holders AS (
+        WITH \(accounts), holders AS (
             -- Who else holds these numbers (on their account in force), from account_numbers.
             SELECT n.provider, n.account_key, count(*) AS holders, min(n.registrant_id) AS holder
               FROM disbursement.account_numbers n
@@ -403,6 +418,7 @@ enum EligibilitySQL {
           LEFT JOIN a USING (registrant_id)
           LEFT JOIN holders h ON h.provider = a.provider AND h.account_key = a.account_key
         """
+    }
 
     /// The channel kind the settings give an account's provider (the row's own `kind` only has
     /// to agree with it).

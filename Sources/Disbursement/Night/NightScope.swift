@@ -54,7 +54,9 @@ struct NightScope: Sendable {
         try connection.execute(NightScopeSQL.decreeFingerprints)
         try connection.execute(NightScopeSQL.countRows)
         guard incremental else {
-            for statement in NightScopeSQL.keepAccountNumbers(changedOnly: false) { try connection.execute(statement) }
+            try connection.execute(NightScopeSQL.allAccounts)
+            try connection.execute(NightScopeSQL.analyzeAllAccounts)
+            for statement in NightScopeSQL.keepAllAccountNumbers { try connection.execute(statement) }
             try connection.execute(NightScopeSQL.refreshAccountNumberStatistics)
             return 0
         }
@@ -66,7 +68,7 @@ struct NightScope: Sendable {
         recounted += try recountIfRowsVanished(
             connection, rows: NightScopeSQL.accountRows, check: NightScopeSQL.accountRowsCheck,
             recount: NightScopeSQL.recountAccounts, drop: NightScopeSQL.dropAccountRows)
-        for statement in NightScopeSQL.keepAccountNumbers(changedOnly: true) { try connection.execute(statement) }
+        for statement in NightScopeSQL.keepChangedAccountNumbers { try connection.execute(statement) }
         return recounted
     }
 

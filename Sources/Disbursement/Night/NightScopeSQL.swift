@@ -234,34 +234,60 @@ enum NightScopeSQL {
         ON CONFLICT DO NOTHING
         """
 
-    /// Each registrant's account in force (the most recently linked one not closed, as
-    /// `EligibilitySQL.persons` takes it) as the number the night pays, and their count of
-    /// account rows: for everyone on a full night, for `run_account_changed` otherwise. The key
-    /// is computed in the outer query, for one row per registrant, not for every account.
-    static func keepAccountNumbers(changedOnly: Bool) -> [String] {
-        [
-            changedOnly
-                ? "DELETE FROM disbursement.account_numbers n USING run_account_changed c WHERE n.registrant_id = c.registrant_id"
-                : "TRUNCATE disbursement.account_numbers",
-            """
-            INSERT INTO disbursement.account_numbers (registrant_id, account_rows, provider, account_key)
-            SELECT f.registrant_id, f.account_rows, f.provider,
-                   disbursement.account_key(CASE WHEN \(EligibilitySQL.channelKind("f")) = 'ewallet'
-                                                 THEN disbursement.normalize_phone(f.account_no) ELSE f.account_no END)
-              FROM (SELECT DISTINCT ON (pa.registrant_id) pa.registrant_id,
-                           count(*) OVER (PARTITION BY pa.registrant_id)::int AS account_rows,
-                           CASE WHEN disbursement.account_may_be_in_force(pa.status) THEN pa.provider END AS provider,
-                           CASE WHEN disbursement.account_may_be_in_force(pa.status) THEN pa.account_no END AS account_no
-                      FROM registry.payout_accounts pa
-                     WHERE pa.registrant_id IS NOT NULL
-                           \(changedOnly ? "AND pa.registrant_id IN (SELECT registrant_id FROM run_account_changed)" : "")
-                     -- Accounts that may be in force first, then the shared recency order (0051).
-                     ORDER BY pa.registrant_id, disbursement.account_may_be_in_force(pa.status) DESC,
-                              \(SharedOrder.accountRecency(linkedAt: "pa.linked_at", accountID: "pa.account_id"))) f
-             ORDER BY f.registrant_id
-            """,
-        ]
-    }
+    /// A full night's one pass over every account: each registrant's account in force (the
+    /// first by `account_may_be_in_force`, then the shared recency order of 0051; `in_force`
+    /// false when every account is closed), the number it is paid to and its key, and the
+    /// registrant's count of account rows. `account_numbers` and `EligibilitySQL.persons` both
+    /// read it: the accounts are sorted and keyed once a night, as before issue 15.
+    static let allAccounts = """
+        CREATE TEMP TABLE run_account ON COMMIT DROP AS
+        SELECT f.*, disbursement.account_key(f.payable_no) AS account_key
+          FROM (SELECT g.*, CASE WHEN g.channel_kind = 'ewallet' THEN disbursement.normalize_phone(g.account_no)
+                                 ELSE g.account_no END AS payable_no
+                  FROM (SELECT DISTINCT ON (pa.registrant_id) pa.*, \(EligibilitySQL.channelKind("pa")) AS channel_kind,
+                               count(*) OVER (PARTITION BY pa.registrant_id)::int AS account_rows,
+                               disbursement.account_may_be_in_force(pa.status) AS in_force
+                          FROM registry.payout_accounts pa
+                         WHERE pa.registrant_id IS NOT NULL
+                         ORDER BY pa.registrant_id, disbursement.account_may_be_in_force(pa.status) DESC,
+                                  \(SharedOrder.accountRecency(linkedAt: "pa.linked_at", accountID: "pa.account_id"))) g) f
+        """
+
+    static let analyzeAllAccounts = "ANALYZE run_account"
+
+    static let keepAllAccountNumbers = [
+        "TRUNCATE disbursement.account_numbers",
+        """
+        INSERT INTO disbursement.account_numbers (registrant_id, account_rows, provider, account_key)
+        SELECT registrant_id, account_rows, CASE WHEN in_force THEN provider END,
+               CASE WHEN in_force THEN account_key ELSE disbursement.account_key(NULL) END
+          FROM run_account
+         ORDER BY registrant_id
+        """,
+    ]
+
+    /// The account in force of the registrants in `run_account_changed`, as `allAccounts` takes
+    /// it. The key is computed in the outer query, for one row per registrant, not every account.
+    static let keepChangedAccountNumbers = [
+        "DELETE FROM disbursement.account_numbers n USING run_account_changed c WHERE n.registrant_id = c.registrant_id",
+        """
+        INSERT INTO disbursement.account_numbers (registrant_id, account_rows, provider, account_key)
+        SELECT f.registrant_id, f.account_rows, f.provider,
+               disbursement.account_key(CASE WHEN \(EligibilitySQL.channelKind("f")) = 'ewallet'
+                                             THEN disbursement.normalize_phone(f.account_no) ELSE f.account_no END)
+          FROM (SELECT DISTINCT ON (pa.registrant_id) pa.registrant_id,
+                       count(*) OVER (PARTITION BY pa.registrant_id)::int AS account_rows,
+                       CASE WHEN disbursement.account_may_be_in_force(pa.status) THEN pa.provider END AS provider,
+                       CASE WHEN disbursement.account_may_be_in_force(pa.status) THEN pa.account_no END AS account_no
+                  FROM registry.payout_accounts pa
+                 WHERE pa.registrant_id IS NOT NULL
+                   AND pa.registrant_id IN (SELECT registrant_id FROM run_account_changed)
+                 -- Accounts that may be in force first, then the shared recency order (0051).
+                 ORDER BY pa.registrant_id, disbursement.account_may_be_in_force(pa.status) DESC,
+                          \(SharedOrder.accountRecency(linkedAt: "pa.linked_at", accountID: "pa.account_id"))) f
+         ORDER BY f.registrant_id
+        """,
+    ]
 
     static let refreshAccountNumberStatistics = "SELECT disbursement.refresh_statistics('account_numbers')"
 

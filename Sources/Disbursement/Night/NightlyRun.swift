@@ -150,7 +150,7 @@ public struct NightlyRun {
             for statement in scope.incremental ? EligibilitySQL.touchedDuplicateNIKs : EligibilitySQL.duplicateNIKs {
                 try connection.execute(statement)
             }
-            try connection.execute(EligibilitySQL.persons)
+            try connection.execute(EligibilitySQL.persons(fromAllAccounts: !scope.incremental))
             try indexPersons(connection)
             if scope.incremental { try connection.execute(EligibilitySQL.markDuplicateNIKs) }
             try connection.execute(NightSQL.analyzePersons)

@@ -45,10 +45,14 @@ struct SharedRulesPlanTests {
             try planned("entitlements", EligibilitySQL.entitlements)
             try connection.execute(NightSQL.analyzeEntitlements)
             for statement in EligibilitySQL.duplicateNIKs { try connection.execute(statement) }
-            let accountNumbers = NightScopeSQL.keepAccountNumbers(changedOnly: false)
+            try planned("accounts", NightScopeSQL.allAccounts)
+            let accountNumbers = NightScopeSQL.keepChangedAccountNumbers
+            try connection.execute("CREATE TEMP TABLE run_account_changed (registrant_id bigint PRIMARY KEY) ON COMMIT DROP")
             try connection.execute(accountNumbers[0])
             try planned("account numbers", accountNumbers[1])
-            try planned("persons", EligibilitySQL.persons)
+            try planned("persons, full night", EligibilitySQL.persons(fromAllAccounts: true))
+            try connection.execute("DROP TABLE run_person")
+            try planned("persons, incremental night", EligibilitySQL.persons(fromAllAccounts: false))
         }
     }
 
