@@ -13,14 +13,18 @@ struct NightScope: Sendable {
     var kind: Kind
     /// Why the night is full, in a few words; nil for an incremental night.
     var reason: String?
+    /// The rules tonight decides by (`rulesFingerprint` and the database's own functions).
+    var rules: String
 
     /// Decides the scope and binds what its statements read: the horizon of this night (the
     /// next night starts there) and, for an incremental night, the last batch's date and horizon.
     /// Must run first in the night's transaction, before any registry row is read.
     static func open(_ connection: Connection, date: BusinessDate, settings: Settings, forceFull: Bool) throws -> NightScope {
         try connection.execute(NightScopeSQL.bindHorizon)
+        let functions = try connection.queryOne(NightScopeSQL.functionsDigest).decode(0, as: String.self)
+        let rules = rulesFingerprint + "/" + functions
         guard let last = try connection.query(NightScopeSQL.lastNight, [date]).first else {
-            return NightScope(kind: .full, reason: "first night")
+            return NightScope(kind: .full, reason: "first night", rules: rules)
         }
         let reason: String?
         if forceFull {
@@ -29,22 +33,33 @@ struct NightScope: Sendable {
             reason = "the last batch was made before incremental nights"
         } else if try last.decode("settings_fingerprint", as: String.self) != settings.fingerprint {
             reason = "the settings changed since the last batch"
-        } else if try last.decode("tool_version", as: String.self) != ToolVersion.current {
-            reason = "another version of disburse made the last batch"
+        } else if try last.decode("tool_version", as: String.self) != ToolVersion.current
+                    || last.decodeIfPresent("rules", as: String.self) != rules {
+            reason = "another version of disburse (or of its rules) made the last batch"
         } else if try last.decode("wrapped", as: Bool.self) {
             reason = "over two billion transactions since the last batch"
         } else {
             reason = nil
         }
-        guard reason == nil else { return NightScope(kind: .full, reason: reason) }
+        guard reason == nil else { return NightScope(kind: .full, reason: reason, rules: rules) }
         try connection.execute(
             NightScopeSQL.bindLastNight,
             [try last.decode("business_date", as: BusinessDate.self), try last.decode("registry_horizon", as: String.self),
              try last.decode("member_rows", as: Int64.self), try last.decode("account_rows", as: Int64.self)])
-        return NightScope(kind: .incremental, reason: nil)
+        return NightScope(kind: .incremental, reason: nil, rules: rules)
     }
 
     var incremental: Bool { kind == .incremental }
+
+    /// The rules the kept state was worked out by: every migration's checksum (the shared SQL
+    /// functions, `account_key`, `normalize_phone`, …) and the night's own statements; with
+    /// `NightScopeSQL.functionsDigest`, the functions as the database has them (a function
+    /// replaced by hand counts too). The tool version alone is not enough: it does not move
+    /// with every change of a rule.
+    static let rulesFingerprint: String = {
+        let parts = Migration.all.map { "\($0.version):\($0.checksum)" } + NightScopeSQL.statements
+        return Digest.sha256Hex(Array(parts.joined(separator: "\u{1F}").utf8))
+    }()
 
     /// The participants an incremental night decides (`run_touched`), after `run_decree` and
     /// `run_conflict` exist, and every registrant's account number brought up to date
@@ -93,7 +108,7 @@ struct NightScope: Sendable {
         }
         for statement in NightScopeSQL.keepDecreeState { try connection.execute(statement) }
         return try connection.queryOne(
-            NightScopeSQL.recordScope(incremental: incremental), [kind.rawValue, reason]
+            NightScopeSQL.recordScope(incremental: incremental), [kind.rawValue, reason, rules]
         ).decode("touched", as: Int64.self)
     }
 }

@@ -15,12 +15,24 @@ enum NightScopeSQL {
                set_config('disburse.now_xid', pg_current_xact_id()::text, true)
         """
 
+    /// Every function of the schema as the database defines it now.
+    static let functionsDigest = """
+        SELECT md5(coalesce(string_agg(p.oid::regprocedure::text || pg_get_functiondef(p.oid), '|'
+                                       ORDER BY p.oid::regprocedure::text), ''))
+          FROM pg_proc p
+         WHERE p.pronamespace = 'disbursement'::regnamespace AND p.prokind = 'f'
+        """
+
     /// $1: tonight. The latest batch before it and how it was made; `wrapped` when 32-bit
     /// transaction ids could no longer be told apart from its horizon.
     static let lastNight = """
         SELECT b.business_date, b.settings_fingerprint, b.tool_version, s.registry_horizon::text AS registry_horizon,
                s.member_rows, s.account_rows,
-               coalesce(current_setting('disburse.now_xid')::text::numeric - s.registry_horizon::text::numeric > 2000000000, true) AS wrapped
+               s.rules,
+               -- Over two billion transactions (32-bit xids wrap) or a horizon ahead of the
+               -- counter (a restore or a move into another cluster): nothing can be told apart.
+               coalesce(current_setting('disburse.now_xid')::text::numeric - s.registry_horizon::text::numeric
+                        NOT BETWEEN 0 AND 2000000000, true) AS wrapped
           FROM disbursement.batches b
           LEFT JOIN disbursement.night_scopes s USING (business_date)
          WHERE b.business_date < $1
@@ -118,6 +130,14 @@ enum NightScopeSQL {
         ON CONFLICT DO NOTHING
         """,
         "INSERT INTO run_touched SELECT DISTINCT registrant_id FROM run_conflict ON CONFLICT DO NOTHING",
+        // A person with a VA and no membership row takes the decree of their last payout, which
+        // no decree fingerprint reaches: decided every night (rare: a membership deleted).
+        """
+        INSERT INTO run_touched
+        SELECT v.registrant_id FROM disbursement.virtual_accounts v
+         WHERE NOT EXISTS (SELECT 1 FROM registry.decree_members m WHERE m.registrant_id = v.registrant_id)
+        ON CONFLICT DO NOTHING
+        """,
         // Awaiting a retry: an entitlement with attempts but none live, not expired.
         """
         INSERT INTO run_touched
@@ -296,15 +316,25 @@ enum NightScopeSQL {
         "INSERT INTO disbursement.decree_state (decree_no, fingerprint) SELECT decree_no, fingerprint FROM run_decree_fingerprint",
     ]
 
-    /// $1: the scope, $2: why it is full.
+    /// $1: the scope, $2: why it is full, $3: the rules' fingerprint.
     static func recordScope(incremental: Bool) -> String {
         """
         INSERT INTO disbursement.night_scopes
-            (business_date, scope, reason, registry_horizon, member_rows, account_rows, touched)
+            (business_date, scope, reason, registry_horizon, member_rows, account_rows, touched, rules)
         SELECT \(EligibilitySQL.date), $1, $2, \(horizon), current_setting('disburse.member_rows')::bigint,
                current_setting('disburse.account_rows')::bigint,
-               (SELECT count(*) FROM \(incremental ? "run_touched" : "run_member"))
+               (SELECT count(*) FROM \(incremental ? "run_touched" : "run_member")), $3
         RETURNING touched
         """
+    }
+
+    /// What the kept state depends on besides the registry: the night's own statements.
+    static var statements: [String] {
+        [EligibilitySQL.decrees, EligibilitySQL.members(touchedOnly: false), EligibilitySQL.members(touchedOnly: true),
+         EligibilitySQL.schemes, EligibilitySQL.entitlements, EligibilitySQL.persons(fromAllAccounts: true),
+         EligibilitySQL.persons(fromAllAccounts: false), EligibilitySQL.decisions, EligibilitySQL.markDuplicateNIKs,
+         decreeFingerprints, memberRows, allAccounts, accountRows]
+            + touched + keepAllState + keepTouchedState + keepChangedAccountNumbers + keepAllAccountNumbers
+            + EligibilitySQL.duplicateNIKs
     }
 }

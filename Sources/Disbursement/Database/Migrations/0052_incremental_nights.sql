@@ -20,7 +20,10 @@ CREATE TABLE disbursement.night_scopes (
     -- registry.payout_accounts rows with a registrant, counted tonight (account_numbers.account_rows).
     account_rows     bigint NOT NULL,
     -- How many participants were decided.
-    touched          bigint NOT NULL
+    touched          bigint NOT NULL,
+    -- The rules the state was kept by (NightScope.rulesFingerprint: every migration's checksum
+    -- and the night's statements): another set of rules makes the next night full.
+    rules            text NOT NULL
 );
 
 -- Per registrant listed in registry.decree_members (or holding a VA): their membership rows
@@ -72,11 +75,12 @@ $$;
 CREATE INDEX payouts_not_live ON disbursement.payouts (registrant_id) WHERE NOT live;
 
 -- True when a registry row version was written by a transaction at most `transactions_since`
--- transactions before the current one (or after it): the night binds the distance from the
--- last night's horizon, and is full when it is over two billion (32-bit xids wrap). age() is
--- PostgreSQL's own wraparound-aware distance, a few nanoseconds a row; a frozen row's age is
--- the largest integer. A single expression, so the planner inlines it into the scan.
+-- transactions before the current one: the night binds the distance from the last night's
+-- horizon, and is full unless it is between 0 and two billion (32-bit xids wrap; a horizon
+-- ahead of the counter is another cluster). age() is PostgreSQL's own wraparound-aware
+-- distance, a few nanoseconds a row. A row over 2^31 transactions old keeps its raw xmin when
+-- frozen and its age turns negative: not news. A single expression, inlined into the scan.
 CREATE FUNCTION disbursement.written_since(row_xmin xid, transactions_since integer) RETURNS boolean
     LANGUAGE sql STABLE PARALLEL SAFE AS $$
-    SELECT age(row_xmin) <= transactions_since
+    SELECT age(row_xmin) BETWEEN 0 AND transactions_since
 $$;
