@@ -379,11 +379,9 @@ enum EligibilitySQL {
                    AND pa.registrant_id IN (SELECT registrant_id FROM run_entitlement WHERE NOT expiring)
                  ORDER BY pa.registrant_id, \(SharedOrder.accountRecency(linkedAt: "pa.linked_at", accountID: "pa.account_id"))
             ), a AS (
-                -- An e-wallet is paid to its number in one canonical form (62…), the form the
-                -- phone check compares; the key drops separators and folds case (migration 0022).
+                -- The key drops separators and folds case (migration 0022).
                 SELECT f.*, disbursement.account_key(f.payable_no) AS account_key
-                  FROM (SELECT g.*, CASE WHEN g.channel_kind = 'ewallet' THEN disbursement.normalize_phone(g.account_no)
-                                         ELSE g.account_no END AS payable_no
+                  FROM (SELECT g.*, \(payableNumber(kind: "g.channel_kind", accountNo: "g.account_no")) AS payable_no
                           FROM account_in_force g) f
             )
             """
@@ -421,6 +419,12 @@ enum EligibilitySQL {
           LEFT JOIN a USING (registrant_id)
           LEFT JOIN holders h ON h.provider = a.provider AND h.account_key = a.account_key
         """
+    }
+
+    /// The number an account is paid to: an e-wallet's in its one canonical form (62…), the
+    /// form the phone check compares and `account_numbers` keys; a bank account's as written.
+    static func payableNumber(kind: String, accountNo: String) -> String {
+        "CASE WHEN \(kind) = 'ewallet' THEN disbursement.normalize_phone(\(accountNo)) ELSE \(accountNo) END"
     }
 
     /// The channel kind the settings give an account's provider (the row's own `kind` only has

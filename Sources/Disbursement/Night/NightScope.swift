@@ -76,25 +76,10 @@ struct NightScope: Sendable {
             return 0
         }
         for statement in NightScopeSQL.touched { try connection.execute(statement) }
-        var recounted = try recountIfRowsVanished(
-            connection, rows: NightScopeSQL.memberRows, check: NightScopeSQL.memberRowsCheck,
-            recount: NightScopeSQL.recountMembers, drop: NightScopeSQL.dropMemberRows)
+        var recounted = try RowCountGuard.members.countChangedRegistrants(connection)
         for statement in NightScopeSQL.accountsChanged { try connection.execute(statement) }
-        recounted += try recountIfRowsVanished(
-            connection, rows: NightScopeSQL.accountRows, check: NightScopeSQL.accountRowsCheck,
-            recount: NightScopeSQL.recountAccounts, drop: NightScopeSQL.dropAccountRows)
+        recounted += try RowCountGuard.accounts.countChangedRegistrants(connection)
         for statement in NightScopeSQL.keepChangedAccountNumbers { try connection.execute(statement) }
-        return recounted
-    }
-
-    /// Counts the changed registrants' rows; when the table's count says rows vanished from
-    /// someone unchanged, adds every registrant whose count differs and counts again.
-    private func recountIfRowsVanished(_ connection: Connection, rows: String, check: String, recount: String, drop: String) throws -> Int {
-        try connection.execute(rows)
-        guard try !connection.queryOne(check).decode("consistent", as: Bool.self) else { return 0 }
-        let recounted = try connection.execute(recount)
-        try connection.execute(drop)
-        try connection.execute(rows)
         return recounted
     }
 

@@ -4,7 +4,6 @@ enum NightScopeSQL {
     static let horizon = "(SELECT current_setting('disburse.horizon')::xid8)"
     /// Transactions from the last night's horizon to this night's own (`bindLastNight`).
     static let transactionsSince = "(SELECT current_setting('disburse.transactions_since')::int)"
-    static let lastDate = "(SELECT current_setting('disburse.last_date')::date)"
     /// The first instant after the last batch's date, in Jakarta.
     static let endOfLastDate = "(SELECT (current_setting('disburse.last_date')::date + 1)::timestamp AT TIME ZONE 'Asia/Jakarta')"
 
@@ -155,37 +154,6 @@ enum NightScopeSQL {
         "ANALYZE run_touched",
     ]
 
-    /// Each touched registrant's membership rows now and as last counted.
-    static let memberRows = """
-        CREATE TEMP TABLE run_member_rows ON COMMIT DROP AS
-        SELECT t.registrant_id, coalesce(s.member_rows, 0) AS stored_rows,
-               (SELECT count(*) FROM registry.decree_members m WHERE m.registrant_id = t.registrant_id)::int AS member_rows
-          FROM run_touched t
-          LEFT JOIN disbursement.participant_state s USING (registrant_id)
-        """
-
-    static let dropMemberRows = "DROP TABLE run_member_rows"
-
-    /// A membership row deleted leaves nothing written behind: the table's count tells. The
-    /// untouched participants' rows are as last counted exactly when the table holds the last
-    /// count plus the touched participants' change.
-    static let memberRowsCheck = """
-        SELECT current_setting('disburse.member_rows')::bigint
-             = current_setting('disburse.last_member_rows')::bigint
-               + (SELECT coalesce(sum(member_rows - stored_rows), 0) FROM run_member_rows) AS consistent
-        """
-
-    /// Rare: rows vanished. Every registrant whose count differs from the one kept is touched.
-    static let recountMembers = """
-        INSERT INTO run_touched
-        SELECT registrant_id
-          FROM (SELECT registrant_id, count(*)::int AS n FROM registry.decree_members
-                 WHERE registrant_id IS NOT NULL GROUP BY registrant_id) m
-          FULL JOIN disbursement.participant_state s USING (registrant_id)
-         WHERE coalesce(m.n, 0) <> coalesce(s.member_rows, 0)
-        ON CONFLICT DO NOTHING
-        """
-
     /// A full night keeps every registrant's state afresh.
     /// TRUNCATE, not DELETE: a full night replaces every row, and deleting them left a table
     /// and index twice the size to write into (2 s of 2.2 at 1 M participants).
@@ -226,34 +194,6 @@ enum NightScopeSQL {
         """,
     ]
 
-    static let accountRows = """
-        CREATE TEMP TABLE run_account_rows ON COMMIT DROP AS
-        SELECT c.registrant_id, coalesce(n.account_rows, 0) AS stored_rows,
-               (SELECT count(*) FROM registry.payout_accounts x WHERE x.registrant_id = c.registrant_id)::int AS account_rows
-          FROM run_account_changed c
-          LEFT JOIN disbursement.account_numbers n USING (registrant_id)
-        """
-
-    static let dropAccountRows = "DROP TABLE run_account_rows"
-
-    /// As `memberRowsCheck`: an account row deleted (or moved to another registrant) shows up
-    /// only in the count.
-    static let accountRowsCheck = """
-        SELECT current_setting('disburse.account_rows')::bigint
-             = current_setting('disburse.last_account_rows')::bigint
-               + (SELECT coalesce(sum(account_rows - stored_rows), 0) FROM run_account_rows) AS consistent
-        """
-
-    static let recountAccounts = """
-        INSERT INTO run_account_changed
-        SELECT registrant_id
-          FROM (SELECT registrant_id, count(*)::int AS n FROM registry.payout_accounts
-                 WHERE registrant_id IS NOT NULL GROUP BY registrant_id) m
-          FULL JOIN disbursement.account_numbers s USING (registrant_id)
-         WHERE coalesce(m.n, 0) <> coalesce(s.account_rows, 0)
-        ON CONFLICT DO NOTHING
-        """
-
     /// A full night's one pass over every account: each registrant's account in force (the
     /// first by `account_may_be_in_force`, then the shared recency order of 0051; `in_force`
     /// false when every account is closed), the number it is paid to and its key, and the
@@ -262,8 +202,7 @@ enum NightScopeSQL {
     static let allAccounts = """
         CREATE TEMP TABLE run_account ON COMMIT DROP AS
         SELECT f.*, disbursement.account_key(f.payable_no) AS account_key
-          FROM (SELECT g.*, CASE WHEN g.channel_kind = 'ewallet' THEN disbursement.normalize_phone(g.account_no)
-                                 ELSE g.account_no END AS payable_no
+          FROM (SELECT g.*, \(EligibilitySQL.payableNumber(kind: "g.channel_kind", accountNo: "g.account_no")) AS payable_no
                   FROM (SELECT DISTINCT ON (pa.registrant_id) pa.*, \(EligibilitySQL.channelKind("pa")) AS channel_kind,
                                count(*) OVER (PARTITION BY pa.registrant_id)::int AS account_rows,
                                disbursement.account_may_be_in_force(pa.status) AS in_force
@@ -293,8 +232,7 @@ enum NightScopeSQL {
         """
         INSERT INTO disbursement.account_numbers (registrant_id, account_rows, provider, account_key)
         SELECT f.registrant_id, f.account_rows, f.provider,
-               disbursement.account_key(CASE WHEN \(EligibilitySQL.channelKind("f")) = 'ewallet'
-                                             THEN disbursement.normalize_phone(f.account_no) ELSE f.account_no END)
+               disbursement.account_key(\(EligibilitySQL.payableNumber(kind: EligibilitySQL.channelKind("f"), accountNo: "f.account_no")))
           FROM (SELECT DISTINCT ON (pa.registrant_id) pa.registrant_id,
                        count(*) OVER (PARTITION BY pa.registrant_id)::int AS account_rows,
                        CASE WHEN disbursement.account_may_be_in_force(pa.status) THEN pa.provider END AS provider,
@@ -333,7 +271,7 @@ enum NightScopeSQL {
         [EligibilitySQL.decrees, EligibilitySQL.members(touchedOnly: false), EligibilitySQL.members(touchedOnly: true),
          EligibilitySQL.schemes, EligibilitySQL.entitlements, EligibilitySQL.persons(fromAllAccounts: true),
          EligibilitySQL.persons(fromAllAccounts: false), EligibilitySQL.decisions, EligibilitySQL.markDuplicateNIKs,
-         decreeFingerprints, memberRows, allAccounts, accountRows]
+         decreeFingerprints, RowCountGuard.members.countChanged, allAccounts, RowCountGuard.accounts.countChanged]
             + touched + keepAllState + keepTouchedState + keepChangedAccountNumbers + keepAllAccountNumbers
             + EligibilitySQL.duplicateNIKs
     }
