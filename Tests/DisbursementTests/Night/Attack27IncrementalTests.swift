@@ -113,4 +113,41 @@ struct Attack27IncrementalTests {
         #expect(try full.hold(1, "INCENTIVE", 3) == "SHARED_ACCOUNT")
         #expect(try incremental.hold(1, "INCENTIVE", 3) == "SHARED_ACCOUNT")
     }
+
+    /// F4: the night counts the registry's membership rows (the total the next night compares
+    /// with) early and keeps each touched registrant's count late. A row the platform commits
+    /// in between, for a registrant the night touches, was in the registrant's kept count but
+    /// not in the total: the next night the table had one row more than the kept counts
+    /// explained, which hid one membership row deleted from someone untouched, and the deleted
+    /// member was paid. The night reads one snapshot (REPEATABLE READ) since.
+    @Test func attack27RowCommittedMidNightHidesADeletion() throws {
+        let (full, incremental) = try Self.twoWorlds { env in
+            try env.registry.decree("SK-1")
+            try env.registry.decree("SK-90")
+            try env.connection.execute("UPDATE registry.decrees SET incentive_interval_days = 90 WHERE decree_no = 'SK-90'")
+            try env.registry.payableParticipant(1)
+            try env.registry.payableParticipant(2)
+            // 3 is held NO_LINKED_ACCOUNT: touched every night.
+            try env.registry.registrant(3)
+            try env.registry.member(3)
+            try env.registry.completion(3)
+        }
+        let duplicate = "INSERT INTO registry.decree_members VALUES ('SK-1', 3, 'approved', '2020-04-02')"
+        try Self.nights(full, incremental, [
+            ("2020-06-01", "UPDATE registry.decree_members SET decree_no = 'SK-90' WHERE registrant_id = 1"),
+        ])
+        // 2020-06-02: the full side gets 3's second (identical) row before its night, the
+        // incremental side while its night is between the two counts.
+        try full.connection.execute(duplicate)
+        try full.run("2020-06-02", full: true)
+        let night = try incremental.start("run", "--date", "2020-06-02", pauseAt: "payouts written")
+        try night.waitForPause()
+        try incremental.connection.execute(duplicate)
+        let result = night.finish()
+        #expect(result.status == 0, "\(result.stderr)")
+        for env in [full, incremental] { try env.connection.execute("DELETE FROM registry.decree_members WHERE registrant_id = 1") }
+        try Self.nights(full, incremental, [("2020-06-03", nil), ("2020-06-30", nil)])
+        #expect(try full.hold(1, "INCENTIVE", 3) == "NOT_APPROVED")
+        #expect(try incremental.hold(1, "INCENTIVE", 3) == "NOT_APPROVED")
+    }
 }

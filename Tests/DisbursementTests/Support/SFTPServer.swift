@@ -29,7 +29,38 @@ final class SFTPServer {
         userKey = folder.appending(path: "user").path
         // sshd started by root wants its privilege separation folder, as Debian's service makes it.
         if getuid() == 0 { try? FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true) }
-        port = try Self.freePort()
+        // freePort() closes the port before sshd binds it, so a parallel test can take it in
+        // between: start again on another port when sshd says so, a bounded number of times.
+        var attempt = 0
+        var started: (port: Int, pid: pid_t, reader: Int32)?
+        while started == nil {
+            attempt += 1
+            let candidate = try Self.freePort()
+            do {
+                started = try Self.launch(folder: folder, port: candidate, command: command)
+            } catch is PortTaken where attempt < 10 {
+                continue
+            }
+        }
+        guard let started else { throw TestSetupError("sshd did not start") }
+        port = started.port
+        pid = started.pid
+        let reader = started.reader
+        DispatchQueue.global().async {
+            var sink = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = read(reader, &sink, sink.count)
+                if count > 0 || (count < 0 && errno == EINTR) { continue }
+                break
+            }
+            close(reader)
+        }
+    }
+
+    private struct PortTaken: Error, CustomStringConvertible { let description: String }
+
+    /// Starts sshd on `port` and returns once it listens; `PortTaken` when the port was taken.
+    private static func launch(folder: URL, port: Int, command: String?) throws -> (port: Int, pid: pid_t, reader: Int32) {
         let config = """
             ListenAddress 127.0.0.1
             Port \(port)
@@ -52,9 +83,15 @@ final class SFTPServer {
         // the background so its log never fills the pipe.
         var ends: [Int32] = [0, 0]
         guard pipe(&ends) == 0, fcntl(ends[0], F_SETFD, FD_CLOEXEC) == 0, fcntl(ends[1], F_SETFD, FD_CLOEXEC) == 0 else { throw TestSetupError("no pipe") }
-        pid = try Spawn.start(
-            try ExternalTool.sshd.located(), ["-D", "-e", "-f", folder.appending(path: "sshd_config").path],
-            environment: ProcessInfo.processInfo.environment, stdin: nil, stdout: nil, stderr: nil, stderrDescriptor: ends[1])
+        let pid: pid_t
+        do {
+            pid = try Spawn.start(
+                try ExternalTool.sshd.located(), ["-D", "-e", "-f", folder.appending(path: "sshd_config").path],
+                environment: ProcessInfo.processInfo.environment, stdin: nil, stdout: nil, stderr: nil, stderrDescriptor: ends[1])
+        } catch {
+            close(ends[0]); close(ends[1])
+            throw error
+        }
         close(ends[1])
         let reader = ends[0]
         var said = ""
@@ -64,19 +101,14 @@ final class SFTPServer {
             if count < 0, errno == EINTR { continue }
             guard count > 0 else {
                 close(reader)
+                kill(pid, SIGTERM)
+                _ = Spawn.wait(pid)
+                if said.contains("Address already in use") { throw PortTaken(description: "sshd found every port it tried taken: \(said)") }
                 throw TestSetupError("sshd did not start: \(said)")
             }
             said += String(decoding: buffer[0..<count], as: UTF8.self)
         }
-        DispatchQueue.global().async {
-            var sink = [UInt8](repeating: 0, count: 4096)
-            while true {
-                let count = read(reader, &sink, sink.count)
-                if count > 0 || (count < 0 && errno == EINTR) { continue }
-                break
-            }
-            close(reader)
-        }
+        return (port, pid, reader)
     }
 
     deinit {
