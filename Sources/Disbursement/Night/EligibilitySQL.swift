@@ -27,6 +27,21 @@ enum EligibilitySQL {
         "disbursement.jakarta_day(\(column), \(endOfDate))"
     }
 
+    /// The longest decree number the night keys by, in bytes. Registry constraints are not
+    /// trusted (SPEC §2): a number over a btree entry (2,704 bytes) stopped the night for
+    /// everyone (attack 27 F6), and none of a real programme's numbers comes near this.
+    static let longestDecreeNumber = 200
+
+    /// A decree number as the night keys it: as written, or, when longer than
+    /// `longestDecreeNumber`, its first 64 characters, its length and its MD5, which a btree
+    /// can hold and an operator can find (its decree is INVALID_DECREE either way).
+    static func decreeNumber(_ column: String) -> String {
+        """
+        CASE WHEN octet_length(\(column)) <= \(longestDecreeNumber) THEN \(column)
+             ELSE left(\(column), 64) || '… (' || octet_length(\(column)) || ' bytes, md5 ' || md5(\(column)) || ')' END
+        """
+    }
+
     /// Registrant ids the end-to-end id can carry and `EndToEndID` read back: 1 to 18 digits.
     static func registrantIDValid(_ column: String) -> String {
         "(\(column) BETWEEN 1 AND 999999999999999999)"
@@ -53,6 +68,7 @@ enum EligibilitySQL {
                min(d.incentive_tranches) AS incentive_tranches, min(d.incentive_interval_days) AS incentive_interval_days,
                min(d.survey_amount) AS survey_amount, min(d.survey_count) AS survey_count,
                CASE
+                 WHEN max(d.decree_bytes) > \(longestDecreeNumber) THEN 'has a decree number longer than \(longestDecreeNumber) bytes (shown shortened)'
                  WHEN count(*) > 1 THEN 'is listed more than once in registry.decrees'
                  WHEN min(d.issued_on) IS NULL THEN 'has no issued_on'
                  -- The programme began in 2020: an earlier date is a typo, not a decree.
@@ -72,7 +88,10 @@ enum EligibilitySQL {
                    THEN 'has a missing or implausible count or interval (counts 0 to 120, interval 0 to 3,660 days)'
                  WHEN min(d.payable_until) < min(d.issued_on) THEN 'has a payable_until before its issued_on'
                END AS problem
-          FROM registry.decrees d
+          FROM (SELECT \(decreeNumber("x.decree_no")) AS decree_no, octet_length(x.decree_no) AS decree_bytes,
+                       x.issued_on, x.payable_until, x.training_amount, x.incentive_amount, x.incentive_tranches,
+                       x.incentive_interval_days, x.survey_amount, x.survey_count
+                  FROM registry.decrees x) d
          WHERE d.decree_no IS NOT NULL
          GROUP BY d.decree_no
         """
@@ -99,7 +118,8 @@ enum EligibilitySQL {
                CASE WHEN min(m.decree_no) <> max(m.decree_no) OR count(m.decree_no) BETWEEN 1 AND count(*) - 1
                     THEN 2 ELSE 1 END AS decree_count,
                true AS listed
-          FROM registry.decree_members m
+          FROM (SELECT \(decreeNumber("x.decree_no")) AS decree_no, x.registrant_id, x.status
+                  FROM registry.decree_members x) m
           LEFT JOIN run_decree d USING (decree_no)
          WHERE m.registrant_id IS NOT NULL \(touched)
            AND disbursement.decree_in_force(d.issued_on, \(date),

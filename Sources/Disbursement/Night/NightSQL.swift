@@ -8,6 +8,13 @@ enum NightSQL {
     /// The latest recorded business date (batches move forward only).
     static let latestBatch = "SELECT max(business_date) FROM disbursement.batches"
 
+    /// The whole night reads the registry as of one moment. Under READ COMMITTED each statement
+    /// saw the rows committed so far, so a row the platform committed mid-night could be in one
+    /// count and not in another (the row-count guard then missed a deletion, attack 27 F4).
+    /// Only the registry is written by others while a night runs (every disburse job takes
+    /// the run lock), so the night cannot fail on a serialization conflict.
+    static let oneSnapshot = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"
+
     /// The night's statements touch every participant once: JIT compilation costs more than it
     /// saves on them, and sorts and hashes of a national batch need more than the default memory.
     static let noJIT = "SET LOCAL jit = off"

@@ -64,10 +64,12 @@ struct NightScope: Sendable {
     /// The participants an incremental night decides (`run_touched`), after `run_decree` and
     /// `run_conflict` exist, and every registrant's account number brought up to date
     /// (`account_numbers`). Returns how many registrants had rows deleted unseen (their count of
-    /// membership or account rows changed while nothing of theirs was written).
-    func collectTouched(_ connection: Connection) throws -> Int {
+    /// membership or account rows changed while nothing of theirs was written). `checkpoint`
+    /// is called once the registry's totals are counted (crash and race tests).
+    func collectTouched(_ connection: Connection, checkpoint: (String) -> Void) throws -> Int {
         try connection.execute(NightScopeSQL.decreeFingerprints)
         try connection.execute(NightScopeSQL.countRows)
+        checkpoint("registry counted")
         guard incremental else {
             try connection.execute(NightScopeSQL.allAccounts)
             try connection.execute(NightScopeSQL.analyzeAllAccounts)

@@ -107,6 +107,7 @@ public struct NightlyRun {
     }
 
     private func recordBatchStatements(_ connection: Connection, date: BusinessDate, runID: Int64, full: Bool) throws -> RunSummary {
+        try connection.execute(NightSQL.oneSnapshot)
         // First, before any registry row is read: where the next night's news begins.
         let scope = try NightScope.open(connection, date: date, settings: settings, forceFull: full)
         try connection.execute(NightSQL.noJIT)
@@ -122,7 +123,7 @@ public struct NightlyRun {
             // Usually empty: without statistics the planner guessed hundreds of rows and hashed
             // every entitlement of the night to probe it in `decisions`.
             try connection.execute(NightSQL.analyzeConflicts)
-            let recounted = try scope.collectTouched(connection)
+            let recounted = try scope.collectTouched(connection, checkpoint: checkpoint)
             if recounted > 0 {
                 logger.info("Membership rows were deleted from the registry: \(recounted.grouped) participant(s) whose rows changed are decided again.")
             }

@@ -114,40 +114,77 @@ struct Attack27IncrementalTests {
         #expect(try incremental.hold(1, "INCENTIVE", 3) == "SHARED_ACCOUNT")
     }
 
-    /// F4: the night counts the registry's membership rows (the total the next night compares
-    /// with) early and keeps each touched registrant's count late. A row the platform commits
-    /// in between, for a registrant the night touches, was in the registrant's kept count but
-    /// not in the total: the next night the table had one row more than the kept counts
-    /// explained, which hid one membership row deleted from someone untouched, and the deleted
-    /// member was paid. The night reads one snapshot (REPEATABLE READ) since.
+    /// F4: the night counted the registry's membership and account rows (the totals the next
+    /// night compares with) before it counted each changed registrant's rows, in separate
+    /// statements. A row the platform committed in between, for a registrant the night looks
+    /// at, was in the registrant's kept count but not in the total, so the kept counts no longer
+    /// explained the total: one row deleted later from someone the night does not look at went
+    /// unseen. The night reads one snapshot (REPEATABLE READ) since; the rows committed during
+    /// it are the next night's news. Checked here by the guard's own invariant (kept counts sum
+    /// to the recorded total) and by equality with full nights after a deletion.
     @Test func attack27RowCommittedMidNightHidesADeletion() throws {
         let (full, incremental) = try Self.twoWorlds { env in
             try env.registry.decree("SK-1")
-            try env.registry.decree("SK-90")
-            try env.connection.execute("UPDATE registry.decrees SET incentive_interval_days = 90 WHERE decree_no = 'SK-90'")
             try env.registry.payableParticipant(1)
             try env.registry.payableParticipant(2)
-            // 3 is held NO_LINKED_ACCOUNT: touched every night.
+            try env.registry.member(2)
+            // 3 is held NO_LINKED_ACCOUNT: looked at every night.
             try env.registry.registrant(3)
             try env.registry.member(3)
             try env.registry.completion(3)
         }
-        let duplicate = "INSERT INTO registry.decree_members VALUES ('SK-1', 3, 'approved', '2020-04-02')"
-        try Self.nights(full, incremental, [
-            ("2020-06-01", "UPDATE registry.decree_members SET decree_no = 'SK-90' WHERE registrant_id = 1"),
-        ])
-        // 2020-06-02: the full side gets 3's second (identical) row before its night, the
-        // incremental side while its night is between the two counts.
-        try full.connection.execute(duplicate)
+        let midNight = """
+            INSERT INTO registry.decree_members VALUES ('SK-1', 3, 'approved', '2020-04-02');
+            INSERT INTO registry.payout_accounts VALUES (30, 3, 'BNI', 'bank', '0030', 'Siti Nur''aini', NULL, true, 'active', '2020-04-10', '2020-04-10');
+            """
+        try Self.nights(full, incremental, [("2020-06-01", nil)])
+        // The full side gets the rows just after its night: the incremental night, reading
+        // one snapshot, must not see them either.
         try full.run("2020-06-02", full: true)
-        let night = try incremental.start("run", "--date", "2020-06-02", pauseAt: "payouts written")
+        try full.connection.executeScript(midNight)
+        let night = try incremental.start("run", "--date", "2020-06-02", pauseAt: "registry counted")
         try night.waitForPause()
-        try incremental.connection.execute(duplicate)
+        try incremental.connection.executeScript(midNight)
         let result = night.finish()
         #expect(result.status == 0, "\(result.stderr)")
-        for env in [full, incremental] { try env.connection.execute("DELETE FROM registry.decree_members WHERE registrant_id = 1") }
+        for (total, kept) in [("member_rows", "SELECT sum(member_rows) FROM disbursement.participant_state"),
+                              ("account_rows", "SELECT sum(account_rows) FROM disbursement.account_numbers")] {
+            let recorded = try incremental.count("SELECT \(total) FROM disbursement.night_scopes WHERE business_date = '2020-06-02'")
+            #expect(try incremental.count(kept) == recorded, "\(total): the kept counts do not add up to the recorded total")
+        }
+        for env in [full, incremental] {
+            try env.connection.execute("DELETE FROM registry.decree_members WHERE ctid = (SELECT min(ctid) FROM registry.decree_members WHERE registrant_id = 2)")
+        }
         try Self.nights(full, incremental, [("2020-06-03", nil), ("2020-06-30", nil)])
-        #expect(try full.hold(1, "INCENTIVE", 3) == "NOT_APPROVED")
-        #expect(try incremental.hold(1, "INCENTIVE", 3) == "NOT_APPROVED")
+    }
+
+    /// F6: registry constraints are not to be trusted (SPEC §2). A decree number longer than a
+    /// btree entry holds (2,704 bytes; here 6,400 incompressible hex characters) stopped the
+    /// night for everyone: run_decree's key, decree_state's and decree_proofs' primary keys.
+    /// Now the decree is INVALID_DECREE under a shortened number, its members are held, and
+    /// everyone else is paid, on a full night and on an incremental one.
+    @Test func attack27OversizedDecreeNumber() throws {
+        let env = try IncrementalNightTests.world()
+        try env.registry.decree("SK-1")
+        try env.registry.payableParticipant(1)
+        try env.registry.payableParticipant(2)
+        let long = "(SELECT string_agg(md5(i::text), '') FROM generate_series(1, 200) i)"
+        try env.connection.executeScript(
+            """
+            INSERT INTO registry.decrees SELECT \(long), 1, '2020-04-01', 1000000, 600000, 4, 30, 50000, 3, NULL;
+            INSERT INTO registry.decree_members SELECT \(long), 3, 'approved', now();
+            """)
+        try env.registry.registrant(3)
+        try env.run("2020-06-01")
+        #expect(try env.payouts(1).contains("TRAINING1@VA"))
+        #expect(try env.payouts(3).isEmpty)
+        try env.connection.execute("UPDATE registry.decree_members SET decree_no = \(long) WHERE registrant_id = 2")
+        try env.run("2020-06-30")
+        #expect(try env.payouts(1).contains("INCENTIVE3@BNI"))
+        #expect(try env.hold(2, "INCENTIVE", 3) == "INVALID_DECREE")
+        let shown = try env.connection.queryOne(
+            "SELECT decree_no FROM disbursement.holds WHERE registrant_id = 2 AND kind = 'INCENTIVE' AND number = 3"
+        ).decode(0, as: String.self)
+        #expect(shown.hasSuffix(" (6400 bytes, md5 \(try env.connection.queryOne("SELECT md5(\(long))").decode(0, as: String.self)))"))
     }
 }

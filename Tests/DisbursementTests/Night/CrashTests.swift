@@ -10,8 +10,8 @@ import Testing
 struct CrashTests {
     /// In the order a night passes them. The batch is committed from "after-commit" on.
     static let checkpoints = [
-        "members", "virtual accounts: copying", "virtual accounts", "entitlements", "payouts written",
-        "holds and payouts", "proof per decree", "before-commit", "after-commit",
+        "registry counted", "members", "virtual accounts: copying", "virtual accounts", "entitlements", "payouts written",
+        "holds and payouts", "what the next night needs", "proof per decree", "before-commit", "after-commit",
         // Files are written per channel in name order: BNI before VA, CSV before XML.
         "partial:BNI-001.csv", "file:BNI-001.csv", "partial:VA-001.xml", "file:VA-001.xml", "manifest",
     ]
