@@ -66,10 +66,24 @@ struct NightScope: Sendable {
     /// (`account_numbers`). Returns how many registrants had rows deleted unseen (their count of
     /// membership or account rows changed while nothing of theirs was written). `checkpoint`
     /// is called once the registry's totals are counted (crash and race tests).
-    func collectTouched(_ connection: Connection, checkpoint: (String) -> Void) throws -> Int {
+    ///
+    /// An incremental night that would decide at least half of the participants (a tranche
+    /// falling due for most), when there are at least `fullPassMinimum`, turns full: there one
+    /// sorted pass over everyone is cheaper than reading each person's rows through indexes
+    /// (bench/README.md), and the batch is the same either way.
+    mutating func collectTouched(_ connection: Connection, fullPassMinimum: Int, checkpoint: (String) -> Void) throws -> Int {
         try connection.execute(NightScopeSQL.decreeFingerprints)
         try connection.execute(NightScopeSQL.countRows)
         checkpoint("registry counted")
+        if incremental {
+            for statement in NightScopeSQL.touched { try connection.execute(statement) }
+            let share = try connection.queryOne(NightScopeSQL.touchedShare)
+            let touched = try share.decode("touched", as: Int64.self), participants = try share.decode("participants", as: Int64.self)
+            if participants >= fullPassMinimum, touched * 2 >= participants {
+                kind = .full
+                reason = "\(touched.grouped) of \(participants.grouped) participants could have changed, so one pass over everyone is cheaper"
+            }
+        }
         guard incremental else {
             try connection.execute(NightScopeSQL.allAccounts)
             try connection.execute(NightScopeSQL.analyzeAllAccounts)
@@ -77,7 +91,6 @@ struct NightScope: Sendable {
             try connection.execute(NightScopeSQL.refreshAccountNumberStatistics)
             return 0
         }
-        for statement in NightScopeSQL.touched { try connection.execute(statement) }
         var recounted = try RowCountGuard.members.countChangedRegistrants(connection)
         for statement in NightScopeSQL.accountsChanged { try connection.execute(statement) }
         recounted += try RowCountGuard.accounts.countChangedRegistrants(connection)

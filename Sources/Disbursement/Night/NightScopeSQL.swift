@@ -154,6 +154,12 @@ enum NightScopeSQL {
         "ANALYZE run_touched",
     ]
 
+    /// How many an incremental night would decide, against the participants the last night
+    /// kept state for (everyone with a membership row or a tranche to come).
+    static let touchedShare = """
+        SELECT (SELECT count(*) FROM run_touched) AS touched, (SELECT count(*) FROM disbursement.participant_state) AS participants
+        """
+
     /// A full night keeps every registrant's state afresh.
     /// TRUNCATE, not DELETE: a full night replaces every row, and deleting them left a table
     /// and index twice the size to write into (2 s of 2.2 at 1 M participants).

@@ -12,12 +12,17 @@ public struct NightlyRun {
         /// Decide every member, as the first night does, instead of only those whose outcome can
         /// have changed since the last batch (`run --full`; the same batch either way).
         public var full: Bool
+        /// An incremental night that would decide at least half of the participants, when there
+        /// are at least this many, decides everyone instead: one sorted pass is cheaper there
+        /// than reading each person's rows (bench/README.md, "Incremental nights"). Tests lower it.
+        public var fullPassMinimum: Int
         public var arguments: [String]
 
-        public init(businessDate: BusinessDate, dryRun: Bool, full: Bool = false, arguments: [String]) {
+        public init(businessDate: BusinessDate, dryRun: Bool, full: Bool = false, fullPassMinimum: Int = 10_000, arguments: [String]) {
             self.businessDate = businessDate
             self.dryRun = dryRun
             self.full = full
+            self.fullPassMinimum = fullPassMinimum
             self.arguments = arguments
         }
     }
@@ -86,9 +91,9 @@ public struct NightlyRun {
 
         let summary: RunSummary
         if options.dryRun {
-            summary = try recordBatch(connection, date: date, runID: runID, full: options.full, commit: false)
+            summary = try recordBatch(connection, date: date, runID: runID, options: options, commit: false)
         } else {
-            summary = try recordBatch(connection, date: date, runID: runID, full: options.full, commit: true)
+            summary = try recordBatch(connection, date: date, runID: runID, options: options, commit: true)
             written += try files.ensureAll(connection, through: date)
         }
         return Report(summary: summary, alreadyRecorded: false, dryRun: options.dryRun, filesWritten: written, runID: runID)
@@ -96,9 +101,9 @@ public struct NightlyRun {
 
     /// The whole database side of a night in one transaction. A dry run executes exactly the
     /// same statements and rolls back.
-    private func recordBatch(_ connection: Connection, date: BusinessDate, runID: Int64, full: Bool, commit: Bool) throws -> RunSummary {
+    private func recordBatch(_ connection: Connection, date: BusinessDate, runID: Int64, options: Options, commit: Bool) throws -> RunSummary {
         let summary = try connection.withTransaction(rollbackOnly: !commit) {
-            let summary = try recordBatchStatements(connection, date: date, runID: runID, full: full)
+            let summary = try recordBatchStatements(connection, date: date, runID: runID, options: options)
             if commit { checkpoint("before-commit") }
             return summary
         }
@@ -106,10 +111,10 @@ public struct NightlyRun {
         return summary
     }
 
-    private func recordBatchStatements(_ connection: Connection, date: BusinessDate, runID: Int64, full: Bool) throws -> RunSummary {
+    private func recordBatchStatements(_ connection: Connection, date: BusinessDate, runID: Int64, options: Options) throws -> RunSummary {
         try connection.execute(NightSQL.oneSnapshot)
         // First, before any registry row is read: where the next night's news begins.
-        let scope = try NightScope.open(connection, date: date, settings: settings, forceFull: full)
+        var scope = try NightScope.open(connection, date: date, settings: settings, forceFull: options.full)
         try connection.execute(NightSQL.noJIT)
         try connection.execute(NightSQL.workMemory)
         try EligibilitySQL.bind(connection, date: date, settings: settings)
@@ -123,7 +128,7 @@ public struct NightlyRun {
             // Usually empty: without statistics the planner guessed hundreds of rows and hashed
             // every entitlement of the night to probe it in `decisions`.
             try connection.execute(NightSQL.analyzeConflicts)
-            let recounted = try scope.collectTouched(connection, checkpoint: checkpoint)
+            let recounted = try scope.collectTouched(connection, fullPassMinimum: options.fullPassMinimum, checkpoint: checkpoint)
             if recounted > 0 {
                 logger.info("Membership rows were deleted from the registry: \(recounted.grouped) participant(s) whose rows changed are decided again.")
             }

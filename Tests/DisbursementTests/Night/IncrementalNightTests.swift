@@ -116,6 +116,39 @@ struct IncrementalNightTests {
         #expect(try incremental.payouts(1).contains("INCENTIVE1@BNI"))
     }
 
+    /// A night that would decide at least half of the participants decides everyone in one
+    /// pass (cheaper there), and says why; a night deciding fewer stays incremental. Both give
+    /// the full night's batch. The minimum number of participants is lowered to this world's.
+    @Test func aNightDecidingMostTurnsFull() throws {
+        let full = try Self.world()
+        let incremental = try Self.world()
+        for env in [full, incremental] {
+            try env.registry.decree("SK-1")
+            for id in 1...4 { try env.registry.payableParticipant(Int64(id)) }
+        }
+        // 2020-06-02: nothing changed (incremental); 2020-06-16: one membership row is written
+        // (1 of 4, incremental); 2020-06-30: tranche 2 falls due for all four (full).
+        let nights: [(String, String?)] = [
+            ("2020-06-01", nil), ("2020-06-02", "UPDATE registry.decree_members SET status = status WHERE registrant_id = 1"),
+            ("2020-06-16", nil), ("2020-06-30", nil),
+        ]
+        for (night, change) in nights {
+            try full.run(night, full: true)
+            try incremental.run(night, fullPassMinimum: 4)
+            try Self.expectEqual(full, incremental, "night \(night)")
+            if let change {
+                for env in [full, incremental] { try env.connection.execute(change) }
+            }
+        }
+        let scopes = try incremental.connection.query(
+            "SELECT scope || ' ' || coalesce(reason, '') FROM disbursement.night_scopes ORDER BY business_date"
+        ).map { try $0.decode(0, as: String.self) }
+        #expect(scopes == [
+            "full first night", "incremental ", "incremental ",
+            "full 4 of 4 participants could have changed, so one pass over everyone is cheaper",
+        ])
+    }
+
     static func world() throws -> TestEnvironment {
         let env = try TestEnvironment()
         try DirtyRegistrySearchTests.distrustConstraints(env.connection)

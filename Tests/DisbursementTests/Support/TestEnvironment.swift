@@ -36,12 +36,12 @@ final class TestEnvironment {
     var registry: Registry { Registry(connection: connection) }
 
     @discardableResult
-    func run(_ date: String, dryRun: Bool = false, full: Bool = false, settings override: Settings? = nil) throws -> NightlyRun.Report {
+    func run(_ date: String, dryRun: Bool = false, full: Bool = false, fullPassMinimum: Int = 10_000, settings override: Settings? = nil) throws -> NightlyRun.Report {
         guard let businessDate = BusinessDate(date) else { throw TestSetupError("bad date \(date)") }
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let report = try NightlyRun(settings: override ?? settings, key: key, logger: logger).execute(
-            try database.connect(), options: .init(businessDate: businessDate, dryRun: dryRun, full: full, arguments: ["run", date]))
+            try database.connect(), options: .init(businessDate: businessDate, dryRun: dryRun, full: full, fullPassMinimum: fullPassMinimum, arguments: ["run", date]))
         // Every night keeps the summary's totals exactly what the payouts say.
         #expect(try PayoutTotals.drift(connection) == 0)
         return report
