@@ -218,7 +218,8 @@ enum NightScopeSQL {
                                   \(SharedOrder.accountRecency(linkedAt: "pa.linked_at", accountID: "pa.account_id"))) g) f
         """
 
-    static let analyzeAllAccounts = "ANALYZE run_account"
+    /// The persons read it by registrant and in_force only (its names and numbers are wide text).
+    static let analyzeAllAccounts = "ANALYZE run_account (registrant_id, in_force)"
 
     static let keepAllAccountNumbers = [
         "TRUNCATE disbursement.account_numbers",
