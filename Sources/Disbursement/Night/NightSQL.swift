@@ -43,8 +43,15 @@ enum NightSQL {
     static let analyzeDecisions = "ANALYZE run_decision (registrant_id, kind, number, reason, channel)"
 
     /// Reconciliation often follows a night at once, before autovacuum has looked at the new
-    /// payouts; with no statistics its joins were planned for an empty table.
-    static let refreshPayoutStatistics = "SELECT disbursement.refresh_statistics('payouts')"
+    /// payouts; with no statistics its joins were planned for an empty table. Only when the
+    /// batch is a tenth of what the statistics know (autovacuum's own threshold): a quiet
+    /// night's few thousand payouts change no plan, and the sample cost 0.3 s of its 5.5 s.
+    /// $1: the payouts just written.
+    static let refreshPayoutStatistics = """
+        SELECT disbursement.refresh_statistics('payouts')
+          FROM pg_catalog.pg_class
+         WHERE oid = 'disbursement.payouts'::regclass AND $1::bigint * 10 >= greatest(reltuples, 0)
+        """
 
     /// $1: the business date, $2: the summary (JSON, snake_case keys).
     static let recordSummary = "UPDATE disbursement.batches SET summary = $2::jsonb WHERE business_date = $1"

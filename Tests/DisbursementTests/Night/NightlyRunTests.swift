@@ -22,6 +22,22 @@ struct NightlyRunTests {
         #expect(try training.decode("end_to_end_id", as: String.self) == "PK-1-T1-1")
     }
 
+    /// The payouts' statistics are refreshed when a batch is large beside what they know (a
+    /// first night: reconciliation follows at once and must not plan for an empty table), and
+    /// left alone for a batch under a tenth of the table.
+    @Test func payoutStatisticsAreRefreshedForALargeBatchOnly() throws {
+        let env = try TestEnvironment()
+        try env.registry.decree("SK-1")
+        for id in 1...20 { try env.registry.payableParticipant(Int64(id)) }
+        let known = "SELECT reltuples::bigint FROM pg_class WHERE oid = 'disbursement.payouts'::regclass"
+        try env.run("2020-06-01")
+        #expect(try env.count(known) == 60)
+        try env.registry.payableParticipant(21)
+        try env.run("2020-06-02")
+        #expect(try env.count("SELECT count(*) FROM disbursement.payouts") == 63)
+        #expect(try env.count(known) == 60)
+    }
+
     @Test func theNextNightPaysOnlyWhatBecameDue() throws {
         let env = try TestEnvironment()
         try env.registry.decree("SK-1")
