@@ -31,6 +31,11 @@ extension Connection {
         ("statement_timeout", "0"),
         ("lock_timeout", "0"),
         ("idle_in_transaction_session_timeout", "0"),
+        // The night's temporary tables (a row per participant, 20–70 MB each at 1 M registrants)
+        // outgrow the 8 MB default and were re-read through the kernel by every statement;
+        // 10–35 % off the statements that build them (bench/README.md). A ceiling, taken only
+        // as temporary tables fill, and settable only before a session's first one: so here.
+        ("temp_buffers", "256MB"),
     ]
 
     /// One round trip: `set_config` takes bound values, and the names are constants of this file.
