@@ -33,12 +33,15 @@ enum EligibilitySQL {
     static let longestDecreeNumber = 200
 
     /// A decree number as the night keys it: as written, or, when longer than
-    /// `longestDecreeNumber`, its first 64 characters, its length and its MD5, which a btree
-    /// can hold and an operator can find (its decree is INVALID_DECREE either way).
+    /// `longestDecreeNumber`, its first 160 characters, its length and its MD5, which a btree
+    /// can hold (at most 694 bytes) and an operator can find (its decree is INVALID_DECREE
+    /// either way). Such a key is always longer than 200 bytes (160 characters and 54 bytes
+    /// more, or the whole number when it has fewer characters), so it is never the number of a
+    /// decree kept as written, which would merge the two and hold the genuine one's members.
     static func decreeNumber(_ column: String) -> String {
         """
         CASE WHEN octet_length(\(column)) <= \(longestDecreeNumber) THEN \(column)
-             ELSE left(\(column), 64) || '… (' || octet_length(\(column)) || ' bytes, md5 ' || md5(\(column)) || ')' END
+             ELSE left(\(column), 160) || '… (' || octet_length(\(column)) || ' bytes, md5 ' || md5(\(column)) || ')' END
         """
     }
 
