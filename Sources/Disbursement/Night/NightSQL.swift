@@ -11,8 +11,11 @@ enum NightSQL {
     /// The whole night reads the registry as of one moment. Under READ COMMITTED each statement
     /// saw the rows committed so far, so a row the platform committed mid-night could be in one
     /// count and not in another (the row-count guard then missed a deletion, attack 27 F4).
-    /// Only the registry is written by others while a night runs (every disburse job takes
-    /// the run lock), so the night cannot fail on a serialization conflict.
+    /// No one else updates or deletes a row the night updates: the jobs that do (run,
+    /// reconcile, resolve, deliver, collect) take the run lock, and the others (approve and
+    /// reject, the funnel's refresh, statement lookups) only insert rows of their own or update
+    /// rows the night never updates; so the night cannot fail on a serialization conflict
+    /// (attack 28 rejected a batch mid-night: the night went on).
     static let oneSnapshot = "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"
 
     /// The night's statements touch every participant once: JIT compilation costs more than it

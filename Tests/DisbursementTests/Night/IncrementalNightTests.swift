@@ -143,10 +143,13 @@ struct IncrementalNightTests {
         let scopes = try incremental.connection.query(
             "SELECT scope || ' ' || coalesce(reason, '') FROM disbursement.night_scopes ORDER BY business_date"
         ).map { try $0.decode(0, as: String.self) }
-        #expect(scopes == [
-            "full first night", "incremental ", "incremental ",
-            "full 4 of 4 participants could have changed, so one pass over everyone is cheaper",
-        ])
+        let switched = "participants could have changed, so one pass over everyone is cheaper"
+        #expect(scopes.first == "full first night")
+        #expect(scopes.last == "full 4 of 4 \(switched)")
+        // The quiet nights decide 0 and 1 of 4 and stay incremental, unless a transaction of a
+        // parallel test held the horizon back (rows written before it are news again: a safe
+        // over-count), and then they switch for the same reason, never another.
+        #expect(scopes.dropFirst().dropLast().allSatisfy { $0 == "incremental " || $0.hasSuffix(switched) }, "\(scopes)")
     }
 
     static func world() throws -> TestEnvironment {
