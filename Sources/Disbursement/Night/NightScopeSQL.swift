@@ -154,6 +154,12 @@ enum NightScopeSQL {
         "ANALYZE run_touched",
     ]
 
+    /// Participants a tranche falls due for tonight, against all the last night kept state for.
+    static let dueShare = """
+        SELECT count(*) FILTER (WHERE next_check_on <= \(EligibilitySQL.date)) AS touched, count(*) AS participants
+          FROM disbursement.participant_state
+        """
+
     /// How many an incremental night would decide, against the participants the last night
     /// kept state for (everyone with a membership row or a tranche to come).
     static let touchedShare = """
