@@ -9,6 +9,16 @@ import Testing
 /// shows an attack that held.
 @Suite("attack 28: one snapshot, long decree numbers, switched nights")
 struct Attack28Tests {
+    /// What the platform writes during a night: registrant 5 approved, trained and linked, 2's
+    /// membership deleted, 4's number changed (to 1's).
+    static let platformWrites = """
+            INSERT INTO registry.decree_members VALUES ('SK-1', 5, 'approved', '2020-06-02');
+            INSERT INTO registry.training_completions VALUES (5, 'C-1', '2020-05-01 10:00+07', 'CERT', 5, 'Bagus');
+            INSERT INTO registry.payout_accounts VALUES (50, 5, 'BNI', 'bank', '005', 'Budi', '3171000000000005', true, 'active', '2020-04-10', '2020-04-10');
+            DELETE FROM registry.decree_members WHERE registrant_id = 2;
+            UPDATE registry.payout_accounts SET account_no = '001' WHERE registrant_id = 4;
+        """
+
     /// F2, failed on 2982c3c. A decree number over 200 bytes was keyed as its first 64
     /// characters, its length and its MD5: a short text a genuine decree could carry, which
     /// was then grouped with the long one in `run_decree` and its members held INVALID_DECREE
@@ -167,13 +177,7 @@ struct Attack28Tests {
             for id: Int64 in 1...4 { try env.registry.payableParticipant(id) }
             try env.registry.registrant(5)
         }
-        let change = """
-            INSERT INTO registry.decree_members VALUES ('SK-1', 5, 'approved', '2020-06-02');
-            INSERT INTO registry.training_completions VALUES (5, 'C-1', '2020-05-01 10:00+07', 'CERT', 5, 'Bagus');
-            INSERT INTO registry.payout_accounts VALUES (50, 5, 'BNI', 'bank', '005', 'Budi', '3171000000000005', true, 'active', '2020-04-10', '2020-04-10');
-            DELETE FROM registry.decree_members WHERE registrant_id = 2;
-            UPDATE registry.payout_accounts SET account_no = '001' WHERE registrant_id = 4;
-            """
+        let change = Self.platformWrites
         try Attack27IncrementalTests.nights(full, incremental, [("2020-06-01", nil)])
         try full.run("2020-06-02", full: true)
         try full.connection.executeScript(change)
@@ -234,12 +238,7 @@ struct Attack28Tests {
         let midNight = """
             INSERT INTO registry.registrants (registrant_id, nik, full_name, birth_date, phone, email, province_code, registered_at)
                 VALUES (5, '3171000000000005', 'Budi', '1990-01-01', '6281200000005', 'x@example.id', '31', '2020-04-01');
-            INSERT INTO registry.decree_members VALUES ('SK-1', 5, 'approved', '2020-06-02');
-            INSERT INTO registry.training_completions VALUES (5, 'C-1', '2020-05-01 10:00+07', 'CERT', 5, 'Bagus');
-            INSERT INTO registry.payout_accounts VALUES (50, 5, 'BNI', 'bank', '005', 'Budi', '3171000000000005', true, 'active', '2020-04-10', '2020-04-10');
-            DELETE FROM registry.decree_members WHERE registrant_id = 2;
-            UPDATE registry.payout_accounts SET account_no = '001' WHERE registrant_id = 4;
-            """
+            """ + Self.platformWrites
         try Attack27IncrementalTests.nights(full, incremental, [("2020-06-01", nil)])
         try full.run("2020-06-02", full: true)
         try full.connection.executeScript(midNight)
