@@ -261,6 +261,40 @@ struct Attack28Tests {
 }
 
 extension Attack28Tests {
+    /// F3 (CI, 2026-11-26 08:36, seed 0x28A00001): a switched night paid a registrant an
+    /// inactive account that the `--full` night held. The dirty search had copied the person's
+    /// account twice (a re-registration run twice), so two rows shared account_id and linked_at
+    /// and differed in status; the sort met them in whatever order the plan or the table's
+    /// physical order gave. Here the two rows are written in opposite orders in two worlds, and
+    /// every night (full, incremental, by index or by one pass) holds the person ACCOUNT_NOT_ACTIVE.
+    @Test func attack28TiedAccountRowsAreSettledByTheRowThatPaysLess() throws {
+        let rows = [
+            "INSERT INTO registry.payout_accounts VALUES (77, 1, 'BNI', 'bank', '001', 'Siti Nur''aini', '3171000000000001', true, 'active', '2020-04-10', '2020-04-10')",
+            "INSERT INTO registry.payout_accounts VALUES (77, 1, 'BNI', 'bank', '001', 'Siti Nur''aini', '3171000000000001', true, 'inactive', '2020-04-10', '2020-04-10')",
+        ]
+        let (first, second) = try Attack27IncrementalTests.twoWorlds { env in
+            try env.registry.decree("SK-1")
+            try env.registry.registrant(1, nik: "3171000000000001")
+            try env.registry.member(1)
+            try env.registry.completion(1)
+            for id: Int64 in 2...3 { try env.registry.payableParticipant(id) }
+        }
+        for statement in rows { try first.connection.execute(statement) }
+        for statement in rows.reversed() { try second.connection.execute(statement) }
+        for env in [first, second] {
+            try env.run("2020-06-01")
+            #expect(try env.hold(1, "INCENTIVE", 1) == "ACCOUNT_NOT_ACTIVE")
+            try env.connection.execute("UPDATE registry.decree_members SET status = status WHERE registrant_id = 1")
+            try env.run("2020-06-02")
+            #expect(try env.hold(1, "INCENTIVE", 1) == "ACCOUNT_NOT_ACTIVE")
+            try env.run("2020-06-30", fullPassMinimum: 1)
+            #expect(try env.hold(1, "INCENTIVE", 3) == "ACCOUNT_NOT_ACTIVE")
+            #expect(try env.payouts(1) == ["TRAINING1@VA"])
+        }
+    }
+}
+
+extension Attack28Tests {
     /// Held. `IncrementalNightTests.incrementalEqualsFull`'s seeded dirty worlds never switch
     /// (fewer than 10,000 participants): here the incremental side's minimum is 1 on every
     /// other night, so nights deciding at least half of the participants turn full among
