@@ -400,8 +400,7 @@ enum EligibilitySQL {
                   FROM registry.payout_accounts pa
                  WHERE disbursement.account_may_be_in_force(pa.status)
                    AND pa.registrant_id IN (SELECT registrant_id FROM run_entitlement WHERE NOT expiring)
-                 ORDER BY pa.registrant_id, \(SharedOrder.accountRecency(linkedAt: "pa.linked_at", accountID: "pa.account_id")),
-                          \(accountTieBreak("pa"))
+                 ORDER BY pa.registrant_id, \(accountInForceOrder("pa"))
             ), a AS (
                 -- The key drops separators and folds case (migration 0022).
                 SELECT f.*, disbursement.account_key(f.payable_no) AS account_key
@@ -459,15 +458,18 @@ enum EligibilitySQL {
         """
     }
 
-    /// After the shared recency order (0051), what settles a tie between two rows of one
-    /// registrant with the same account_id and linked_at (registry constraints are not trusted,
-    /// SPEC §2: a row copied twice, then one copy changed). Without it the row in force was
-    /// whichever the sort met first, which a plan or a table's physical order decided, so two
-    /// nights over the same registry could pay one and hold the other (attack 28's search found
-    /// it). The row that pays less wins the tie: not active, not upgraded first; then every
-    /// other column, so the choice is the same on every night and every plan.
-    static func accountTieBreak(_ alias: String) -> String {
+    /// The order in which a registrant's accounts are tried for the one in force, after the
+    /// caller's own first keys: the shared recency order (0051), then what settles a tie
+    /// between two rows with the same account_id and linked_at (registry constraints are not
+    /// trusted, SPEC §2: a row copied twice, then one copy changed). Without the tie-break the
+    /// row in force was whichever the sort met first, which a plan or a table's physical order
+    /// decided, so two nights over the same registry could pay one and hold the other (attack
+    /// 28 F3). The row that pays less wins the tie: not active, not upgraded first; then every
+    /// other column, so the choice is the same on every night and every plan. Every statement
+    /// that picks the account in force sorts by this one expression.
+    static func accountInForceOrder(_ alias: String) -> String {
         """
+        \(SharedOrder.accountRecency(linkedAt: "\(alias).linked_at", accountID: "\(alias).account_id")),
         (\(alias).status IS NOT DISTINCT FROM 'active'), \(alias).status, (\(alias).upgraded IS TRUE), \(alias).provider,
         \(alias).kind, \(alias).account_no, \(alias).owner_nik, \(alias).account_name, \(alias).updated_at
         """

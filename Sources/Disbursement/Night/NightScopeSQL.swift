@@ -221,8 +221,7 @@ enum NightScopeSQL {
                           FROM registry.payout_accounts pa
                          WHERE pa.registrant_id IS NOT NULL
                          ORDER BY pa.registrant_id, disbursement.account_may_be_in_force(pa.status) DESC,
-                                  \(SharedOrder.accountRecency(linkedAt: "pa.linked_at", accountID: "pa.account_id")),
-                                  \(EligibilitySQL.accountTieBreak("pa"))) g) f
+                                  \(EligibilitySQL.accountInForceOrder("pa"))) g) f
         """
 
     /// The persons read it by registrant and in_force only (its names and numbers are wide text).
@@ -254,10 +253,9 @@ enum NightScopeSQL {
                   FROM registry.payout_accounts pa
                  WHERE pa.registrant_id IS NOT NULL
                    AND pa.registrant_id IN (SELECT registrant_id FROM run_account_changed)
-                 -- Accounts that may be in force first, then the shared recency order (0051).
+                 -- Accounts that may be in force first, then accountInForceOrder.
                  ORDER BY pa.registrant_id, disbursement.account_may_be_in_force(pa.status) DESC,
-                          \(SharedOrder.accountRecency(linkedAt: "pa.linked_at", accountID: "pa.account_id")),
-                          \(EligibilitySQL.accountTieBreak("pa"))) f
+                          \(EligibilitySQL.accountInForceOrder("pa"))) f
          ORDER BY f.registrant_id
         """,
     ]

@@ -5,38 +5,20 @@ import Testing
 
 /// helper-27's attacks on issue 15 (incremental nights), each failing before its fix: the same
 /// registry changes through a `--full` side and an incremental side, compared with
-/// `IncrementalNightTests.expectEqual`.
+/// `IncrementalNightTests.expectEqual` (`twoWorlds`, `runNights`).
 @Suite("attack 27: incremental nights")
 struct Attack27IncrementalTests {
-    static func twoWorlds(_ setup: (TestEnvironment) throws -> Void) throws -> (TestEnvironment, TestEnvironment) {
-        let full = try IncrementalNightTests.world()
-        let incremental = try IncrementalNightTests.world()
-        for env in [full, incremental] { try setup(env) }
-        return (full, incremental)
-    }
-
-    static func nights(_ full: TestEnvironment, _ incremental: TestEnvironment, _ nights: [(String, String?)]) throws {
-        for (night, change) in nights {
-            try full.run(night, full: true)
-            try incremental.run(night)
-            try IncrementalNightTests.expectEqual(full, incremental, "night \(night)")
-            if let change {
-                for env in [full, incremental] { try env.connection.executeScript(change) }
-            }
-        }
-    }
-
     /// A person with a VA whose membership row vanished takes the decree of their last payout
     /// (`members`' second branch). A change to that decree touches only registrants listed in
     /// registry.decree_members with it, so this person is never decided again until the old
     /// next_check_on: the full night holds the tranches the shorter interval made due.
     @Test func attack27DecreeChangeReachesMemberWithoutMembershipRow() throws {
-        let (full, incremental) = try Self.twoWorlds { env in
+        let (full, incremental) = try IncrementalNightTests.twoWorlds { env in
             try env.registry.decree("SK-1")
             try env.registry.payableParticipant(1)
             try env.registry.payableParticipant(2)
         }
-        try Self.nights(full, incremental, [
+        try IncrementalNightTests.runNights(full, incremental, [
             ("2020-06-01", "DELETE FROM registry.decree_members WHERE registrant_id = 1"),
             ("2020-06-02", "UPDATE registry.decrees SET incentive_interval_days = 10 WHERE decree_no = 'SK-1'"),
             ("2020-06-03", nil),
@@ -48,12 +30,12 @@ struct Attack27IncrementalTests {
     /// The same through payable_until: the full night expires the person's unpaid tranches the
     /// night after payable_until, the incremental night only on their next tranche day.
     @Test func attack27PayableUntilReachesMemberWithoutMembershipRow() throws {
-        let (full, incremental) = try Self.twoWorlds { env in
+        let (full, incremental) = try IncrementalNightTests.twoWorlds { env in
             try env.registry.decree("SK-1")
             try env.registry.payableParticipant(1)
             try env.registry.payableParticipant(2)
         }
-        try Self.nights(full, incremental, [
+        try IncrementalNightTests.runNights(full, incremental, [
             ("2020-06-01", "DELETE FROM registry.decree_members WHERE registrant_id = 1"),
             ("2020-06-02", "UPDATE registry.decrees SET payable_until = '2020-06-02' WHERE decree_no = 'SK-1'"),
             ("2020-06-03", nil),
@@ -67,7 +49,7 @@ struct Attack27IncrementalTests {
     /// is news: a participant approved since the last batch gets no VA, and never will, since
     /// the next horizon is past their row's xmin.
     @Test func attack27HorizonAheadOfTheCounter() throws {
-        let (full, incremental) = try Self.twoWorlds { env in
+        let (full, incremental) = try IncrementalNightTests.twoWorlds { env in
             try env.registry.decree("SK-1")
             try env.registry.payableParticipant(1)
             // 3 is revoked at first; the approval after the restore is an UPDATE (no new row,
@@ -77,13 +59,13 @@ struct Attack27IncrementalTests {
             try env.registry.member(3, status: "revoked")
             try env.registry.account(3)
         }
-        try Self.nights(full, incremental, [("2020-06-01", nil)])
+        try IncrementalNightTests.runNights(full, incremental, [("2020-06-01", nil)])
         for env in [full, incremental] {
             try env.connection.execute(
                 "UPDATE disbursement.night_scopes SET registry_horizon = (pg_current_xact_id()::text::bigint + 1000000)::text::xid8")
             try env.connection.execute("UPDATE registry.decree_members SET status = 'approved' WHERE registrant_id = 3")
         }
-        try Self.nights(full, incremental, [("2020-06-02", nil), ("2020-06-03", nil)])
+        try IncrementalNightTests.runNights(full, incremental, [("2020-06-02", nil), ("2020-06-03", nil)])
         #expect(try incremental.payouts(3).contains("TRAINING1@VA"))
     }
 
@@ -95,7 +77,7 @@ struct Attack27IncrementalTests {
     /// SHARED_ACCOUNT (registrant 2's "01" is now the same number as 1's "001"); the incremental
     /// night keeps both old keys and pays the shared number.
     @Test func attack27RuleChangedByAMigrationKeepsStaleAccountNumbers() throws {
-        let (full, incremental) = try Self.twoWorlds { env in
+        let (full, incremental) = try IncrementalNightTests.twoWorlds { env in
             try env.registry.decree("SK-1")
             try env.registry.payableParticipant(1)
             try env.registry.registrant(2)
@@ -109,7 +91,7 @@ struct Attack27IncrementalTests {
             $$;
             REINDEX INDEX disbursement.payouts_by_account;
             """
-        try Self.nights(full, incremental, [("2020-06-01", migration), ("2020-06-30", nil)])
+        try IncrementalNightTests.runNights(full, incremental, [("2020-06-01", migration), ("2020-06-30", nil)])
         #expect(try full.hold(1, "INCENTIVE", 3) == "SHARED_ACCOUNT")
         #expect(try incremental.hold(1, "INCENTIVE", 3) == "SHARED_ACCOUNT")
     }
@@ -123,7 +105,7 @@ struct Attack27IncrementalTests {
     /// it are the next night's news. Checked here by the guard's own invariant (kept counts sum
     /// to the recorded total) and by equality with full nights after a deletion.
     @Test func attack27RowCommittedMidNightHidesADeletion() throws {
-        let (full, incremental) = try Self.twoWorlds { env in
+        let (full, incremental) = try IncrementalNightTests.twoWorlds { env in
             try env.registry.decree("SK-1")
             try env.registry.payableParticipant(1)
             try env.registry.payableParticipant(2)
@@ -137,7 +119,7 @@ struct Attack27IncrementalTests {
             INSERT INTO registry.decree_members VALUES ('SK-1', 3, 'approved', '2020-04-02');
             INSERT INTO registry.payout_accounts VALUES (30, 3, 'BNI', 'bank', '0030', 'Siti Nur''aini', NULL, true, 'active', '2020-04-10', '2020-04-10');
             """
-        try Self.nights(full, incremental, [("2020-06-01", nil)])
+        try IncrementalNightTests.runNights(full, incremental, [("2020-06-01", nil)])
         // The full side gets the rows just after its night: the incremental night, reading
         // one snapshot, must not see them either.
         try full.run("2020-06-02", full: true)
@@ -155,7 +137,7 @@ struct Attack27IncrementalTests {
         for env in [full, incremental] {
             try env.connection.execute("DELETE FROM registry.decree_members WHERE ctid = (SELECT min(ctid) FROM registry.decree_members WHERE registrant_id = 2)")
         }
-        try Self.nights(full, incremental, [("2020-06-03", nil), ("2020-06-30", nil)])
+        try IncrementalNightTests.runNights(full, incremental, [("2020-06-03", nil), ("2020-06-30", nil)])
     }
 
     /// F6: registry constraints are not to be trusted (SPEC §2). A decree number longer than a

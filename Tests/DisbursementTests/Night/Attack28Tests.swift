@@ -81,7 +81,7 @@ struct Attack28Tests {
         let straddling = String(repeating: "B", count: 199) + "é"  // 201 bytes, the é across byte 200
         let twinPrefix = "SK-" + String(repeating: "7", count: 61)
         let twin1 = twinPrefix + String(repeating: "1", count: 236), twin2 = twinPrefix + String(repeating: "2", count: 236)
-        let (full, incremental) = try Attack27IncrementalTests.twoWorlds { env in
+        let (full, incremental) = try IncrementalNightTests.twoWorlds { env in
             try env.registry.decree("SK-1")
             try env.registry.payableParticipant(1)
             for (id, number) in [(3, at200), (4, over201), (5, straddling), (6, twin1), (7, twin2)] {
@@ -89,7 +89,7 @@ struct Attack28Tests {
                 try env.registry.payableParticipant(Int64(id), decree: number)
             }
         }
-        try Attack27IncrementalTests.nights(full, incremental, [("2020-06-01", nil)])
+        try IncrementalNightTests.runNights(full, incremental, [("2020-06-01", nil)])
         for env in [full, incremental] {
             #expect(try env.payouts(3).contains("TRAINING1@VA"), "exactly 200 bytes is a decree number as written")
             for id: Int64 in [4, 5, 6, 7] {
@@ -107,7 +107,7 @@ struct Attack28Tests {
             UPDATE registry.decree_members SET decree_no = substr(decree_no, 2) WHERE decree_no = '\(over201)';
             """
         for env in [full, incremental] { try env.connection.executeScript(change) }
-        try Attack27IncrementalTests.nights(full, incremental, [("2020-06-02", nil), ("2020-06-30", nil), ("2020-07-01", nil)])
+        try IncrementalNightTests.runNights(full, incremental, [("2020-06-02", nil), ("2020-06-30", nil), ("2020-07-01", nil)])
         #expect(try incremental.payouts(4).contains("TRAINING1@VA"))
         #expect(try incremental.hold(3, "INCENTIVE", 3) == "INVALID_DECREE")
         // The reports and the statement read the shortened numbers too.
@@ -128,7 +128,7 @@ struct Attack28Tests {
     /// incremental night after it: each equal to a `--full` night, and the dry run's summary
     /// the real one's.
     @Test func attack28SwitchedNightsAfterDeletionsEqualFullNights() throws {
-        let (full, incremental) = try Attack27IncrementalTests.twoWorlds { env in
+        let (full, incremental) = try IncrementalNightTests.twoWorlds { env in
             try env.registry.decree("SK-1")
             for id: Int64 in 1...5 { try env.registry.payableParticipant(id) }
             // 9 holds 3's number: 3 is SHARED_ACCOUNT until 9's account is deleted.
@@ -172,13 +172,13 @@ struct Attack28Tests {
     /// (pg_snapshot_xmin) is at or before that transaction, so the next nights do, as full
     /// nights do.
     @Test func attack28RegistryTransactionOpenAcrossTheNight() throws {
-        let (full, incremental) = try Attack27IncrementalTests.twoWorlds { env in
+        let (full, incremental) = try IncrementalNightTests.twoWorlds { env in
             try env.registry.decree("SK-1")
             for id: Int64 in 1...4 { try env.registry.payableParticipant(id) }
             try env.registry.registrant(5)
         }
         let change = Self.platformWrites
-        try Attack27IncrementalTests.nights(full, incremental, [("2020-06-01", nil)])
+        try IncrementalNightTests.runNights(full, incremental, [("2020-06-01", nil)])
         try full.run("2020-06-02", full: true)
         try full.connection.executeScript(change)
         let platform = try incremental.database.connect()
@@ -188,7 +188,7 @@ struct Attack28Tests {
         try platform.execute("COMMIT")
         #expect(try incremental.payouts(5).isEmpty)
         try IncrementalNightTests.expectEqual(full, incremental, "night 2020-06-02")
-        try Attack27IncrementalTests.nights(full, incremental, [("2020-06-03", nil), ("2020-06-30", nil)])
+        try IncrementalNightTests.runNights(full, incremental, [("2020-06-03", nil), ("2020-06-30", nil)])
         #expect(try incremental.payouts(5).contains("TRAINING1@VA"))
         #expect(try incremental.hold(2, "INCENTIVE", 3) == "NOT_APPROVED")
         #expect(try incremental.hold(1, "INCENTIVE", 3) == "SHARED_ACCOUNT")
@@ -200,11 +200,11 @@ struct Attack28Tests {
     /// still those of the payouts), and the next night retries the rejected payouts exactly as
     /// a full night does.
     @Test func attack28BatchRejectedWhileANightWaits() throws {
-        let (full, incremental) = try Attack27IncrementalTests.twoWorlds { env in
+        let (full, incremental) = try IncrementalNightTests.twoWorlds { env in
             try env.registry.decree("SK-1")
             for id: Int64 in 1...3 { try env.registry.payableParticipant(id) }
         }
-        try Attack27IncrementalTests.nights(full, incremental, [("2020-06-01", nil)])
+        try IncrementalNightTests.runNights(full, incremental, [("2020-06-01", nil)])
         let june = BusinessDate("2020-06-01")!
         func reject(_ env: TestEnvironment) throws {
             let approver = try BatchReleaseTests().approver(env)
@@ -221,7 +221,7 @@ struct Attack28Tests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try PayoutTotals.drift(incremental.connection) == 0)
         try IncrementalNightTests.expectEqual(full, incremental, "night 2020-06-02")
-        try Attack27IncrementalTests.nights(full, incremental, [("2020-06-03", nil)])
+        try IncrementalNightTests.runNights(full, incremental, [("2020-06-03", nil)])
         #expect(try incremental.count("SELECT count(*) FROM disbursement.payouts WHERE attempt = 2 AND business_date = '2020-06-03'") > 0)
     }
 
@@ -231,7 +231,7 @@ struct Attack28Tests {
     /// exits 0; the next nights find all three, as full nights do. A `report funnel --refresh`
     /// meanwhile neither waits for the night nor stops it, and another job gets 75 at once.
     @Test func attack28RegistryWrittenWhileANightWaits() throws {
-        let (full, incremental) = try Attack27IncrementalTests.twoWorlds { env in
+        let (full, incremental) = try IncrementalNightTests.twoWorlds { env in
             try env.registry.decree("SK-1")
             for id: Int64 in 1...4 { try env.registry.payableParticipant(id) }
         }
@@ -239,7 +239,7 @@ struct Attack28Tests {
             INSERT INTO registry.registrants (registrant_id, nik, full_name, birth_date, phone, email, province_code, registered_at)
                 VALUES (5, '3171000000000005', 'Budi', '1990-01-01', '6281200000005', 'x@example.id', '31', '2020-04-01');
             """ + Self.platformWrites
-        try Attack27IncrementalTests.nights(full, incremental, [("2020-06-01", nil)])
+        try IncrementalNightTests.runNights(full, incremental, [("2020-06-01", nil)])
         try full.run("2020-06-02", full: true)
         try full.connection.executeScript(midNight)
         let night = try incremental.start("run", "--date", "2020-06-02", pauseAt: "payouts written")
@@ -253,7 +253,7 @@ struct Attack28Tests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(try incremental.payouts(5).isEmpty, "a row committed mid-night is the next night's news")
         try IncrementalNightTests.expectEqual(full, incremental, "night 2020-06-02")
-        try Attack27IncrementalTests.nights(full, incremental, [("2020-06-03", nil), ("2020-06-30", nil)])
+        try IncrementalNightTests.runNights(full, incremental, [("2020-06-03", nil), ("2020-06-30", nil)])
         #expect(try incremental.payouts(5).contains("TRAINING1@VA"))
         #expect(try incremental.hold(2, "INCENTIVE", 3) == "NOT_APPROVED")
         #expect(try incremental.hold(1, "INCENTIVE", 3) == "SHARED_ACCOUNT")
@@ -272,7 +272,7 @@ extension Attack28Tests {
             "INSERT INTO registry.payout_accounts VALUES (77, 1, 'BNI', 'bank', '001', 'Siti Nur''aini', '3171000000000001', true, 'active', '2020-04-10', '2020-04-10')",
             "INSERT INTO registry.payout_accounts VALUES (77, 1, 'BNI', 'bank', '001', 'Siti Nur''aini', '3171000000000001', true, 'inactive', '2020-04-10', '2020-04-10')",
         ]
-        let (first, second) = try Attack27IncrementalTests.twoWorlds { env in
+        let (first, second) = try IncrementalNightTests.twoWorlds { env in
             try env.registry.decree("SK-1")
             try env.registry.registrant(1, nik: "3171000000000001")
             try env.registry.member(1)

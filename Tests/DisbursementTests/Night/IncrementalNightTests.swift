@@ -66,28 +66,18 @@ struct IncrementalNightTests {
     /// payout (30-day tranches instead of 90), so a tranche falls due before the day kept for
     /// them; only the count tells the incremental night to look at them again.
     @Test func deletedMembershipIsNoticed() throws {
-        let full = try Self.world()
-        let incremental = try Self.world()
-        let nights: [(String, String?)] = [
-            ("2020-06-01", "UPDATE registry.decree_members SET decree_no = 'SK-90' WHERE registrant_id = 1"),
-            ("2020-06-02", "DELETE FROM registry.decree_members WHERE registrant_id = 1"),
-            ("2020-06-03", nil), ("2020-06-30", nil),
-        ]
-        for env in [full, incremental] {
+        let (full, incremental) = try Self.twoWorlds { env in
             try env.registry.decree("SK-1")
             try env.registry.decree("SK-90")
             try env.connection.execute("UPDATE registry.decrees SET incentive_interval_days = 90 WHERE decree_no = 'SK-90'")
             try env.registry.payableParticipant(1)
             try env.registry.payableParticipant(2)
         }
-        for (night, change) in nights {
-            try full.run(night, full: true)
-            try incremental.run(night)
-            try Self.expectEqual(full, incremental, "night \(night)")
-            if let change {
-                for env in [full, incremental] { try env.connection.execute(change) }
-            }
-        }
+        try Self.runNights(full, incremental, [
+            ("2020-06-01", "UPDATE registry.decree_members SET decree_no = 'SK-90' WHERE registrant_id = 1"),
+            ("2020-06-02", "DELETE FROM registry.decree_members WHERE registrant_id = 1"),
+            ("2020-06-03", nil), ("2020-06-30", nil),
+        ])
         #expect(try incremental.hold(1, "INCENTIVE", 3) == "NOT_APPROVED")
         #expect(try incremental.count("SELECT count(*) FROM disbursement.night_scopes WHERE scope = 'incremental'") == 3)
     }
@@ -96,23 +86,14 @@ struct IncrementalNightTests {
     /// is deleted. Nothing of 2's is written, yet 1's number is no longer shared: only the
     /// count of account rows tells the night to work out 2's number again.
     @Test func deletedAccountIsNoticed() throws {
-        let full = try Self.world()
-        let incremental = try Self.world()
-        for env in [full, incremental] {
+        let (full, incremental) = try Self.twoWorlds { env in
             try env.registry.decree("SK-1")
             try env.registry.payableParticipant(1)
             try env.registry.registrant(2)
             try env.registry.account(2, number: "001")
             try env.registry.payableParticipant(3)
         }
-        for (night, change) in [("2020-06-01", "DELETE FROM registry.payout_accounts WHERE registrant_id = 2"), ("2020-06-02", nil)] {
-            try full.run(night, full: true)
-            try incremental.run(night)
-            try Self.expectEqual(full, incremental, "night \(night)")
-            if let change {
-                for env in [full, incremental] { try env.connection.execute(change) }
-            }
-        }
+        try Self.runNights(full, incremental, [("2020-06-01", "DELETE FROM registry.payout_accounts WHERE registrant_id = 2"), ("2020-06-02", nil)])
         #expect(try incremental.payouts(1).contains("INCENTIVE1@BNI"))
     }
 
@@ -120,26 +101,16 @@ struct IncrementalNightTests {
     /// pass (cheaper there), and says why; a night deciding fewer stays incremental. Both give
     /// the full night's batch. The minimum number of participants is lowered to this world's.
     @Test func aNightDecidingMostTurnsFull() throws {
-        let full = try Self.world()
-        let incremental = try Self.world()
-        for env in [full, incremental] {
+        let (full, incremental) = try Self.twoWorlds { env in
             try env.registry.decree("SK-1")
             for id in 1...4 { try env.registry.payableParticipant(Int64(id)) }
         }
         // 2020-06-02: nothing changed (incremental); 2020-06-16: one membership row is written
         // (1 of 4, incremental); 2020-06-30: tranche 2 falls due for all four (full).
-        let nights: [(String, String?)] = [
+        try Self.runNights(full, incremental, [
             ("2020-06-01", nil), ("2020-06-02", "UPDATE registry.decree_members SET status = status WHERE registrant_id = 1"),
             ("2020-06-16", nil), ("2020-06-30", nil),
-        ]
-        for (night, change) in nights {
-            try full.run(night, full: true)
-            try incremental.run(night, fullPassMinimum: 4)
-            try Self.expectEqual(full, incremental, "night \(night)")
-            if let change {
-                for env in [full, incremental] { try env.connection.execute(change) }
-            }
-        }
+        ], fullPassMinimum: 4)
         let scopes = try incremental.connection.query(
             "SELECT scope || ' ' || coalesce(reason, '') FROM disbursement.night_scopes ORDER BY business_date"
         ).map { try $0.decode(0, as: String.self) }
@@ -150,6 +121,27 @@ struct IncrementalNightTests {
         // parallel test held the horizon back (rows written before it are news again: a safe
         // over-count), and then they switch for the same reason, never another.
         #expect(scopes.dropFirst().dropLast().allSatisfy { $0 == "incremental " || $0.hasSuffix(switched) }, "\(scopes)")
+    }
+
+    /// Two worlds built alike: one to run every night `--full`, one incrementally.
+    static func twoWorlds(_ setup: (TestEnvironment) throws -> Void) throws -> (TestEnvironment, TestEnvironment) {
+        let full = try world()
+        let incremental = try world()
+        for env in [full, incremental] { try setup(env) }
+        return (full, incremental)
+    }
+
+    /// Each night on both sides, compared (`expectEqual`), then its change on both.
+    static func runNights(_ full: TestEnvironment, _ incremental: TestEnvironment, _ nights: [(String, String?)],
+                          fullPassMinimum: Int = 10_000) throws {
+        for (night, change) in nights {
+            try full.run(night, full: true)
+            try incremental.run(night, fullPassMinimum: fullPassMinimum)
+            try expectEqual(full, incremental, "night \(night)")
+            if let change {
+                for env in [full, incremental] { try env.connection.executeScript(change) }
+            }
+        }
     }
 
     static func world() throws -> TestEnvironment {
