@@ -57,6 +57,7 @@ public struct Migration: Sendable {
         Migration(51, "shared_eligibility_rules", PackageResources._051_shared_eligibility_rules_sql),
         Migration(52, "incremental_nights", PackageResources._052_incremental_nights_sql),
         Migration(53, "account_key_without_translate", PackageResources._053_account_key_without_translate_sql),
+        Migration(54, "participant_niks_by_number", PackageResources._054_participant_niks_by_number_sql),
     ]
 
     public var fileName: String { String(format: "%04d_%@.sql", version, name) }

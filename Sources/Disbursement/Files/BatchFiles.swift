@@ -109,6 +109,7 @@ public struct BatchFiles {
         var messages: [PaymentMessage] = []
         var fileNumber = 0
         var currentChannel: String?
+        let renderer = ChunkRenderer()
 
         func flush() throws {
             guard let channelCode = currentChannel, !pending.isEmpty else { return }
@@ -125,16 +126,25 @@ public struct BatchFiles {
                     messageID: id, blockID: id, channel: channelCode, fileName: base + ".xml", firstEndToEndID: first.endToEndId,
                     lastEndToEndID: last.endToEndId, payouts: pending.count, amount: sum))
             }
-            for (name, bytes) in [(base + ".csv", PayoutCSVWriter.render(pending)), (base + ".xml", writer.render(pending, fileNumber: fileNumber))] {
-                let sha = Digest.sha256Hex(bytes)
-                if let folder, folder.sha256(of: name) != sha {
-                    try folder.write(bytes, name: name) { checkpoint("partial:\(name)") }
-                    written.append(date.description + "/" + name)
-                    checkpoint("file:\(name)")
-                }
-                entries.append(FileEntry(name: name, sha256: sha, rows: pending.count, sum: sum))
-            }
+            let lines = pending, number = fileNumber
+            try renderer.submit({
+                [(base + ".csv", PayoutCSVWriter.render(lines)), (base + ".xml", writer.render(lines, fileNumber: number))]
+                    .map { ChunkRenderer.File(name: $0.0, bytes: $0.1, sha256: Digest.sha256Hex($0.1), rows: lines.count, sum: sum) }
+            }, take: take)
             pending.removeAll(keepingCapacity: true)
+        }
+
+        // Files are written and listed in the order their chunks were read, whichever core
+        // rendered them.
+        func take(_ files: [ChunkRenderer.File]) throws {
+            for file in files {
+                if let folder, folder.sha256(of: file.name) != file.sha256 {
+                    try folder.write(file.bytes, name: file.name) { checkpoint("partial:\(file.name)") }
+                    written.append(date.description + "/" + file.name)
+                    checkpoint("file:\(file.name)")
+                }
+                entries.append(FileEntry(name: file.name, sha256: file.sha256, rows: file.rows, sum: file.sum))
+            }
         }
 
         try connection.setSessionSetting("disburse.render_date", date)
@@ -175,6 +185,7 @@ public struct BatchFiles {
             }
         }
         try flush()
+        try renderer.drain(take)
 
         let manifest = Manifest(
             businessDate: date, toolVersion: try batch.decode("tool_version"),

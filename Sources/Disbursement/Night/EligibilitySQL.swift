@@ -350,7 +350,7 @@ enum EligibilitySQL {
     static let reregisteredNIKs = """
         UPDATE run_person p SET nik_reregistered = true
          WHERE p.nik_valid
-           AND EXISTS (SELECT 1 FROM disbursement.participant_niks k WHERE k.nik = p.nik AND k.registrant_id <> p.registrant_id)
+           AND EXISTS (SELECT 1 FROM disbursement.participant_niks k WHERE k.nik = p.nik_number AND k.registrant_id <> p.registrant_id)
         """
 
     /// The NIK of everyone paid tonight or given a VA tonight, when it is beyond doubt (valid,
@@ -363,13 +363,13 @@ enum EligibilitySQL {
     /// and past that size each would be read again for every person.
     static let recordNIKs = """
         INSERT INTO disbursement.participant_niks (nik, registrant_id, recorded_on)
-        SELECT p.nik, p.registrant_id, \(date)
+        SELECT p.nik_number, p.registrant_id, \(date)
           FROM run_person p
           JOIN (SELECT registrant_id FROM run_decision WHERE reason IS NULL
                 UNION SELECT registrant_id FROM run_new_va) x USING (registrant_id)
          WHERE p.nik_valid AND NOT p.nik_duplicate AND NOT p.nik_reregistered
-           AND NOT EXISTS (SELECT 1 FROM disbursement.participant_niks k WHERE k.nik = p.nik AND k.registrant_id = p.registrant_id)
-         ORDER BY p.nik, p.registrant_id
+           AND NOT EXISTS (SELECT 1 FROM disbursement.participant_niks k WHERE k.nik = p.nik_number AND k.registrant_id = p.registrant_id)
+         ORDER BY p.nik_number, p.registrant_id
         """
 
     /// What the holds need to know about each person with something due, computed once per
@@ -435,6 +435,9 @@ enum EligibilitySQL {
                -- Digits and a length test, not '^[0-9]{16}$': counted repetitions cost PostgreSQL's
                -- regex engine about a microsecond a row.
                coalesce(r.nik ~ '^[0-9]+$' AND octet_length(r.nik) = 16, false) AS nik_valid,
+               -- The number a valid NIK spells, as participant_niks keeps it (migration 0054);
+               -- CASE, so the cast never sees anything but 16 digits.
+               CASE WHEN r.nik ~ '^[0-9]+$' AND octet_length(r.nik) = 16 THEN r.nik::bigint END AS nik_number,
                dup.nik IS NOT NULL AS nik_duplicate, false AS nik_reregistered,
                a.account_id, a.provider, a.kind AS account_kind, a.channel_kind, a.payable_no AS account_no,
                a.account_name, a.upgraded, a.status AS account_status,

@@ -80,6 +80,8 @@ struct ReregistrationTests {
         try env.registry.registrant(4, nik: Registry.nik(3))
         try env.run("2020-06-01")
         try env.connection.execute("TRUNCATE disbursement.participant_niks")
+        // The backfill writes 0023's text column, which 0054 made a bigint: this world goes back to it.
+        try env.connection.execute("ALTER TABLE disbursement.participant_niks DROP CONSTRAINT participant_niks_nik_check, ALTER COLUMN nik TYPE text")
         let migration = try #require(Migration.all.first { $0.version == 23 })
         let backfill = try #require(migration.sql.range(of: "DO $$"))
         try env.connection.executeScript(String(migration.sql[backfill.lowerBound...]))
@@ -87,5 +89,28 @@ struct ReregistrationTests {
             .map { try $0.decode(0, as: Int64.self) }
         // Registrant 3 shares a NIK with registrant 4: beyond doubt for neither.
         #expect(recorded == [1, 2])
+    }
+
+    /// Migration 0054 keeps each recorded NIK as the number its 16 digits spell. A NIK with
+    /// leading zeros recorded as text before it still holds the registrant who comes back with it.
+    @Test func aNIKRecordedAsTextBefore0054StillHoldsItsReregistration() throws {
+        let env = try DirtyRowTests.world()
+        let nik = "0071000000000001"
+        // The record as 0023 made it, with one NIK in it.
+        try env.connection.execute("ALTER TABLE disbursement.participant_niks DROP CONSTRAINT participant_niks_nik_check, ALTER COLUMN nik TYPE text")
+        try env.connection.execute("ALTER TABLE disbursement.participant_niks ADD CONSTRAINT participant_niks_nik_check CHECK (octet_length(nik) = 16 AND nik ~ '^[0-9]+$')")
+        try env.connection.execute("INSERT INTO disbursement.participant_niks (nik, registrant_id, recorded_on) VALUES ($1, 9, '2020-05-31')", [nik])
+        let migration = try #require(Migration.all.first { $0.version == 54 })
+        try env.connection.executeScript(migration.sql)
+        #expect(try env.connection.queryOne("SELECT nik FROM disbursement.participant_niks WHERE registrant_id = 9").decode(0, as: Int64.self) == 71_000_000_000_001)
+
+        try env.registry.registrant(4, nik: nik)
+        try env.registry.member(4)
+        try env.registry.completion(4)
+        try env.registry.account(4, ownerNIK: .some(nik))
+        try env.run("2020-06-01")
+        #expect(try env.payouts(4) == [])
+        #expect(try env.hold(4, "TRAINING") == "REREGISTERED_NIK")
+        try Invariants.check(env)
     }
 }
