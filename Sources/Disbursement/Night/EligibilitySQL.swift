@@ -390,8 +390,9 @@ enum EligibilitySQL {
         let accounts = fromAllAccounts
             ? """
             a AS (
-                SELECT * FROM run_account
-                 WHERE in_force AND registrant_id IN (SELECT registrant_id FROM run_entitlement WHERE NOT expiring)
+                -- Joined to the persons only, so no filter by them here (a second hash of
+                -- every entitlement did nothing but cost 0.2 s at 1 M registrants).
+                SELECT * FROM run_account WHERE in_force
             )
             """
             : """
@@ -587,23 +588,22 @@ enum EligibilitySQL {
          ORDER BY d.registrant_id, d.kind, d.number
         """
 
-    /// The batch's payouts, all ISSUED, added to the kept totals (migration 0006).
-    static let payoutTotals = """
-        INSERT INTO disbursement.payout_totals (business_date, channel, kind, status, payouts, amount)
-        SELECT \(date), channel, kind, 'ISSUED', count(*), sum(amount)
-          FROM run_decision
-         WHERE reason IS NULL
-         GROUP BY channel, kind
-        """
-
-    /// What the batch issued, recorded once (migration 0008): the control total of
-    /// `report summary` compares the payouts' statuses with it.
-    static let batchIssued = """
+    /// The batch's payouts, all ISSUED, counted once per channel and kind into both records:
+    /// the kept totals (migration 0006) and what the batch issued, recorded once (migration
+    /// 0008), which the control total of `report summary` compares the payouts' statuses with.
+    /// A data-modifying WITH runs exactly once, referenced or not.
+    static let batchTotals = """
+        WITH issued AS (
+            SELECT channel, kind, count(*) AS payouts, sum(amount) AS amount
+              FROM run_decision
+             WHERE reason IS NULL
+             GROUP BY channel, kind
+        ), kept AS (
+            INSERT INTO disbursement.payout_totals (business_date, channel, kind, status, payouts, amount)
+            SELECT \(date), channel, kind, 'ISSUED', payouts, amount FROM issued
+        )
         INSERT INTO disbursement.batch_issued (business_date, channel, kind, payouts, amount)
-        SELECT \(date), channel, kind, count(*), sum(amount)
-          FROM run_decision
-         WHERE reason IS NULL
-         GROUP BY channel, kind
+        SELECT \(date), channel, kind, payouts, amount FROM issued
         """
 
     /// A hold ends when its entitlement is no longer held for the same reason (paid, expired,
