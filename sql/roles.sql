@@ -163,6 +163,8 @@ GRANT EXECUTE ON FUNCTION disbursement.decree_in_force(date, date, boolean), dis
     disbursement.account_may_be_in_force(text), disbursement.account_recency(timestamptz, bigint),
     disbursement.training_due(date, date), disbursement.incentive_interval(int), disbursement.incentive_due(date, int, int),
     disbursement.survey_due(date, date) TO disburse_job;
+-- The account tie-break the night shares with the statement (migration 0055).
+GRANT EXECUTE ON FUNCTION disbursement.account_tie_break(text, boolean, text, text, text, text, text, timestamptz) TO disburse_job;
 -- Temporary tables hold each night's working sets.
 DO $$ BEGIN EXECUTE format('GRANT TEMPORARY ON DATABASE %I TO disburse_job', current_database()); END $$;
 

@@ -58,6 +58,7 @@ public struct Migration: Sendable {
         Migration(52, "incremental_nights", PackageResources._052_incremental_nights_sql),
         Migration(53, "account_key_without_translate", PackageResources._053_account_key_without_translate_sql),
         Migration(54, "participant_niks_by_number", PackageResources._054_participant_niks_by_number_sql),
+        Migration(55, "account_tie_break", PackageResources._055_account_tie_break_sql),
     ]
 
     public var fileName: String { String(format: "%04d_%@.sql", version, name) }

@@ -470,12 +470,13 @@ enum EligibilitySQL {
     /// decided, so two nights over the same registry could pay one and hold the other (attack
     /// 28 F3). The row that pays less wins the tie: not active, not upgraded first; then every
     /// other column, so the choice is the same on every night and every plan. Every statement
-    /// that picks the account in force sorts by this one expression.
+    /// that picks the account in force sorts by this one expression, and the tie-break is the
+    /// function the participant statement sorts by too (migration 0055).
     static func accountInForceOrder(_ alias: String) -> String {
         """
         \(SharedOrder.accountRecency(linkedAt: "\(alias).linked_at", accountID: "\(alias).account_id")),
-        (\(alias).status IS NOT DISTINCT FROM 'active'), \(alias).status, (\(alias).upgraded IS TRUE), \(alias).provider,
-        \(alias).kind, \(alias).account_no, \(alias).owner_nik, \(alias).account_name, \(alias).updated_at
+        disbursement.account_tie_break(\(alias).status, \(alias).upgraded, \(alias).provider, \(alias).kind, \(alias).account_no,
+                                       \(alias).owner_nik, \(alias).account_name, \(alias).updated_at)
         """
     }
 

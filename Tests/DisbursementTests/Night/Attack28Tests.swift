@@ -290,6 +290,8 @@ extension Attack28Tests {
             try env.run("2020-06-30", fullPassMinimum: 1)
             #expect(try env.hold(1, "INCENTIVE", 3) == "ACCOUNT_NOT_ACTIVE")
             #expect(try env.payouts(1) == ["TRAINING1@VA"])
+            // The participant statement shows the row the night holds (migration 0055).
+            #expect(try StatementLookup.statement("1", env.connection).account?.status == "inactive")
         }
     }
 }
