@@ -15,16 +15,21 @@ extension ReconciliationReport {
         public var statusConflict: Int64
         public var doublePayment: Int64
         public var unanswered: Int64
+        public var unknownStatus: Int64
+        public var duplicateMessage: Int64
 
+        /// Every kind of exception has its column, so the kinds add up to `exceptions`; the two
+        /// kinds added after the first reports come last, where a reader by position expects nothing.
         public static let columns = [
             "imported_at", "file", "lines", "matched", "matched_amount", "exceptions", "exception_amount",
             "unknown_reference", "amount_mismatch", "duplicate_line", "status_conflict", "double_payment", "unanswered",
+            "unknown_status", "duplicate_message",
         ]
 
         public var cells: [ReportTable.Cell] {
             [.text(importedAt), .text(file)] + [
                 lines, matched, matchedAmount, exceptions, exceptionAmount, unknownReference, amountMismatch, duplicateLine,
-                statusConflict, doublePayment, unanswered,
+                statusConflict, doublePayment, unanswered, unknownStatus, duplicateMessage,
             ].map { .number($0) }
         }
     }

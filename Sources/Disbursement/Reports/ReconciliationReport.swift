@@ -12,7 +12,8 @@ public struct ReconciliationReport {
                 exceptions: try row.decode("exceptions"), exceptionAmount: try row.decode("exception_amount"),
                 unknownReference: try row.decode("unknown_reference"), amountMismatch: try row.decode("amount_mismatch"),
                 duplicateLine: try row.decode("duplicate_line"), statusConflict: try row.decode("status_conflict"),
-                doublePayment: try row.decode("double_payment"), unanswered: try row.decode("unanswered"))
+                doublePayment: try row.decode("double_payment"), unanswered: try row.decode("unanswered"),
+                unknownStatus: try row.decode("unknown_status"), duplicateMessage: try row.decode("duplicate_message"))
         }
         let open = try connection.queryOne(Self.openTotalsQuery)
         let conflicts = try open.decode("conflicts", as: Int64.self)
@@ -57,14 +58,16 @@ extension ReconciliationReport {
                count(*) FILTER (WHERE e.kind = 'DUPLICATE_LINE') AS duplicate_line,
                count(*) FILTER (WHERE e.kind = 'STATUS_CONFLICT') AS status_conflict,
                count(*) FILTER (WHERE e.kind = 'DOUBLE_PAYMENT') AS double_payment,
-               count(*) FILTER (WHERE e.kind = 'UNANSWERED') AS unanswered
+               count(*) FILTER (WHERE e.kind = 'UNANSWERED') AS unanswered,
+               count(*) FILTER (WHERE e.kind = 'UNKNOWN_STATUS') AS unknown_status,
+               count(*) FILTER (WHERE e.kind = 'DUPLICATE_MESSAGE') AS duplicate_message
           FROM disbursement_reports.status_files f
           LEFT JOIN disbursement_reports.recon_exceptions e USING (file_id)
          GROUP BY f.file_id, f.imported_at, f.file_name, f.summary
         UNION ALL
         -- Payouts found unanswered belong to no file.
         SELECT to_char(max(found_at) AT TIME ZONE 'Asia/Jakarta', 'YYYY-MM-DD HH24:MI'), '(no answer from any file)',
-               0, 0, 0, count(*), coalesce(sum(amount), 0), 0, 0, 0, 0, 0, count(*)
+               0, 0, 0, count(*), coalesce(sum(amount), 0), 0, 0, 0, 0, 0, count(*), 0, 0
           FROM disbursement_reports.recon_exceptions WHERE file_id IS NULL
         HAVING count(*) > 0
          ORDER BY 1, 2
