@@ -109,7 +109,10 @@ public struct BatchFiles {
         var messages: [PaymentMessage] = []
         var fileNumber = 0
         var currentChannel: String?
-        let renderer = ChunkRenderer()
+        // Two chunks in flight at the default size; one when files are large, so at most about
+        // 20,000 payouts' lines and bytes are held besides the chunk being read (a chunk of the
+        // largest files, 1,000,000 payouts, is over 600 MB rendered).
+        let renderer = ChunkRenderer(width: settings.maxItemsPerFile <= 10_000 ? 2 : 1)
 
         func flush() throws {
             guard let channelCode = currentChannel, !pending.isEmpty else { return }
