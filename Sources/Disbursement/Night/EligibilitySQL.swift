@@ -475,8 +475,7 @@ enum EligibilitySQL {
     static func accountInForceOrder(_ alias: String) -> String {
         """
         \(SharedOrder.accountRecency(linkedAt: "\(alias).linked_at", accountID: "\(alias).account_id")),
-        disbursement.account_tie_break(\(alias).status, \(alias).upgraded, \(alias).provider, \(alias).kind, \(alias).account_no,
-                                       \(alias).owner_nik, \(alias).account_name, \(alias).updated_at)
+        \(SharedOrder.accountTieBreak(alias))
         """
     }
 

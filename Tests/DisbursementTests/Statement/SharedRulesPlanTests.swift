@@ -12,7 +12,7 @@ struct SharedRulesPlanTests {
     static let sharedRules = [
         "completion_qualifies", "jakarta_day", "decree_in_force", "decree_precedence(", "completion_within_decree",
         "first_qualifying_day", "account_may_be_in_force", "account_recency(", "training_due", "incentive_interval",
-        "incentive_due", "survey_due",
+        "incentive_due", "survey_due", "account_tie_break(",
     ]
 
     /// The statements that call the rules, planned in the night's own order on the second night
@@ -61,7 +61,8 @@ struct SharedRulesPlanTests {
     @Test func theNightSortsByEveryFieldOfTheOrderingKeys() throws {
         let env = try TestEnvironment()
         for (type, fields) in [("decree_precedence_key", SharedOrder.decreePrecedenceFields),
-                               ("account_recency_key", SharedOrder.accountRecencyFields)] {
+                               ("account_recency_key", SharedOrder.accountRecencyFields),
+                               ("account_tie_key", SharedOrder.accountTieBreakFields)] {
             let columns = try env.connection.query(
                 """
                 SELECT attname::text FROM pg_attribute
