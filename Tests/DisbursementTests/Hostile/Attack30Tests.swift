@@ -146,3 +146,42 @@ extension Attack30Tests {
         }
     }
 }
+
+extension Attack30Tests {
+    /// 30d741b: the two appended columns reach every format (table, CSV, JSON, the finance
+    /// page), each after `unanswered`, and the row of payouts no file answered has them too.
+    /// Nothing found: the renderers read the typed row's column names, none by position.
+    @Test func attack30ReconciliationColumnsInEveryFormat() throws {
+        let env = try ReconcilerTests.night()
+        let url = env.output.appending(path: "unknown.xml")
+        try Data("""
+            <Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.03"><CstmrPmtStsRpt>
+            <OrgnlGrpInfAndSts><OrgnlMsgId>DSB-20200601-BNI-001</OrgnlMsgId></OrgnlGrpInfAndSts>
+            <OrgnlPmtInfAndSts><OrgnlPmtInfId>DSB-20200601-BNI-001</OrgnlPmtInfId>
+              <TxInfAndSts><OrgnlEndToEndId>PK-1-I1-1</OrgnlEndToEndId><TxSts>RVNA</TxSts></TxInfAndSts>
+            </OrgnlPmtInfAndSts>
+            </CstmrPmtStsRpt></Document>
+            """.utf8).write(to: url)
+        #expect(try env.cli("reconcile", url.path, "--as-of", "2020-06-02").status == 3)
+        // Weeks later every other payout is unanswered: the row of no file.
+        _ = try env.cli("reconcile", url.path, "--as-of", "2020-07-30")
+        let table = try env.cli("report", "reconciliation")
+        #expect(table.status == 0, "\(table.stderr)")
+        let header = try #require(table.stdout.split(separator: "\n").first { $0.hasPrefix("imported_at") })
+        #expect(header.split(separator: " ").suffix(3).map(String.init) == ["unanswered", "unknown_status", "duplicate_message"])
+        let json = try env.cli("report", "reconciliation", "--format", "json")
+        let objects = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(!objects.isEmpty)
+        for object in objects {
+            #expect(object["unknown_status"] is Int && object["duplicate_message"] is Int, "\(object)")
+            let kinds = ["unknown_reference", "amount_mismatch", "duplicate_line", "status_conflict", "double_payment",
+                         "unanswered", "unknown_status", "duplicate_message"].compactMap { object[$0] as? Int }
+            #expect(kinds.reduce(0, +) == object["exceptions"] as? Int, "\(object)")
+        }
+        #expect(objects.contains { $0["file"] as? String == "unknown.xml" && $0["unknown_status"] as? Int == 1 })
+        #expect(objects.contains { $0["file"] as? String == "(no answer from any file)" }, "\(json.stdout)")
+        let html = try env.cli("report", "html")
+        #expect(html.status == 0, "\(html.stderr)")
+        #expect(html.stdout.contains("<th>unanswered</th><th>unknown_status</th><th>duplicate_message</th>"))
+    }
+}
