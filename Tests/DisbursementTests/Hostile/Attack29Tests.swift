@@ -40,29 +40,13 @@ struct Attack29Tests {
 
     /// The same person again as `$1 + 100` (approved, trained, an account of their own) under
     /// the NIK `$2`; the old row stays.
-    static let reregistration = """
-        WITH r AS (INSERT INTO registry.registrants
-                   SELECT $1::bigint + 100, $2, full_name, birth_date, phone, email, province_code, registered_at,
-                          email_verified_at, nik_verified_at, phone_verified_at
-                     FROM registry.registrants WHERE registrant_id = $1 LIMIT 1),
-             m AS (INSERT INTO registry.decree_members
-                   SELECT decree_no, $1::bigint + 100, 'approved', changed_at FROM registry.decree_members WHERE registrant_id = $1 LIMIT 1),
-             c AS (INSERT INTO registry.training_completions
-                   SELECT $1::bigint + 100, course_id, completed_at, certificate_no, rating, review
-                     FROM registry.training_completions WHERE registrant_id = $1),
-             a AS (INSERT INTO registry.payout_accounts
-                   SELECT account_id + 5000, $1::bigint + 100, provider, kind, account_no || '9', account_name, $2, upgraded,
-                          status, linked_at, updated_at
-                     FROM registry.payout_accounts WHERE registrant_id = $1)
-        SELECT 1
-        """
+    static let reregistered = DirtyRegistrySearchTests.reregistrationSQL(nik: "$2", ownerNIK: "$2")
 
     static let nikDamage: [(label: String, sql: String)] = [
         ("nik", "UPDATE registry.registrants SET nik = $2 WHERE registrant_id = $1"),
         ("owner_nik follows", "UPDATE registry.payout_accounts SET owner_nik = $2 WHERE registrant_id = $1"),
-        ("re-registers", reregistration),
-        ("re-registers, old row gone", reregistration.replacingOccurrences(of: "SELECT 1", with: "")
-            + "DELETE FROM registry.registrants WHERE registrant_id = $1"),
+        ("re-registers", reregistered + "SELECT 1"),
+        ("re-registers, old row gone", reregistered + "DELETE FROM registry.registrants WHERE registrant_id = $1"),
         ("registrant row twice",
          "INSERT INTO registry.registrants SELECT registrant_id, $2, full_name, birth_date, phone, email, province_code, registered_at, email_verified_at, nik_verified_at, phone_verified_at FROM registry.registrants WHERE registrant_id = $1 LIMIT 1"),
     ]

@@ -153,15 +153,7 @@ extension Attack30Tests {
     /// Nothing found: the renderers read the typed row's column names, none by position.
     @Test func attack30ReconciliationColumnsInEveryFormat() throws {
         let env = try ReconcilerTests.night()
-        let url = env.output.appending(path: "unknown.xml")
-        try Data("""
-            <Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.03"><CstmrPmtStsRpt>
-            <OrgnlGrpInfAndSts><OrgnlMsgId>DSB-20200601-BNI-001</OrgnlMsgId></OrgnlGrpInfAndSts>
-            <OrgnlPmtInfAndSts><OrgnlPmtInfId>DSB-20200601-BNI-001</OrgnlPmtInfId>
-              <TxInfAndSts><OrgnlEndToEndId>PK-1-I1-1</OrgnlEndToEndId><TxSts>RVNA</TxSts></TxInfAndSts>
-            </OrgnlPmtInfAndSts>
-            </CstmrPmtStsRpt></Document>
-            """.utf8).write(to: url)
+        let url = try ReconciliationAttackTests.unknownStatusFile(env)
         #expect(try env.cli("reconcile", url.path, "--as-of", "2020-06-02").status == 3)
         // Weeks later every other payout is unanswered: the row of no file.
         _ = try env.cli("reconcile", url.path, "--as-of", "2020-07-30")

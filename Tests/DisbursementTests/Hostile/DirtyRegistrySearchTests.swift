@@ -196,9 +196,16 @@ struct DirtyRegistrySearchTests {
                values: ["3171999999999991", "3171999999999992"]),
     ]
 
-    static let reregistration = """
+    static let reregistration = reregistrationSQL(nik: "nik", ownerNIK: "owner_nik")
+
+    /// The registrant `$1` registered again as `$1 + 100`, approved, trained, with a copy of
+    /// their accounts (number changed), under the NIK `nik` and with `ownerNIK` on the accounts
+    /// (SQL expressions over the old rows, or a parameter); the caller appends the statement
+    /// that ends the WITH.
+    static func reregistrationSQL(nik: String, ownerNIK: String) -> String {
+        """
         WITH r AS (INSERT INTO registry.registrants
-                   SELECT $1::bigint + 100, nik, full_name, birth_date, phone, email, province_code, registered_at,
+                   SELECT $1::bigint + 100, \(nik), full_name, birth_date, phone, email, province_code, registered_at,
                           email_verified_at, nik_verified_at, phone_verified_at
                      FROM registry.registrants WHERE registrant_id = $1 LIMIT 1),
              m AS (INSERT INTO registry.decree_members
@@ -207,11 +214,12 @@ struct DirtyRegistrySearchTests {
                    SELECT $1::bigint + 100, course_id, completed_at, certificate_no, rating, review
                      FROM registry.training_completions WHERE registrant_id = $1),
              a AS (INSERT INTO registry.payout_accounts
-                   SELECT account_id + 5000, $1::bigint + 100, provider, kind, account_no || '9', account_name, owner_nik, upgraded,
+                   SELECT account_id + 5000, $1::bigint + 100, provider, kind, account_no || '9', account_name, \(ownerNIK), upgraded,
                           status, linked_at, updated_at
                      FROM registry.payout_accounts WHERE registrant_id = $1)
 
         """
+    }
 
     /// Whole decrees: rarer, since they touch every member.
     static let decreeDamage: [(String, String?)] = [

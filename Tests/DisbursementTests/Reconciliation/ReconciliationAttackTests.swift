@@ -195,12 +195,9 @@ extension ReconciliationAttackTests {
 }
 
 extension ReconciliationAttackTests {
-    /// Every kind of exception the schema allows has its column in `report reconciliation`, so
-    /// a file's kinds add up to its exceptions. UNKNOWN_STATUS and DUPLICATE_MESSAGE had none: a
-    /// file of status codes the tool does not know showed exceptions no column explained.
-    @Test func everyExceptionKindHasItsColumnAndTheKindsAddUp() throws {
-        let env = try ReconcilerTests.night()
-        // A pain.002 with a status code the tool does not know (a CSV with one is refused whole).
+    /// `unknown.xml`: a pain.002 answering PK-1-I1-1 with a status code the tool does not know
+    /// (UNKNOWN_STATUS; a CSV with one is refused whole).
+    static func unknownStatusFile(_ env: TestEnvironment) throws -> URL {
         let url = env.output.appending(path: "unknown.xml")
         try Data("""
             <Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.03"><CstmrPmtStsRpt>
@@ -210,6 +207,15 @@ extension ReconciliationAttackTests {
             </OrgnlPmtInfAndSts>
             </CstmrPmtStsRpt></Document>
             """.utf8).write(to: url)
+        return url
+    }
+
+    /// Every kind of exception the schema allows has its column in `report reconciliation`, so
+    /// a file's kinds add up to its exceptions. UNKNOWN_STATUS and DUPLICATE_MESSAGE had none: a
+    /// file of status codes the tool does not know showed exceptions no column explained.
+    @Test func everyExceptionKindHasItsColumnAndTheKindsAddUp() throws {
+        let env = try ReconcilerTests.night()
+        let url = try Self.unknownStatusFile(env)
         #expect(try env.cli("reconcile", url.path, "--as-of", "2020-06-02").status == 3)
         // The kinds as the schema's check lists them, not as the report knows them.
         let check = try env.connection.queryOne(
