@@ -433,12 +433,10 @@ enum EligibilitySQL {
             \(holders)
         )
         SELECT p.registrant_id, r.full_name, r.nik,
-               -- Digits and a length test, not '^[0-9]{16}$': counted repetitions cost PostgreSQL's
-               -- regex engine about a microsecond a row.
-               coalesce(r.nik ~ '^[0-9]+$' AND octet_length(r.nik) = 16, false) AS nik_valid,
+               coalesce(\(nikValid("r.nik")), false) AS nik_valid,
                -- The number a valid NIK spells, as participant_niks keeps it (migration 0054);
                -- CASE, so the cast never sees anything but 16 digits.
-               CASE WHEN r.nik ~ '^[0-9]+$' AND octet_length(r.nik) = 16 THEN r.nik::bigint END AS nik_number,
+               CASE WHEN \(nikValid("r.nik")) THEN r.nik::bigint END AS nik_number,
                dup.nik IS NOT NULL AS nik_duplicate, false AS nik_reregistered,
                a.account_id, a.provider, a.kind AS account_kind, a.channel_kind, a.payable_no AS account_no,
                a.account_name, a.upgraded, a.status AS account_status,
@@ -460,6 +458,13 @@ enum EligibilitySQL {
           LEFT JOIN a USING (registrant_id)
           LEFT JOIN holders h ON h.provider = a.provider AND h.account_key = a.account_key
         """
+    }
+
+    /// A NIK is 16 ASCII digits (`[0-9]` is ASCII in PostgreSQL's regex whatever the locale).
+    /// Digits and a length test, not '^[0-9]{16}$': counted repetitions cost PostgreSQL's regex
+    /// engine about a microsecond a row.
+    static func nikValid(_ column: String) -> String {
+        "(\(column) ~ '^[0-9]+$' AND octet_length(\(column)) = 16)"
     }
 
     /// The order in which a registrant's accounts are tried for the one in force, after the

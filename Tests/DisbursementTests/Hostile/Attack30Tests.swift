@@ -7,33 +7,8 @@ import Testing
 /// `report reconciliation` gained (30d741b).
 @Suite("attack 30")
 struct Attack30Tests {
-    /// F1: the night's account sorts (`NightScopeSQL.allAccounts` over every registry account,
-    /// `keepChangedAccountNumbers`, the incremental persons) now sort by the whole
-    /// `account_tie_key` row. The function is inlined, but the planner builds the row
-    /// (`ROW(…)::disbursement.account_tie_key`) for every account and carries it through the
-    /// sort: SharedOrder's rule (sort by the fields, not the row: "0.4 µs a row, 2–4 s over the
-    /// 5.5 M accounts of the 24 M bench registry") broken for the widest key the night has
-    /// (five texts and a timestamp copied once more per account: the sort spills 15 % more).
-    @Test func attack30TheNightBuildsNoTieBreakRowPerAccount() throws {
-        let env = try TestEnvironment()
-        try env.generateSyntheticRegistry(registrants: 500, seed: 30)
-        let connection = env.connection
-        try connection.withTransaction(rollbackOnly: true) {
-            try connection.execute(NightSQL.noJIT)
-            try connection.execute(NightSQL.workMemory)
-            func plan(_ sql: String) throws -> String {
-                try connection.query("EXPLAIN (VERBOSE, COSTS OFF) " + sql).map { try $0.decode(0, as: String.self) }
-                    .joined(separator: "\n")
-            }
-            let accounts = try plan(NightScopeSQL.allAccounts)
-            #expect(!accounts.contains("disbursement.account_tie_break("), "not inlined:\n\(accounts)")
-            #expect(!accounts.contains("::disbursement.account_tie_key"), "a row built per account:\n\(accounts)")
-            try connection.execute("CREATE TEMP TABLE run_account_changed (registrant_id bigint PRIMARY KEY) ON COMMIT DROP")
-            try connection.execute(NightScopeSQL.keepChangedAccountNumbers[0])
-            let changed = try plan(NightScopeSQL.keepChangedAccountNumbers[1])
-            #expect(!changed.contains("::disbursement.account_tie_key"), "a row built per account:\n\(changed)")
-        }
-    }
+    // F1 (a tie-break row built per account in the night's sorts) is checked with every other
+    // ordering key in `SharedRulesPlanTests.theNightsStatementsCallNoSharedRule`.
 }
 
 extension Attack30Tests {

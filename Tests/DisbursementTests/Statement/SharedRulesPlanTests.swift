@@ -15,6 +15,12 @@ struct SharedRulesPlanTests {
         "incentive_due", "survey_due", "account_tie_break(",
     ]
 
+    /// The ordering keys' row types: the night sorts by their fields (`SharedOrder`), so a plan
+    /// that builds one (`ROW(…)::disbursement.account_tie_key`) builds it for every row it sorts
+    /// (attack 30 F1: the tie-break's row, five texts and a timestamp per registry account,
+    /// made the accounts' sort spill 15 % more).
+    static let orderingKeys = ["decree_precedence_key", "account_recency_key", "account_tie_key"]
+
     /// The statements that call the rules, planned in the night's own order on the second night
     /// of a generated registry (VAs, kept first completions and payouts exist).
     @Test func theNightsStatementsCallNoSharedRule() throws {
@@ -32,6 +38,9 @@ struct SharedRulesPlanTests {
                     .map { try $0.decode(0, as: String.self) }.joined(separator: "\n")
                 for rule in Self.sharedRules {
                     #expect(!plan.contains("disbursement.\(rule)"), "\(name) calls \(rule):\n\(plan)")
+                }
+                for key in Self.orderingKeys {
+                    #expect(!plan.contains("::disbursement.\(key)"), "\(name) builds a \(key) row:\n\(plan)")
                 }
                 try connection.execute(sql)
             }
